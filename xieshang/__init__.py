@@ -1,0 +1,19 @@
+"""xieshang (协商): how likely is a negotiated repayment plan to be approved, and what would raise it.
+
+The model learns from synthetic data that encodes one article's account of
+what lenders look at; it is not advice from any lender.
+"""
+
+from .contract import FEATURES, FEATURE_NAMES, feature
+from .generator import generate, true_probability
+from .validation import validate_frame
+
+__all__ = [
+    "FEATURES",
+    "FEATURE_NAMES",
+    "feature",
+    "generate",
+    "true_probability",
+    "validate_frame",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,261 @@
+"""Check a frame or one applicant against the feature contract.
+
+Every entry point (training, ``predict_proba``, ``explain``, the command line)
+calls :func:`validate_frame`, which either returns a clean frame in contract
+order and dtypes or raises one ``ValueError`` that lists every problem.
+
+Policy, documented in the README:
+
+* extra columns are ignored (dropped), so a frame may carry ids, labels or
+  ``true_probability`` alongside the features; column order does not matter,
+  the result is always in contract order;
+* strings are accepted where they spell a valid value after Unicode NFKC
+  normalisation and stripping (so ``" 12 "`` and full-width ``"１２"`` are 12);
+* nothing is clipped or guessed: a value out of range is an error.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .contract import FEATURES, LABEL, Feature
+
+__all__ = ["validate_frame", "applicant_frame", "validate_labels"]
+
+_TRUE = {"true", "1", "yes", "y", "t", "是", "有", "真"}
+_FALSE = {"false", "0", "no", "n", "f", "否", "无", "假"}
+_MAX_SHOWN = 3  # bad row indices quoted per problem
+
+
+def _norm_str(x: object) -> object:
+    if isinstance(x, str):
+        return unicodedata.normalize("NFKC", x).strip()
+    return x
+
+
+def _rows(index: pd.Index, mask: np.ndarray) -> str:
+    bad = index[mask]
+    shown = ", ".join(str(i) for i in bad[:_MAX_SHOWN])
+    more = f" and {len(bad) - _MAX_SHOWN} more" if len(bad) > _MAX_SHOWN else ""
+    return f"row {shown}{more}" if len(bad) == 1 else f"rows {shown}{more}"
+
+
+def _examples(values: pd.Series, mask: np.ndarray) -> str:
+    return ", ".join(repr(v) for v in pd.unique(values[mask])[:_MAX_SHOWN])
+
+
+def _check_numeric(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
+    if pd.api.types.is_bool_dtype(col):
+        problems.append(f"{f.name}: expected {f.expected()}, got booleans")
+        return None
+    if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+        normed = col.map(_norm_str)
+        num = pd.to_numeric(normed, errors="coerce")
+        # Booleans hidden in an object column are not numbers.
+        is_bool = normed.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(bool)
+        unparsed = (num.isna() & normed.notna()).to_numpy() | is_bool
+        if unparsed.any():
+            problems.append(
+                f"{f.name}: expected {f.expected()}, got non-numeric value(s) "
+                f"{_examples(col, unparsed)} at {_rows(col.index, unparsed)}"
+            )
+            return None
+        col = num
+    elif not pd.api.types.is_numeric_dtype(col):
+        problems.append(f"{f.name}: expected {f.expected()}, got dtype {col.dtype}")
+        return None
+    values = col.to_numpy(dtype=float, na_value=np.nan)
+    ok = True
+    nan = np.isnan(values)
+    if nan.any():
+        problems.append(f"{f.name}: expected {f.expected()}, got missing/NaN at {_rows(col.index, nan)}")
+        ok = False
+    inf = np.isinf(values)
+    if inf.any():
+        problems.append(f"{f.name}: expected {f.expected()}, got infinite value at {_rows(col.index, inf)}")
+        ok = False
+    finite = ~(nan | inf)
+    with np.errstate(invalid="ignore"):
+        out = finite & ((values < f.low) | (values > f.high))
+    if out.any():
+        problems.append(
+            f"{f.name}: expected {f.expected()}, got out-of-range value(s) "
+            f"{_examples(pd.Series(values, index=col.index), out)} at {_rows(col.index, out)}"
+        )
+        ok = False
+    if f.kind == "int":
+        frac = finite & ~out & (values != np.round(values))
+        if frac.any():
+            problems.append(
+                f"{f.name}: expected {f.expected()}, got non-integer value(s) "
+                f"{_examples(pd.Series(values, index=col.index), frac)} at {_rows(col.index, frac)}"
+            )
+            ok = False
+    if not ok:
+        return None
+    if f.kind == "int":
+        return pd.Series(values.astype(np.int64), index=col.index, name=f.name)
+    return pd.Series(values, index=col.index, name=f.name)
+
+
+def _to_bool(v: object) -> object:
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)) and v in (0, 1):
+        return bool(v)
+    if isinstance(v, (float, np.floating)) and v in (0.0, 1.0):
+        return bool(v)
+    if isinstance(v, str):
+        s = _norm_str(v).lower()
+        if s in _TRUE:
+            return True
+        if s in _FALSE:
+            return False
+    return None
+
+
+def _check_bool(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
+    if pd.api.types.is_bool_dtype(col) and not col.isna().any():
+        return col.astype(bool)
+    conv = col.map(_to_bool)
+    bad = conv.isna().to_numpy()
+    if bad.any():
+        problems.append(
+            f"{f.name}: expected {f.expected()}, got {_examples(col, bad)} at {_rows(col.index, bad)}"
+        )
+        return None
+    return conv.astype(bool)
+
+
+def _check_category(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
+    normed = col.astype(object).map(lambda v: _norm_str(v).lower() if isinstance(v, str) else v)
+    bad = ~normed.isin(f.categories).to_numpy()
+    if bad.any():
+        problems.append(
+            f"{f.name}: expected {f.expected()}, got {_examples(col.astype(object), bad)} "
+            f"at {_rows(col.index, bad)}"
+        )
+        return None
+    return pd.Series(pd.Categorical(normed, categories=f.categories), index=col.index, name=f.name)
+
+
+_CHECKS = {
+    "float": _check_numeric,
+    "int": _check_numeric,
+    "bool": _check_bool,
+    "category": _check_category,
+}
+
+
+def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
+    """Validate ``X`` against the contract and return a clean copy.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        One row per negotiation request, with every contract column. Extra
+        columns are ignored; order does not matter.
+    require_label : bool, default False
+        Also require a valid 0/1 ``approved`` column, kept in the result.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract columns in contract order with contract dtypes (int64,
+        float64, bool, categorical), same index as ``X`` (plus ``approved``
+        if ``require_label``).
+
+    Raises
+    ------
+    ValueError
+        One error listing every problem: not a DataFrame, empty, missing
+        columns, wrong types, NaN or infinite numbers, out-of-range values,
+        unknown categories, a bad label.
+    """
+    if not isinstance(X, pd.DataFrame):
+        raise ValueError(
+            f"expected a pandas DataFrame with the contract's columns, got {type(X).__name__}; "
+            "build one with pandas.DataFrame(...) or pass a dict to explain()"
+        )
+    if X.columns.has_duplicates:
+        dup = sorted({str(c) for c in X.columns[X.columns.duplicated()]})
+        raise ValueError(f"invalid input: duplicated column(s) {', '.join(dup)}; expected each column once")
+    if len(X) == 0:
+        raise ValueError("invalid input: the frame is empty; expected at least one row")
+    problems: list[str] = []
+    missing = [f.name for f in FEATURES if f.name not in X.columns]
+    if missing:
+        problems.append(f"missing column(s): {', '.join(missing)}")
+    out: dict[str, pd.Series] = {}
+    for f in FEATURES:
+        if f.name in X.columns:
+            clean = _CHECKS[f.kind](f, X[f.name], problems)
+            if clean is not None:
+                out[f.name] = clean
+    if require_label:
+        if LABEL not in X.columns:
+            problems.append(f"missing label column {LABEL!r} (0/1)")
+        else:
+            y = validate_labels(X[LABEL], problems)
+            if y is not None:
+                out[LABEL] = y
+    if problems:
+        raise ValueError(
+            f"invalid input ({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n  - "
+            + "\n  - ".join(problems)
+        )
+    return pd.DataFrame(out, index=X.index)
+
+
+def validate_labels(y: Any, problems: list[str] | None = None) -> pd.Series | None:
+    """Check that ``y`` holds only 0/1 (or booleans); return it as int64.
+
+    With ``problems`` given, append to it instead of raising.
+    """
+    raise_now = problems is None
+    problems = [] if problems is None else problems
+    s = pd.Series(y) if not isinstance(y, pd.Series) else y
+    conv = s.map(_to_bool)
+    bad = conv.isna().to_numpy()
+    if bad.any():
+        problems.append(
+            f"{LABEL}: expected 0/1, got {_examples(s.astype(object), bad)} at {_rows(s.index, bad)}"
+        )
+        if raise_now:
+            raise ValueError("invalid labels: " + problems[-1])
+        return None
+    return conv.astype(np.int64).rename(LABEL)
+
+
+def applicant_frame(applicant: Any) -> pd.DataFrame:
+    """Turn one applicant (a mapping or a one-row DataFrame) into a valid one-row frame.
+
+    Raises
+    ------
+    ValueError
+        If it is neither, has more than one row, or fails :func:`validate_frame`.
+    """
+    if isinstance(applicant, Mapping):
+        bad = [k for k, v in applicant.items() if isinstance(v, (list, tuple, dict, set, np.ndarray))]
+        if bad:
+            raise ValueError(
+                f"invalid applicant: expected one scalar value per field, got a collection for {', '.join(map(str, bad))}"
+            )
+        frame = pd.DataFrame([dict(applicant)])
+    elif isinstance(applicant, pd.Series):
+        frame = applicant.to_frame().T.reset_index(drop=True)
+    elif isinstance(applicant, pd.DataFrame):
+        if len(applicant) != 1:
+            raise ValueError(f"invalid applicant: expected exactly one row, got {len(applicant)}")
+        frame = applicant
+    else:
+        raise ValueError(
+            f"invalid applicant: expected a dict or a one-row DataFrame, got {type(applicant).__name__}"
+        )
+    return validate_frame(frame)
+
