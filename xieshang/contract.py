@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
-    "Action",
+    "ActionSpec",
     "Feature",
     "FEATURES",
     "FEATURE_NAMES",
@@ -50,7 +50,7 @@ COMMUNICATION_LEVELS: tuple[str, ...] = ("evasive", "responsive", "proactive")
 
 
 @dataclass(frozen=True)
-class Action:
+class ActionSpec:
     """How a borrower can act on one feature, and what it costs.
 
     Costs are in abstract "effort units": 1 is handing in one document.
@@ -103,7 +103,7 @@ class Feature:
         approval, other things equal; 0 where it is not monotone.
     unit : str
         Unit of the value (``"RMB/month"``, ``"days"``...), empty if none.
-    action : Action, optional
+    action : ActionSpec, optional
         ``None`` where the borrower cannot act on it.
     """
 
@@ -118,7 +118,7 @@ class Feature:
     high: float | None = None
     categories: tuple[str, ...] = ()
     unit: str = ""
-    action: Action | None = field(default=None)
+    action: ActionSpec | None = field(default=None)
 
     @property
     def actionable(self) -> bool:
@@ -146,7 +146,7 @@ def _fmt(x: float | None) -> str:
     return f"{x:g}" if abs(x) < 1e6 else f"{x:.0f}"
 
 
-_DOC = Action("set_true", cost=1.0)
+_DOC = ActionSpec("set_true", cost=1.0)
 
 FEATURES: tuple[Feature, ...] = (
     Feature(
@@ -165,7 +165,7 @@ FEATURES: tuple[Feature, ...] = (
         "monthly_expenses", "float", "家庭必要月支出", "essential monthly expenses",
         "还款能力", "repayment capacity", -1, 0, 100_000, unit="RMB/month",
         # Cutting essential spending is costly: 3 units per 10 % cut, at most 20 %.
-        action=Action("scale", cost=1.0, unit_cost=3.0, values=(0.9, 0.8)),
+        action=ActionSpec("scale", cost=1.0, unit_cost=3.0, values=(0.9, 0.8)),
     ),
     Feature(
         "other_debt_payments", "float", "其他债务月还款", "other monthly debt payments",
@@ -179,7 +179,7 @@ FEATURES: tuple[Feature, ...] = (
         "hardship_proof", "bool", "困难证明(失业证明、医疗诊断等)",
         "hardship proof (unemployment certificate, diagnosis...)",
         "困难的证据", "evidence of hardship", 1,
-        action=Action("set_true", cost=1.0, requires="has_hardship"),
+        action=ActionSpec("set_true", cost=1.0, requires="has_hardship"),
     ),
     Feature(
         "income_proof", "bool", "收入证明/工资单", "income proof / payslips",
@@ -218,7 +218,7 @@ FEATURES: tuple[Feature, ...] = (
         "还款意愿和态度", "willingness and attitude", 1,
         categories=COMMUNICATION_LEVELS,
         # Getting in touch first is cheap; each level up costs one unit.
-        action=Action("raise_level", cost=0.0, unit_cost=1.0),
+        action=ActionSpec("raise_level", cost=0.0, unit_cost=1.0),
     ),
     Feature(
         "broken_promises", "int", "未兑现的还款承诺次数", "broken promises to pay",
@@ -227,28 +227,28 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "info_verified", "bool", "信息经核实属实", "information verified as true",
         "提供真实信息", "truthful information", 1,
-        action=Action("set_true", cost=1.5),
+        action=ActionSpec("set_true", cost=1.5),
     ),
     Feature(
         "materials_on_time", "bool", "按期提交材料", "materials handed in on time",
         "及时跟进", "follow-up", 1,
-        action=Action("set_true", cost=1.0),
+        action=ActionSpec("set_true", cost=1.0),
     ),
     Feature(
         "plan_months", "int", "申请分期期数", "instalments proposed",
         "合理的还款方案", "reasonable plan", 0, 1, 60, unit="months",
-        action=Action("choose", cost=2.0, values=(6, 12, 18, 24, 36, 48, 60)),
+        action=ActionSpec("choose", cost=2.0, values=(6, 12, 18, 24, 36, 48, 60)),
     ),
     Feature(
         "down_payment_ratio", "float", "首付比例", "down payment (share of balance)",
         "合理的还款方案", "reasonable plan", 1, 0.0, 0.5,
         # Fixed effort plus 1 unit per month of income paid up front.
-        action=Action("choose", cost=1.0, unit_cost=1.0, values=(0.05, 0.1, 0.2, 0.3, 0.5)),
+        action=ActionSpec("choose", cost=1.0, unit_cost=1.0, values=(0.05, 0.1, 0.2, 0.3, 0.5)),
     ),
     Feature(
         "penalty_waiver_requested", "bool", "申请减免罚息", "penalty interest waiver requested",
         "方案条款", "plan terms", -1,
-        action=Action("set_false", cost=2.0),
+        action=ActionSpec("set_false", cost=2.0),
     ),
 )
 

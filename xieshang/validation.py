@@ -46,7 +46,8 @@ def _rows(index: pd.Index, mask: np.ndarray) -> str:
 
 
 def _examples(values: pd.Series, mask: np.ndarray) -> str:
-    return ", ".join(repr(v) for v in pd.unique(values[mask])[:_MAX_SHOWN])
+    shown = pd.unique(values[mask])[:_MAX_SHOWN]
+    return ", ".join(repr(v.item() if isinstance(v, np.generic) else v) for v in shown)
 
 
 def _check_numeric(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
