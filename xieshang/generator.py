@@ -50,7 +50,7 @@ class Effect:
     term_en, term_zh : str
         What the coefficient multiplies.
     quote : str
-        The sentence of the source article the effect comes from.
+        The sentence of the source article the effect comes from (verbatim).
     """
 
     name: str
@@ -58,6 +58,11 @@ class Effect:
     term_en: str
     term_zh: str
     quote: str
+
+    @property
+    def quote_en(self) -> str:
+        """English rendering of :attr:`quote`."""
+        return QUOTES_EN[self.quote]
 
 
 _Q_WILL = "一个积极主动、诚实守信的借款人更容易获得平台的信任和支持,从而增加协商成功的概率。"
@@ -71,6 +76,30 @@ _Q_TRUE = "如按期提交申请材料、避免提供虚假信息等以免影响
 _Q_FOLLOW = "在整个申请进展中,借款人应保持积极主动的态度,及时跟进进展情况,并随时准备补充或更新相关材料。"
 _Q_VOLUNTARY = "需要留意的是协商还款并不是一种强制性的措施而是基于双方自愿的原则实行的。"
 _Q_PLAN = "借款人能够按照自身情况提出具体的分期还款计划,例如每月偿还多少金额等。"
+
+QUOTES_EN: dict[str, str] = {
+    _Q_WILL: "A proactive, honest and trustworthy borrower more easily wins the lender's trust and "
+             "support, which raises the chance that the negotiation succeeds.",
+    _Q_PROOF: "If the borrower can give sufficient evidence of real hardship, such as an unemployment "
+              "certificate or a medical diagnosis, the lender may be more inclined to accept instalments.",
+    _Q_DOCS: "These materials usually include, among others, income proof, asset proof and a household "
+             "expense statement, to prove the difficulty is real.",
+    _Q_RECORD: "If the borrower has been overdue many times in the past, the lender may judge the credit "
+               "risk high and refuse the instalment request.",
+    _Q_ONTIME: "If the borrower has always paid on time, the lender may give more trust and support and "
+               "allow instalments.",
+    _Q_CAPACITY: "The lender assesses the feasibility of the plan from the borrower's capacity to pay and "
+                 "credit record, and then decides whether to accept the request.",
+    _Q_REASON: "If the borrower cannot give a sufficient reason or has a poor credit record, the lender "
+               "may refuse the instalment request.",
+    _Q_TRUE: "Such as handing in application materials on time and not giving false information, so as "
+             "not to harm the result.",
+    _Q_FOLLOW: "Throughout the application the borrower should stay proactive, follow up on progress and "
+               "be ready to add or update materials.",
+    _Q_VOLUNTARY: "A negotiated repayment is not compulsory: it rests on the voluntary agreement of both parties.",
+    _Q_PLAN: "The borrower can propose a concrete instalment plan according to their situation, e.g. how "
+             "much to repay each month.",
+}
 
 EFFECTS: tuple[Effect, ...] = (
     Effect("intercept", 0.35, "1 (baseline: a borrower with a stated hardship, average profile)",
