@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-ROWS   ?= 60000
+ROWS   ?= 40000
 SEED   ?= 0
 DATA   := data/raw/requests_seed$(SEED)_n$(ROWS).parquet
 # One BLAS/OpenMP thread per process unless the user says otherwise: on 2 shared
@@ -33,7 +33,7 @@ train: data  ## Generate data, train, write model/ and reports/ (ROWS, SEED)
 	else echo "training is not implemented yet: data generated in $(DATA)"; fi
 
 test: $(STAMP)  ## Run the test suite (and the notebook)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests --nbmake notebooks/
 
 bench: $(STAMP)  ## Run every benchmark in bench/ and print its figures
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -5,14 +5,22 @@ what lenders look at; it is not advice from any lender.
 """
 
 from .contract import FEATURES, FEATURE_NAMES, feature
+from .explain import Explanation, explain
 from .generator import generate, true_probability
+from .model import ApprovalModel, load_model
+from .training import train
 from .validation import validate_frame
 
 __all__ = [
+    "ApprovalModel",
     "FEATURES",
     "FEATURE_NAMES",
+    "Explanation",
+    "explain",
     "feature",
     "generate",
+    "load_model",
+    "train",
     "true_probability",
     "validate_frame",
 ]

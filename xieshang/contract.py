@@ -242,8 +242,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "down_payment_ratio", "float", "首付比例", "down payment (share of balance)",
         "合理的还款方案", "reasonable plan", 1, 0.0, 0.5,
-        # Fixed effort plus 1 unit per month of income paid up front.
-        action=ActionSpec("choose", cost=1.0, unit_cost=1.0, values=(0.05, 0.1, 0.2, 0.3, 0.5)),
+        # Fixed effort plus 3 units per month of income paid up front (cash is scarce for a
+        # borrower in difficulty: one month of income weighs like a 10 % cut of expenses).
+        action=ActionSpec("choose", cost=1.0, unit_cost=3.0, values=(0.05, 0.1, 0.2, 0.3, 0.5)),
     ),
     Feature(
         "penalty_waiver_requested", "bool", "申请减免罚息", "penalty interest waiver requested",

@@ -246,8 +246,8 @@ _REASON_WEIGHTS = {
 }
 # Share of pre-hardship income left after each hardship (mean of a Beta draw).
 _INCOME_LEFT = {
-    "none": 1.0, "unemployment": 0.3, "illness": 0.65, "income_drop": 0.6,
-    "business_failure": 0.45, "family_emergency": 0.85, "other_debts": 0.95,
+    "none": 1.0, "unemployment": 0.35, "illness": 0.65, "income_drop": 0.6,
+    "business_failure": 0.5, "family_emergency": 0.85, "other_debts": 0.95,
 }
 _PLAN_CHOICES = np.array([3, 6, 9, 12, 18, 24, 36, 48, 60])
 _PLAN_WEIGHTS = np.array([0.03, 0.08, 0.05, 0.22, 0.15, 0.22, 0.17, 0.05, 0.03])
@@ -307,12 +307,13 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
     conc = 6.0
     left = rng.beta(left_mean * conc + 1e-3, (1 - left_mean) * conc + 1e-3)
     left = np.where(reasons == "none", 1.0, left)
-    unemployed_zero = (reasons == "unemployment") & (rng.random(n) < 0.25)
+    unemployed_zero = (reasons == "unemployment") & (rng.random(n) < 0.2)
     lo, hi = _bounds("monthly_income")
     income = np.clip(np.round(income0 * left * (~unemployed_zero), -1), lo, hi)
 
     lo, hi = _bounds("monthly_expenses")
-    expenses = 600 + 0.25 * income0 * np.exp(0.25 * rng.standard_normal(n))
+    # Households trim spending when income falls, but not all the way.
+    expenses = 500 + 0.28 * (0.35 * income0 + 0.65 * income) * np.exp(0.25 * rng.standard_normal(n))
     expenses = np.clip(np.round(expenses, -1), lo, hi)
 
     has_other = rng.random(n) < np.where(reasons == "other_debts", 0.97, 0.55)
@@ -354,6 +355,13 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
     plan = rng.choice(_PLAN_CHOICES, size=n, p=_PLAN_WEIGHTS / _PLAN_WEIGHTS.sum())
     longer = (strength < -0.5) & (rng.random(n) < 0.3)
     plan = np.where(longer, np.minimum(plan * 2, 60), plan)
+    # Conscientious borrowers tend to size the plan to what they can pay: the shortest
+    # usual plan whose instalment fits in their disposable income, if any.
+    disposable = income - expenses - other
+    fits = balance[:, None] / _PLAN_CHOICES[None, :] <= np.maximum(disposable, 0)[:, None]
+    shortest = np.where(fits.any(axis=1), _PLAN_CHOICES[np.argmax(fits, axis=1)], plan)
+    sizes_plan = rng.random(n) < _sigmoid(0.3 + 0.8 * consc)
+    plan = np.where(sizes_plan, np.maximum(shortest, np.minimum(plan, 12)), plan)
     plan = np.clip(plan, *_bounds("plan_months"))
     pays_down = draw(_sigmoid(-0.6 + 0.6 * strength))
     down = np.where(pays_down, np.round(rng.beta(1.5, 5.0, n) * 0.5, 2), 0.0)

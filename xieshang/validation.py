@@ -16,6 +16,7 @@ Policy, documented in the README:
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -45,20 +46,71 @@ def _rows(index: pd.Index, mask: np.ndarray) -> str:
     return f"row {shown}{more}" if len(bad) == 1 else f"rows {shown}{more}"
 
 
+def _show(v: object, limit: int = 40) -> str:
+    """A short repr of one offending value (huge integers and long texts abridged)."""
+    v = v.item() if isinstance(v, np.generic) else v
+    if _is_huge_int(v):
+        return _sci(v)
+    text = repr(v)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _examples(values: pd.Series, mask: np.ndarray) -> str:
-    shown = pd.unique(values[mask])[:_MAX_SHOWN]
-    return ", ".join(repr(v.item() if isinstance(v, np.generic) else v) for v in shown)
+    # Deduplicate by repr: cells may hold unhashable objects (lists, dicts).
+    shown: dict[str, None] = {}
+    for v in values[mask]:
+        shown.setdefault(_show(v), None)
+        if len(shown) == _MAX_SHOWN:
+            break
+    return ", ".join(shown)
+
+
+_COLLECTIONS = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series, pd.DataFrame)
+
+
+def _check_scalars(f: Feature, col: pd.Series, problems: list[str]) -> bool:
+    """Whether every cell is a scalar; if not, record the problem."""
+    if col.dtype != object:
+        return True
+    bad = col.map(lambda v: isinstance(v, _COLLECTIONS)).to_numpy(bool)
+    if bad.any():
+        problems.append(
+            f"{f.name}: expected {f.expected()}, got non-scalar value(s) "
+            f"{_examples(col, bad)} at {_rows(col.index, bad)}"
+        )
+        return False
+    return True
+
+
+def _is_huge_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**1000
+
+
+def _sci(v: int) -> str:
+    """A huge integer in scientific notation (``float(v)`` overflows, ``str(v)`` may refuse)."""
+    exp = int(math.log10(abs(v)))
+    lead = abs(v) // 10 ** (exp - 3)
+    return f"{'-' if v < 0 else ''}{lead // 1000}.{lead % 1000:03d}e+{exp}"
 
 
 def _check_numeric(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
     if pd.api.types.is_bool_dtype(col):
         problems.append(f"{f.name}: expected {f.expected()}, got booleans")
         return None
+    if pd.api.types.is_complex_dtype(col):
+        problems.append(f"{f.name}: expected {f.expected()}, got complex numbers")
+        return None
     if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
         normed = col.map(_norm_str)
-        num = pd.to_numeric(normed, errors="coerce")
-        # Booleans hidden in an object column are not numbers.
-        is_bool = normed.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(bool)
+        # Integers too large for a float (pandas raises OverflowError on them) are out of range.
+        huge = normed.map(_is_huge_int).to_numpy(bool)
+        if huge.any():
+            shown = ", ".join(dict.fromkeys(_sci(v) for v in normed[huge]))
+            problems.append(f"{f.name}: expected {f.expected()}, got out-of-range value(s) {shown} at {_rows(col.index, huge)}")
+            return None
+        # Booleans and complex numbers hidden in an object column are not numbers.
+        is_bool = normed.map(lambda v: isinstance(v, (bool, np.bool_, complex, np.complexfloating))).to_numpy(bool)
+        num = pd.to_numeric(normed.where(~is_bool, None), errors="coerce")
         unparsed = (num.isna() & normed.notna()).to_numpy() | is_bool
         if unparsed.any():
             problems.append(
@@ -186,6 +238,11 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
     if X.columns.has_duplicates:
         dup = sorted({str(c) for c in X.columns[X.columns.duplicated()]})
         raise ValueError(f"invalid input: duplicated column(s) {', '.join(dup)}; expected each column once")
+    if X.columns.nlevels != 1:
+        raise ValueError(
+            f"invalid input: expected one level of column names, got {X.columns.nlevels} "
+            "(a MultiIndex); flatten the columns first"
+        )
     if len(X) == 0:
         raise ValueError("invalid input: the frame is empty; expected at least one row")
     problems: list[str] = []
@@ -194,7 +251,7 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
         problems.append(f"missing column(s): {', '.join(missing)}")
     out: dict[str, pd.Series] = {}
     for f in FEATURES:
-        if f.name in X.columns:
+        if f.name in X.columns and _check_scalars(f, X[f.name], problems):
             clean = _CHECKS[f.kind](f, X[f.name], problems)
             if clean is not None:
                 out[f.name] = clean
@@ -221,7 +278,7 @@ def validate_labels(y: Any, problems: list[str] | None = None) -> pd.Series | No
     raise_now = problems is None
     problems = [] if problems is None else problems
     s = pd.Series(y) if not isinstance(y, pd.Series) else y
-    conv = s.map(_to_bool)
+    conv = s.map(lambda v: None if isinstance(v, _COLLECTIONS) else _to_bool(v))
     bad = conv.isna().to_numpy()
     if bad.any():
         problems.append(

@@ -1,0 +1,41 @@
+import json
+
+import pytest
+
+from xieshang.action_audit import audit_actions, write_action_report
+from xieshang.generator import generate
+
+
+@pytest.fixture(scope="module")
+def holdout():
+    return generate(1500, seed=31)
+
+
+def test_best_actions_help_by_the_truth_and_break_no_rule(holdout, oracle):
+    r = audit_actions(oracle, holdout, target=0.6, n=60, seed=0)
+    assert r["n_rejected"] == 60
+    assert sum(r["status"].values()) == 60
+    assert r["n_with_option"] > 20
+    assert r["raises_truth_rate"] >= 0.95
+    assert r["reaches_target_truth_rate"] > 0.5
+    assert all(v == 0 for v in r["rule_breaks"].values()), r["rule_breaks"]
+
+
+def test_audit_with_a_trained_model(holdout, small_model):
+    r = audit_actions(small_model, holdout, target=0.6, n=25, seed=1)
+    assert all(v == 0 for v in r["rule_breaks"].values()), r["rule_breaks"]
+    assert r["raises_truth_rate"] >= 0.9
+
+
+def test_report_is_written_and_reproducible(tmp_path, holdout, oracle):
+    path = tmp_path / "reports" / "actions.json"
+    a = write_action_report(oracle, holdout, path, n=15, seed=3)
+    assert json.loads(path.read_text(encoding="utf-8")) == json.loads(json.dumps(a))
+    b = audit_actions(oracle, holdout, n=15, seed=3)
+    assert a == b
+    assert audit_actions(oracle, holdout, n=15, seed=4)["n_rejected"] == 15
+
+
+def test_bad_sample_size(holdout, oracle):
+    with pytest.raises(ValueError, match="n: expected a positive integer"):
+        audit_actions(oracle, holdout, n=0)

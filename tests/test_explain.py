@@ -1,0 +1,339 @@
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from xieshang.contract import ACTIONABLE_NAMES, FEATURE_NAMES, feature
+from xieshang.explain import (
+    MAX_OPTIONS,
+    MAX_REASONS,
+    MIN_IMPACT,
+    REACH_TOLERANCE,
+    Explanation,
+    explain,
+    option_space,
+    reference_values,
+)
+from xieshang.generator import affordability, generate, true_probability
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def pool():
+    df = generate(1500, seed=21)
+    return df
+
+
+def rejected(pool, n, seed=0, target=0.6):
+    rej = pool[pool["true_probability"] < target]
+    return rej.sample(n, random_state=seed)
+
+
+def as_row(df_row):
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in df_row[list(FEATURE_NAMES)].iloc[0].items()}
+
+
+def apply(applicant_df, changes):
+    out = applicant_df[list(FEATURE_NAMES)].copy()
+    for k, v in changes.items():
+        if feature(k).kind == "category":
+            out[k] = pd.Categorical([v], categories=feature(k).categories)
+        else:
+            out[k] = v
+    return out
+
+
+def affordable(df):
+    inst, disp, _ = affordability(df)
+    return bool(disp[0] > 0 and inst[0] <= disp[0] + 1e-9)
+
+
+class Counting:
+    def __init__(self, model):
+        self.model, self.calls, self.rows = model, 0, []
+
+    def predict_proba(self, X):
+        self.calls += 1
+        self.rows.append(len(X))
+        return self.model.predict_proba(X)
+
+
+# --- the result --------------------------------------------------------------------------------
+
+
+def test_probability_is_the_models_and_fields_are_consistent(pool, oracle):
+    app = rejected(pool, 1, seed=1)
+    exp = explain(oracle, app, target=0.6, lang="en")
+    assert isinstance(exp, Explanation)
+    assert exp.probability == pytest.approx(true_probability(app)[0])
+    assert exp.target == 0.6 and exp.lang == "en"
+    assert 0 < len(exp.reasons) <= MAX_REASONS
+    impacts = [r.impact for r in exp.reasons]
+    assert impacts == sorted(impacts, reverse=True) and min(impacts) >= MIN_IMPACT
+
+
+def test_each_reason_impact_is_the_gain_of_moving_that_feature_to_its_reference(pool, oracle):
+    app = rejected(pool, 1, seed=2)
+    exp = explain(oracle, app, lang="zh")
+    base = true_probability(app)[0]
+    for r in exp.reasons:
+        moved = apply(app, {r.feature: r.reference})
+        assert r.impact == pytest.approx(true_probability(moved)[0] - base)
+        assert r.value == as_row(app)[r.feature]
+
+
+def test_the_issue_example_reason(pool, oracle):
+    row = as_row(rejected(pool, 1, seed=3))
+    row.update(past_overdue_count=5, broken_promises=0, info_verified=True, monthly_income=9000.0,
+               monthly_expenses=3000.0, other_debt_payments=0.0)
+    zh = explain(oracle, row, lang="zh")
+    en = explain(oracle, row, lang="en")
+    assert "过去24个月逾期5次" in [r.text for r in zh.reasons]
+    assert "5 overdue episodes in the last 24 months" in [r.text for r in en.reasons]
+
+
+def test_reasons_may_name_non_actionable_factors(pool, oracle):
+    exps = [explain(oracle, rejected(pool, 1, seed=s)) for s in range(10)]
+    names = {r.feature for e in exps for r in e.reasons}
+    assert names - set(ACTIONABLE_NAMES), "no non-actionable factor ever named"
+    for e in exps:
+        for r in e.reasons:
+            assert r.actionable == (r.feature in ACTIONABLE_NAMES)
+
+
+def test_reference_values_are_in_the_contract():
+    ref = reference_values()
+    assert set(ref) == set(FEATURE_NAMES)
+    for name, v in ref.items():
+        f = feature(name)
+        if f.is_numeric:
+            assert f.low <= v <= f.high
+        elif f.kind == "category":
+            assert v in f.categories
+
+
+def test_report_and_json_in_both_languages(pool, oracle):
+    app = rejected(pool, 1, seed=4)
+    zh, en = explain(oracle, app, lang="zh"), explain(oracle, app, lang="en")
+    assert CJK.search(str(zh)) and not CJK.search(str(en))
+    assert "target" in str(en) and "目标" in str(zh)
+    d = json.loads(json.dumps(en.to_dict()))
+    assert d["probability"] == pytest.approx(en.probability)
+    assert d["reasons"][0]["feature"] == en.reasons[0].feature
+    assert d["report"] == str(en)
+    assert len(d["actions"]) == len(en.actions)
+
+
+def test_plot_delegates_to_plots(monkeypatch, pool, oracle):
+    import xieshang.plots as plots
+
+    seen = {}
+    monkeypatch.setattr(plots, "explanation_chart", lambda exp, ax=None: seen.setdefault("exp", (exp, ax)))
+    exp = explain(oracle, rejected(pool, 1, seed=5))
+    exp.plot(ax="AX")
+    assert seen["exp"] == (exp, "AX")
+
+
+# --- input checks ------------------------------------------------------------------------------
+
+
+def test_bad_applicant_lists_every_problem(pool, oracle):
+    row = as_row(rejected(pool, 1))
+    row["credit_score"] = 2000
+    row["communication"] = "rude"
+    del row["plan_months"]
+    with pytest.raises(ValueError, match=r"(?s)plan_months.*credit_score.*communication"):
+        explain(oracle, row)
+
+
+@pytest.mark.parametrize("target", [0, 1, 1.5, -0.1, "0.6", True, float("nan"), None])
+def test_bad_target(pool, oracle, target):
+    with pytest.raises(ValueError, match=r"target: expected a probability strictly between 0 and 1"):
+        explain(oracle, as_row(rejected(pool, 1)), target=target)
+
+
+def test_bad_lang_and_target_and_applicant_reported_together(oracle):
+    with pytest.raises(ValueError, match=r"(?s)target.*lang.*invalid applicant"):
+        explain(oracle, "not an applicant", target=2, lang="fr")
+
+
+def test_more_than_one_row_is_refused(pool, oracle):
+    with pytest.raises(ValueError, match="expected exactly one row, got 2"):
+        explain(oracle, pool.iloc[:2])
+
+
+def test_a_model_with_a_wrong_output_is_refused(pool):
+    class Bad:
+        def predict_proba(self, X):
+            return np.zeros(len(X))
+
+    with pytest.raises(ValueError, match=r"predict_proba: expected a finite \(\d+, 2\) array"):
+        explain(Bad(), rejected(pool, 1))
+    with pytest.raises(ValueError, match="expected an object with predict_proba"):
+        explain(object(), rejected(pool, 1))
+
+
+# --- rules of the actions ----------------------------------------------------------------------
+
+
+def test_actions_follow_the_rules(pool, oracle):
+    apps = rejected(pool, 40, seed=6)
+    seen_options = 0
+    for i in range(len(apps)):
+        app = apps.iloc[[i]]
+        row = as_row(app)
+        exp = explain(oracle, app)
+        assert len(exp.actions) <= MAX_OPTIONS
+        for a in exp.actions + exp.single_actions:
+            assert set(a.changes) <= set(ACTIONABLE_NAMES)
+            if "hardship_proof" in a.changes:
+                assert row["hardship_reason"] != "none"
+            if "monthly_expenses" in a.changes:
+                assert a.changes["monthly_expenses"] >= 0.8 * row["monthly_expenses"] - 1e-9
+            if "down_payment_ratio" in a.changes:
+                assert a.changes["down_payment_ratio"] > row["down_payment_ratio"]
+            for k, v in a.changes.items():
+                assert v != row[k]
+        for a in exp.actions:
+            seen_options += 1
+            after = apply(app, a.changes)
+            assert affordable(after), f"unaffordable plan proposed: {a.changes}"
+            assert a.probability == pytest.approx(true_probability(after)[0])
+            assert a.gain == pytest.approx(a.probability - exp.probability)
+        costs = [a.cost for a in exp.actions]
+        assert costs == sorted(costs)
+    assert seen_options > 20
+
+
+def test_no_hardship_proof_is_proposed_without_a_hardship(pool, oracle):
+    row = as_row(rejected(pool, 1, seed=7))
+    row.update(hardship_reason="none", hardship_proof=False)
+    space = option_space(row)
+    assert "hardship_proof" not in {d.name for d in space.dims}
+    row["hardship_reason"] = "illness"
+    assert "hardship_proof" in {d.name for d in option_space(row).dims}
+
+
+def test_single_actions_are_the_steps_of_the_best_option(pool, oracle):
+    for seed in range(8, 14):
+        app = rejected(pool, 1, seed=seed)
+        exp = explain(oracle, app)
+        if not exp.actions:
+            continue
+        steps = {k: v for a in exp.single_actions for k, v in a.changes.items()}
+        assert steps == exp.actions[0].changes
+        assert all(len(a.changes) == 1 for a in exp.single_actions)
+        for a in exp.single_actions:
+            alone = true_probability(apply(app, a.changes))[0]
+            assert a.gain == pytest.approx(alone - exp.probability)
+        gains = [a.gain for a in exp.single_actions]
+        assert gains == sorted(gains, reverse=True)
+
+
+def test_already_above_target(pool, oracle):
+    app = pool[pool["true_probability"] > 0.8].iloc[[0]]
+    exp = explain(oracle, app, target=0.6)
+    assert exp.status == "already" and exp.reached and exp.actions == []
+
+
+def test_no_affordable_plan_is_said_plainly(pool, oracle):
+    row = as_row(rejected(pool, 1, seed=15))
+    row.update(monthly_income=0.0, monthly_expenses=1500.0, hardship_reason="unemployment")
+    for lang, words in (("en", "no affordable plan"), ("zh", "没有可负担的分期方案")):
+        exp = explain(oracle, row, lang=lang)
+        assert exp.status == "no_affordable_plan" and not exp.reached and exp.actions == []
+        assert words in str(exp)
+
+
+def test_unreachable_target_gives_the_best_reachable(pool, oracle):
+    apps = rejected(pool, 20, seed=16)
+    app = next(apps.iloc[[i]] for i in range(20) if explain(oracle, apps.iloc[[i]]).status == "reached")
+    exp = explain(oracle, app, target=0.999)
+    assert exp.status == "best_reachable" and not exp.reached
+    assert exp.actions[0].probability < 0.999
+    assert "best reachable" in str(explain(oracle, app, target=0.999, lang="en"))
+
+
+def test_scoring_is_batched(pool, oracle):
+    counting = Counting(oracle)
+    apps = rejected(pool, 20, seed=17)
+    for i in range(len(apps)):
+        explain(counting, apps.iloc[[i]])
+    assert counting.calls <= 2 * len(apps)  # about one call per applicant, never one per candidate
+    assert max(counting.rows) > 50
+
+
+# --- exactness against brute force -------------------------------------------------------------
+
+
+def brute_force(model, app, target):
+    """Every option of the space, scored in one call: (probabilities, costs) of the affordable ones."""
+    row = as_row(app)
+    space = option_space(row)
+    n = len(space.go) * space.n_p
+    X = pd.concat([app[list(FEATURE_NAMES)]] * n, ignore_index=True)
+    costs = np.zeros(n)
+    o, p = np.divmod(np.arange(n), space.n_p)
+    for grid, part, which in ((space.go, space.other, o), (space.gp, space.plan, p)):
+        for j, d in enumerate(part):
+            dim = space.dims[d]
+            k = grid[which, j]
+            values = np.array(dim.values, dtype=object)[k]
+            if feature(dim.name).kind == "category":
+                X[dim.name] = pd.Categorical(values, categories=feature(dim.name).categories)
+            else:
+                X[dim.name] = values.astype(X[dim.name].dtype)
+            costs += dim.costs[k]
+    inst, disp, _ = affordability(X)
+    ok = (disp > 0) & (inst <= disp + 1e-9)
+    return np.asarray(model.predict_proba(X[ok]))[:, 1], costs[ok]
+
+
+def check_exact(model, app, target):
+    exp = explain(model, app, target=target)
+    if exp.status in ("already", "no_affordable_plan"):
+        return exp.status
+    p, costs = brute_force(model, app, target)
+    goal = target if (p >= target).any() else p.max() - REACH_TOLERANCE
+    assert exp.reached == bool((p >= target).any())
+    ok = p >= goal
+    c_star = costs[ok].min()
+    best = exp.actions[0]
+    assert best.cost == pytest.approx(c_star, abs=1e-9)
+    assert best.probability == pytest.approx(p[ok & np.isclose(costs, c_star, atol=1e-9)].max())
+    return exp.status
+
+
+def small_spaces(apps, limit=32):
+    """Applicants with a small option space (brute force stays fast) and some affordable plan."""
+    out = []
+    for i in range(len(apps)):
+        space = option_space(as_row(apps.iloc[[i]]))
+        if len(space.go) <= limit and space.feasible_p.any():
+            out.append(apps.iloc[[i]])
+    return out
+
+
+def test_search_is_exact_on_the_oracle(pool, oracle):
+    apps = small_spaces(rejected(pool, 300, seed=18))
+    statuses = {check_exact(oracle, app, 0.6) for app in apps[:6]}
+    statuses |= {check_exact(oracle, app, 0.99) for app in apps[6:9]}
+    assert {"reached", "best_reachable"} <= statuses
+
+
+def test_search_is_exact_on_a_trained_model(pool, small_model):
+    apps = small_spaces(rejected(pool, 300, seed=19))
+    statuses = {check_exact(small_model, app, 0.6) for app in apps[:4]}
+    assert statuses & {"reached", "best_reachable"}
+
+
+def test_explain_works_through_the_trained_model(pool, small_model):
+    app = rejected(pool, 1, seed=20)
+    exp = small_model.explain(app, target=0.6, lang="en")
+    assert exp.probability == pytest.approx(small_model.predict_proba(app)[0, 1])
+    for a in exp.actions:
+        assert set(a.changes) <= set(ACTIONABLE_NAMES)
+        assert affordable(apply(app, a.changes))

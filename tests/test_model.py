@@ -1,0 +1,120 @@
+import json
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.calibration import CalibrationDisplay
+from sklearn.model_selection import cross_val_score
+
+from xieshang import ApprovalModel, load_model
+from xieshang.contract import FEATURE_NAMES, LABEL
+from xieshang.generator import generate
+from xieshang.model import sidecar_path
+
+FAST = dict(candidates=("logistic_monotone", "hgb_monotone"), n_splits=3)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return generate(1_500, seed=31)
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    return ApprovalModel(seed=0, **FAST).fit(data, data[LABEL])
+
+
+@pytest.fixture()
+def saved(fitted, tmp_path):
+    return fitted.save(tmp_path / "approval.joblib", metrics={"roc_auc": 0.9})
+
+
+def test_sklearn_conventions(fitted, data):
+    p = fitted.predict_proba(data)
+    assert p.shape == (len(data), 2) and np.allclose(p.sum(axis=1), 1.0)
+    assert list(fitted.classes_) == [0, 1]
+    assert list(fitted.feature_names_in_) == list(FEATURE_NAMES)
+    np.testing.assert_array_equal(fitted.predict(data), (p[:, 1] >= 0.5).astype(int))
+    params = fitted.get_params()
+    assert params["seed"] == 0 and params["n_threads"] == 1
+    assert clone(fitted).get_params() == params and not hasattr(clone(fitted), "classes_")
+    # Column order and extra columns do not matter.
+    np.testing.assert_array_equal(fitted.predict_proba(data[list(reversed(data.columns))]), p)
+
+
+def test_works_with_sklearn_tools(fitted, data):
+    disp = CalibrationDisplay.from_estimator(fitted, data, data[LABEL], n_bins=5)
+    assert len(disp.prob_true) > 1
+    scores = cross_val_score(ApprovalModel(candidates=("logistic_monotone",), n_splits=2), data, data[LABEL],
+                             cv=2, scoring="neg_log_loss")
+    assert scores.shape == (2,) and (scores < 0).all()
+
+
+def test_bad_parameters_and_input_are_refused(data):
+    with pytest.raises(ValueError, match=r"n_splits.*clip"):
+        ApprovalModel(n_splits=1, clip=0.7).fit(data, data[LABEL])
+    with pytest.raises(ValueError, match="labels"):
+        ApprovalModel(**FAST).fit(data, data[LABEL][:10])
+    with pytest.raises(ValueError, match="candidate"):
+        ApprovalModel(candidates=("svm",)).fit(data, data[LABEL])
+
+
+def test_bad_rows_at_predict_time_are_refused(fitted, data):
+    with pytest.raises(ValueError, match="missing column.*monthly_income"):
+        fitted.predict_proba(data.drop(columns="monthly_income"))
+
+
+def test_save_then_load_gives_identical_predictions(fitted, saved, data):
+    side = json.loads(sidecar_path(saved).read_text(encoding="utf-8"))
+    assert side["seed"] == 0 and side["metrics"] == {"roc_auc": 0.9}
+    assert [f["name"] for f in side["feature_contract"]] == list(FEATURE_NAMES)
+    assert {"scikit-learn", "numpy", "pandas", "joblib", "python"} <= set(side["versions"])
+    assert side["data_fingerprint"] == fitted.data_fingerprint_
+    loaded = load_model(saved)
+    np.testing.assert_array_equal(loaded.predict_proba(data), fitted.predict_proba(data))
+
+
+def test_tampered_artifact_is_refused(saved):
+    raw = bytearray(saved.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    saved.write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match=r"SHA-256.*make train"):
+        load_model(saved)
+
+
+def test_other_sklearn_version_is_refused_before_unpickling(saved):
+    side_file = sidecar_path(saved)
+    side = json.loads(side_file.read_text(encoding="utf-8"))
+    side["versions"]["scikit-learn"] = "0.1.0"
+    side_file.write_text(json.dumps(side), encoding="utf-8")
+    saved.write_bytes(b"not a pickle at all")  # would crash if it were unpickled
+    with pytest.raises(ValueError, match=r"scikit-learn 0\.1\.0.*make train"):
+        load_model(saved)
+
+
+def test_missing_files_and_other_contract_are_refused(saved, tmp_path):
+    with pytest.raises(ValueError, match="no model file.*make train"):
+        load_model(tmp_path / "nothing.joblib")
+    side_file = sidecar_path(saved)
+    side = json.loads(side_file.read_text(encoding="utf-8"))
+    side["feature_contract"] = side["feature_contract"][:-1]
+    side_file.write_text(json.dumps(side), encoding="utf-8")
+    with pytest.raises(ValueError, match="feature contract"):
+        load_model(saved)
+    side_file.unlink()
+    with pytest.raises(ValueError, match="sidecar missing"):
+        load_model(saved)
+
+
+def test_failed_save_leaves_the_previous_pair_in_place(fitted, saved, monkeypatch, data):
+    before = saved.read_bytes(), sidecar_path(saved).read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("xieshang.model.write_json", boom)
+    with pytest.raises(OSError, match="disk full"):
+        fitted.save(saved)
+    assert (saved.read_bytes(), sidecar_path(saved).read_bytes()) == before
+    assert sorted(p.name for p in saved.parent.iterdir()) == ["approval.joblib", "approval.json"]
+    load_model(saved)

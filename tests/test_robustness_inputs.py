@@ -1,0 +1,438 @@
+"""Bad input by the thousand: property-based attacks on every entry point.
+
+Hypothesis builds frames and applicants cell by cell from the contract, some
+cells valid (written in many spellings) and some bad (wrong types, NaN, ±inf,
+out of range, unknown categories, collections, huge numbers), then drops,
+adds and shuffles columns. The oracle knows which fields it spoiled:
+
+* nothing spoiled -> the library answers, and the answer equals the answer on
+  the canonical values;
+* something spoiled -> exactly one ``ValueError`` whose problem lines name
+  exactly the spoiled fields; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from _robustness import tried
+from xieshang.contract import FEATURE_NAMES, FEATURES, LABEL, TRUTH, Feature
+from xieshang.generator import generate
+from xieshang.validation import applicant_frame, validate_frame
+
+# Deterministic in CI: the same examples every run, no example database.
+FAST = settings(max_examples=60, derandomize=True, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+MODEL = settings(FAST, max_examples=20)
+
+_FULLWIDTH = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "0123456789.-+eE"})
+_PADS = st.sampled_from(["", " ", "  ", "\t", "\u3000", "\u00a0"])  # \u3000: ideographic space
+_PROBLEM = re.compile(r"^  - ([A-Za-z_]+)(?::| )", re.M)
+
+
+# -- cells ------------------------------------------------------------------------------------
+
+
+@st.composite
+def valid_cell(draw, f: Feature):
+    """(raw cell, canonical value) for a valid value of ``f``, in one of many spellings."""
+    pad_l, pad_r = draw(_PADS), draw(_PADS)
+    if f.is_numeric:
+        edges = [f.low, f.high]
+        if f.kind == "int":
+            v = int(draw(st.sampled_from(edges + [f.low + 1, f.high - 1]) | st.integers(int(f.low), int(f.high))))
+            spell = draw(st.sampled_from(["int", "np", "float", "str", "fullwidth"]))
+            raw = {"int": v, "np": np.int64(v), "float": float(v), "str": f"{pad_l}{v}{pad_r}",
+                   "fullwidth": f"{pad_l}{str(v).translate(_FULLWIDTH)}{pad_r}"}[spell]
+            return raw, v
+        v = float(draw(st.sampled_from(edges) | st.floats(f.low, f.high, allow_nan=False)))
+        spell = draw(st.sampled_from(["float", "np", "str", "fullwidth"]))
+        raw = {"float": v, "np": np.float64(v), "str": f"{pad_l}{v!r}{pad_r}",
+               "fullwidth": f"{pad_l}{repr(v).translate(_FULLWIDTH)}{pad_r}"}[spell]
+        return raw, v
+    if f.kind == "bool":
+        v = draw(st.booleans())
+        raw = draw(st.sampled_from([
+            v, np.bool_(v), int(v), float(v),
+            f"{pad_l}{'TRUE' if v else 'False'}{pad_r}", "yes" if v else "no", "是" if v else "否",
+            "ｙｅｓ" if v else "ｎｏ", "1" if v else "0",
+        ]))
+        return raw, v
+    v = draw(st.sampled_from(f.categories))
+    raw = draw(st.sampled_from([v, v.upper(), v.title(), f"{pad_l}{v}{pad_r}", v.translate(_FULLWIDTH_ALPHA)]))
+    return raw, v
+
+
+_FULLWIDTH_ALPHA = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "abcdefghijklmnopqrstuvwxyz_"})
+
+_JUNK = st.sampled_from([None, [1], {"a": 1}, (1, 2), {3}, object(), b"\xff", complex(1, 2),
+                         10**400, -(10**5000), "9" * 500])  # too big for a float; too long to quote
+_TEXT = st.text(alphabet="xz?!# 中文", min_size=0, max_size=6)  # never spells a number or a category
+
+
+def invalid_cell(f: Feature):
+    """A value ``f`` must refuse."""
+    if f.is_numeric:
+        lo, hi = f.low, f.high
+        bad = [math.nan, math.inf, -math.inf, "nan", "inf", "", lo - 1, hi + 1, -1e308, 1e308, 10**30,
+               -(10**30), hi * 10 + 1, True, False, f"{hi + 1:g}".translate(_FULLWIDTH), "1,000", "12abc"]
+        if f.kind == "int":
+            bad += [lo + 0.5, f" {lo + 0.25} "]
+        return st.sampled_from(bad) | _JUNK | _TEXT.map(lambda s: s + "?")
+    if f.kind == "bool":
+        return st.sampled_from([2, -1, 0.5, math.nan, "maybe", "", "2", " 1.5 ", math.inf]) | _JUNK | _TEXT
+    return (st.sampled_from(["unknown", "", " ", "income drop", 3, 1.5, math.nan, True])
+            | _JUNK | _TEXT.map(lambda s: s + "?"))
+
+
+# -- frames -----------------------------------------------------------------------------------
+
+
+@st.composite
+def spoiled_frames(draw, max_rows: int = 4, p_bad: float = 0.15):
+    """(frame, canonical clean frame or None, spoiled field names, missing field names)."""
+    n = draw(st.integers(1, max_rows))
+    data, clean, bad = {}, {}, set()
+    for f in FEATURES:
+        cells = [draw(valid_cell(f)) for _ in range(n)]
+        raw = [c[0] for c in cells]
+        if draw(st.floats(0, 1)) < p_bad:
+            raw[draw(st.integers(0, n - 1))] = draw(invalid_cell(f))
+            bad.add(f.name)
+        data[f.name] = raw
+        clean[f.name] = [c[1] for c in cells]
+    missing = set(draw(st.sets(st.sampled_from(FEATURE_NAMES), max_size=3))) if draw(st.booleans()) else set()
+    extras = draw(st.dictionaries(
+        st.sampled_from(["id", "Credit_Score", " plan_months", "note", LABEL, TRUTH, "客户", "0"]),
+        st.sampled_from([1, "x", None, math.nan, [1]]), max_size=3))
+    cols = [c for c in FEATURE_NAMES if c not in missing] + list(extras)
+    order = draw(st.permutations(cols))
+    frame = pd.DataFrame({c: data[c] if c in data else [extras[c]] * n for c in order},
+                         index=draw(st.sampled_from([None, list(range(10, 10 + n)), ["a"] * n])))
+    canon = None
+    if not bad and not missing:
+        canon = _canonical(clean, frame.index)
+    return frame, canon, bad - missing, missing
+
+
+def _canonical(values: dict[str, list], index: pd.Index) -> pd.DataFrame:
+    cols = {}
+    for f in FEATURES:
+        v = values[f.name]
+        if f.kind == "category":
+            cols[f.name] = pd.Categorical(v, categories=f.categories)
+        else:
+            cols[f.name] = np.asarray(v, dtype={"int": np.int64, "float": float, "bool": bool}[f.kind])
+    return pd.DataFrame(cols, index=index)
+
+
+def named_problems(message: str) -> tuple[set[str], set[str]]:
+    """(fields named by a problem line, fields listed as missing) in a validation message."""
+    missing = set()
+    m = re.search(r"missing column\(s\): ([^\n]+)", message)
+    if m:
+        missing = {s.strip() for s in m.group(1).split(",")}
+    fields = {name for name in _PROBLEM.findall(message) if name in FEATURE_NAMES}
+    return fields, missing
+
+
+def assert_refusal_names(exc: ValueError, bad: set[str], missing: set[str]) -> None:
+    msg = str(exc)
+    fields, listed = named_problems(msg)
+    assert fields == bad, (fields, bad, msg)
+    assert listed == missing, (listed, missing, msg)
+
+
+# -- validate_frame ---------------------------------------------------------------------------
+
+
+@FAST
+@given(spoiled_frames())
+def test_validate_frame_answers_exactly_or_names_every_bad_field(case):
+    frame, canon, bad, missing = case
+    tried("validate_frame: frames", 1)
+    tried("validate_frame: cells", frame.size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning, no silent cast
+        if canon is None:
+            with pytest.raises(ValueError) as info:
+                validate_frame(frame)
+            assert_refusal_names(info.value, bad, missing)
+        else:
+            out = validate_frame(frame)
+            pd.testing.assert_frame_equal(out, canon)
+
+
+@FAST
+@given(st.one_of(
+    st.none(), st.integers(), st.floats(), st.text(max_size=5), st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.sampled_from(FEATURE_NAMES), st.integers(), max_size=3),
+    st.builds(np.zeros, st.integers(0, 3)),
+))
+def test_non_frames_are_refused_with_a_value_error(x):
+    tried("validate_frame: non-frames")
+    with pytest.raises(ValueError, match="expected a pandas DataFrame"):
+        validate_frame(x)
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda r: r.iloc[:0], "the frame is empty"),
+    (lambda r: r.iloc[:, :0], "missing column"),
+    (lambda r: pd.DataFrame(index=range(3)), "missing column"),
+    (lambda r: r.set_axis(pd.MultiIndex.from_tuples([(c, "x") for c in r.columns]), axis=1), "MultiIndex"),
+    (lambda r: pd.concat([r, r[["credit_score"]]], axis=1), "duplicated column.*credit_score"),
+    (lambda r: r.astype({"credit_score": complex}), "credit_score: .*complex"),
+    (lambda r: r.assign(credit_score=pd.Timestamp("2020-01-01")), "credit_score: .*datetime"),
+])
+def test_frame_shapes_and_dtypes_are_refused(make, match):
+    tried("validate_frame: odd shapes/dtypes")
+    with pytest.raises(ValueError, match=match):
+        validate_frame(make(generate(3, seed=1)))
+
+
+# -- one applicant ----------------------------------------------------------------------------
+
+
+@st.composite
+def applicants(draw):
+    """(dict applicant, canonical one-row frame or None, bad fields, missing fields)."""
+    frame, canon, bad, missing = draw(spoiled_frames(max_rows=1, p_bad=0.1))
+    return frame.iloc[0].to_dict(), canon, bad, missing
+
+
+@FAST
+@given(applicants())
+def test_applicant_frame_answers_exactly_or_names_every_bad_field(case):
+    app, canon, bad, missing = case
+    tried("applicant_frame: applicants")
+    if canon is None:
+        with pytest.raises(ValueError) as info:
+            applicant_frame(app)
+        if "collection for" not in str(info.value):  # a list/dict value is refused up front
+            assert_refusal_names(info.value, bad, missing)
+    else:
+        pd.testing.assert_frame_equal(applicant_frame(app), canon.reset_index(drop=True))
+
+
+# -- the fitted model -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def model():
+    from xieshang.model import ApprovalModel
+
+    df = generate(3000, seed=11)
+    return ApprovalModel(seed=0, candidates=("hgb_monotone",), n_splits=2, calibration=("sigmoid",)).fit(
+        df, df[LABEL])
+
+
+def _check_proba(p: np.ndarray, n: int) -> None:
+    assert p.shape == (n, 2)
+    assert np.isfinite(p).all()
+    assert ((p > 0) & (p < 1)).all()
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+
+
+@MODEL
+@given(case=spoiled_frames())
+def test_predict_proba_answers_exactly_or_names_every_bad_field(model, case):
+    frame, canon, bad, missing = case
+    tried("predict_proba: frames")
+    if canon is None:
+        with pytest.raises(ValueError) as info:
+            model.predict_proba(frame)
+        assert_refusal_names(info.value, bad, missing)
+    else:
+        p = model.predict_proba(frame)
+        _check_proba(p, len(frame))
+        np.testing.assert_array_equal(p, model.predict_proba(canon))
+
+
+@st.composite
+def edge_frames(draw):
+    """Valid rows with every numeric feature at or next to an end of its range."""
+    n = draw(st.integers(1, 8))
+    cols = {}
+    for f in FEATURES:
+        if f.is_numeric:
+            step = 1 if f.kind == "int" else (f.high - f.low) * 1e-9
+            pool = [f.low, f.high, f.low + step, f.high - step]
+            vals = draw(st.lists(st.sampled_from(pool), min_size=n, max_size=n))
+            cols[f.name] = np.asarray(vals, dtype=np.int64 if f.kind == "int" else float)
+        elif f.kind == "bool":
+            cols[f.name] = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        else:
+            cols[f.name] = pd.Categorical(draw(st.lists(st.sampled_from(f.categories), min_size=n, max_size=n)),
+                                          categories=f.categories)
+    return pd.DataFrame(cols)
+
+
+@MODEL
+@given(frame=edge_frames())
+def test_valid_input_at_range_edges_gives_probabilities_strictly_inside(model, frame):
+    tried("predict_proba: range-edge rows", len(frame))
+    _check_proba(model.predict_proba(frame), len(frame))
+    assert set(np.unique(model.predict(frame))) <= {0, 1}
+
+
+def test_extremes_of_every_range_at_once(model):
+    """All lows, all highs, and every mix of the affordability inputs' ends."""
+    base = generate(1, seed=3)
+    rows = []
+    for pick in ("low", "high"):
+        rows.append({f.name: getattr(f, pick) for f in FEATURES if f.is_numeric})
+    for bal in ("low", "high"):
+        for inc in ("low", "high"):
+            for exp_ in ("low", "high"):
+                rows.append({"outstanding_balance": getattr(FEATURES[0], bal),
+                             "monthly_income": getattr(next(f for f in FEATURES if f.name == "monthly_income"), inc),
+                             "monthly_expenses": getattr(next(f for f in FEATURES if f.name == "monthly_expenses"), exp_)})
+    frame = pd.concat([base.assign(**r) for r in rows], ignore_index=True)
+    tried("predict_proba: range-edge rows", len(frame))
+    _check_proba(model.predict_proba(frame), len(frame))
+
+
+# -- explain ----------------------------------------------------------------------------------
+
+
+def _explain_available() -> bool:
+    try:
+        import xieshang.explain  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_explain = pytest.mark.skipif(not _explain_available(), reason="xieshang.explain not written yet")
+
+
+@needs_explain
+@settings(MODEL, max_examples=25)
+@given(case=applicants())
+def test_explain_answers_or_names_every_bad_field(model, case):
+    app, canon, bad, missing = case
+    tried("explain: applicants")
+    if canon is None:
+        with pytest.raises(ValueError) as info:
+            model.explain(app, lang="en")
+        if "collection for" not in str(info.value):
+            assert_refusal_names(info.value, bad, missing)
+    else:
+        exp = model.explain(app, lang="en")
+        assert 0 < exp.probability < 1
+        assert exp.probability == pytest.approx(model.predict_proba(canon)[0, 1])
+        assert str(exp)
+
+
+@needs_explain
+@settings(MODEL, max_examples=25)
+@given(frame=edge_frames())
+def test_explain_on_range_edges(model, frame):
+    tried("explain: range-edge applicants")
+    for lang in ("zh", "en"):
+        exp = model.explain(frame.iloc[[0]], target=0.6, lang=lang)
+        assert 0 < exp.probability < 1
+        for action in exp.actions:
+            assert 0 < action.probability < 1
+        assert str(exp)
+
+
+@needs_explain
+@pytest.mark.parametrize("kwargs, field", [
+    ({"target": math.nan}, "target"), ({"target": 1.5}, "target"), ({"target": -0.1}, "target"),
+    ({"target": "0.6"}, "target"), ({"target": None}, "target"), ({"lang": "fr"}, "lang"),
+    ({"lang": None}, "lang"), ({"lang": ["zh"]}, "lang"),
+])
+def test_explain_bad_options_name_the_option(model, kwargs, field):
+    tried("explain: bad options")
+    app = generate(1, seed=2).iloc[0][list(FEATURE_NAMES)].to_dict()
+    with pytest.raises(ValueError, match=field):
+        model.explain(app, **kwargs)
+
+
+@needs_explain
+@pytest.mark.parametrize("app, match", [
+    ("me", "expected a dict or a one-row DataFrame"), (None, "expected a dict"), ([1, 2], "expected a dict"),
+    ({}, "missing column"), (pd.DataFrame(), "expected exactly one row|empty"),
+])
+def test_explain_non_applicants(model, app, match):
+    tried("explain: non-applicants")
+    with pytest.raises(ValueError, match=match):
+        model.explain(app)
+
+
+# -- training ---------------------------------------------------------------------------------
+
+
+@settings(FAST, max_examples=40)
+@given(case=spoiled_frames(max_rows=6, p_bad=0.2))
+def test_train_refuses_bad_frames_naming_every_bad_field(case):
+    """Training validates before fitting; only spoiled frames are tried (a valid one would fit)."""
+    import xieshang.training
+
+    frame, canon, bad, missing = case
+    if canon is not None:
+        return
+    tried("train: spoiled frames")
+    with pytest.raises(ValueError) as info:
+        xieshang.training.train(frame.assign(**{LABEL: 1}), seed=0)
+    assert_refusal_names(info.value, bad, missing)
+
+
+@pytest.mark.parametrize("labels, match", [
+    ([2, 0, 1], "approved: expected 0/1"), ([math.nan, 0, 1], "approved: expected 0/1"),
+    (["x", 0, 1], "approved: expected 0/1"), ([[1], 0, 1], "approved: expected 0/1"),
+    (None, "missing label column 'approved'"),
+])
+def test_train_refuses_bad_labels(labels, match):
+    import xieshang.training
+
+    df = generate(3, seed=0)
+    df = df.drop(columns=LABEL) if labels is None else df.assign(**{LABEL: pd.Series(labels, dtype=object)})
+    tried("train: bad labels")
+    with pytest.raises(ValueError, match=match):
+        xieshang.training.train(df, seed=0)
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda df: df.assign(**{LABEL: 1}), "approved|class|label"),          # one class only
+    (lambda df: df.head(3), "approved|class|label|rows|fold"),             # too few rows for the folds
+])
+def test_train_refuses_unlearnable_labels(make, match):
+    import xieshang.training
+
+    tried("train: unlearnable labels")
+    with pytest.raises(ValueError, match=match):
+        xieshang.training.train(make(generate(200, seed=0)), seed=0)
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"seed": -1}, "seed"), ({"seed": 1.5}, "seed"), ({"n_splits": 1}, "n_splits"),
+    ({"clip": 0.0}, "clip"), ({"clip": math.nan}, "clip"), ({"n_threads": 0}, "n_threads"),
+    ({"candidates": ("nope",)}, "candidate"), ({"candidates": ()}, "candidate"),
+    ({"calibration": ("magic",)}, "calibration"), ({"calibration": ()}, "calibration"),
+])
+def test_model_parameters_are_checked(params, field):
+    from xieshang.model import ApprovalModel
+
+    df = generate(200, seed=0)
+    tried("ApprovalModel: bad parameters")
+    with pytest.raises(ValueError, match=field):
+        ApprovalModel(**params).fit(df, df[LABEL])
+
+
+def test_labels_of_another_length_are_refused():
+    from xieshang.model import ApprovalModel
+
+    df = generate(50, seed=0)
+    tried("ApprovalModel: label length")
+    with pytest.raises(ValueError, match="y: expected 50 labels"):
+        ApprovalModel().fit(df, df[LABEL].iloc[:-1])

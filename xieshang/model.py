@@ -1,0 +1,375 @@
+"""The approval model: a calibrated scikit-learn estimator, and its safe storage.
+
+:class:`ApprovalModel` follows the recipe of :mod:`xieshang.training`.
+:meth:`ApprovalModel.save` writes ``approval.joblib`` with a readable sidecar
+``approval.json`` (library versions, seed, data fingerprint, feature contract,
+metrics, SHA-256 of the joblib file). :func:`load_model` checks the hash and
+the scikit-learn version *before* unpickling, because loading a joblib file
+runs code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
+
+from .contract import FEATURE_NAMES, FEATURES
+from .features import ensure_valid
+from .files import atomic_path, write_json
+from .training import CALIBRATION_METHODS, CANDIDATES, choose_calibration, cross_validate_candidate, cv_folds, make_candidates
+from .validation import validate_frame, validate_labels
+
+__all__ = ["ApprovalModel", "load_model", "DEFAULT_PATH", "FORMAT_VERSION", "sidecar_path", "contract_spec"]
+
+DEFAULT_PATH = Path("model/approval.joblib")
+FORMAT_VERSION = 1
+_RETRAIN = "retrain it with `make train`"
+
+
+def _say(verbose: bool, text: str) -> None:
+    if verbose:
+        print(text, flush=True)
+
+
+class ApprovalModel(ClassifierMixin, BaseEstimator):
+    """Calibrated probability that a negotiated repayment plan is approved.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of every random step (folds, quantiles, boosting, calibration split).
+    candidates : tuple of str, default :data:`~xieshang.training.CANDIDATES`
+        Candidate pipelines compared by cross-validated log loss.
+    n_splits : int, default 5
+        Number of shared cross-validation folds.
+    calibration : tuple of str, default ("sigmoid", "isotonic", "temperature")
+        Calibration methods compared by held-out log loss.
+    clip : float, default 1e-3
+        Probabilities are clipped to ``[clip, 1 - clip]``: never exactly 0 or 1.
+    n_threads : int, default 1
+        OpenMP/BLAS threads inside ``fit`` and ``predict_proba``; one thread is
+        never pathological on shared cores (``bench/bench_threads.py``).
+    verbose : bool, default False
+        Print progress stage by stage while fitting.
+
+    Attributes
+    ----------
+    classes_ : numpy.ndarray
+        ``array([0, 1])``.
+    feature_names_in_ : numpy.ndarray of str
+        The contract's columns.
+    candidate_ : str
+        The winning candidate.
+    calibration_ : str
+        Its calibration method.
+    cv_results_ : dict
+        For every candidate: fold log losses, their mean, whether it respects
+        the contract's directions, its calibration scores and fit seconds.
+    calibrated_ : dict
+        Candidate name -> list of calibrated fold models (averaged to predict).
+    data_fingerprint_ : str
+        SHA-256 of the training rows and labels.
+    n_train_rows_ : int
+        Number of training rows.
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        candidates: tuple[str, ...] = CANDIDATES,
+        n_splits: int = 5,
+        calibration: tuple[str, ...] = CALIBRATION_METHODS,
+        clip: float = 1e-3,
+        n_threads: int = 1,
+        verbose: bool = False,
+    ) -> None:
+        self.seed = seed
+        self.candidates = candidates
+        self.n_splits = n_splits
+        self.calibration = calibration
+        self.clip = clip
+        self.n_threads = n_threads
+        self.verbose = verbose
+
+    # -- fitting -------------------------------------------------------------------------
+
+    def _check_params(self) -> None:
+        problems = []
+        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
+            problems.append(f"seed: expected a non-negative integer, got {self.seed!r}")
+        if isinstance(self.n_splits, bool) or not isinstance(self.n_splits, (int, np.integer)) or self.n_splits < 2:
+            problems.append(f"n_splits: expected an integer >= 2, got {self.n_splits!r}")
+        if not isinstance(self.clip, (int, float)) or not 0 < self.clip < 0.5:
+            problems.append(f"clip: expected a number in (0, 0.5), got {self.clip!r}")
+        if isinstance(self.n_threads, bool) or not isinstance(self.n_threads, (int, np.integer)) or self.n_threads < 1:
+            problems.append(f"n_threads: expected a positive integer, got {self.n_threads!r}")
+        if problems:
+            raise ValueError("invalid ApprovalModel parameters: " + "; ".join(problems))
+
+    def fit(self, X: pd.DataFrame, y: Any) -> ApprovalModel:
+        """Compare the candidates, calibrate, keep the best.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            Rows in the contract (extra columns such as ``true_probability``
+            are ignored, never used).
+        y : array-like of 0/1
+            Whether each plan was approved.
+
+        Returns
+        -------
+        ApprovalModel
+            ``self``, fitted.
+
+        Raises
+        ------
+        ValueError
+            Bad parameters, rows violating the contract, bad labels or labels
+            of another length, too few rows of a class for the folds.
+        """
+        self._check_params()
+        clean = validate_frame(X)
+        labels = validate_labels(pd.Series(np.asarray(y)).reset_index(drop=True))
+        if len(labels) != len(clean):
+            raise ValueError(f"y: expected {len(clean)} labels (one per row of X), got {len(labels)}")
+        clean = clean.reset_index(drop=True)
+        yv = labels.to_numpy()
+        seed = int(self.seed)
+        with threadpool_limits(limits=int(self.n_threads)):
+            folds = cv_folds(yv, int(self.n_splits), seed)
+            pipelines = make_candidates(seed, self.candidates)
+            results, cv, calibrated = {}, {}, {}
+            for name, pipe in pipelines.items():
+                _say(self.verbose, f"cross-validating {name} on {len(folds)} folds of {len(yv):,} rows")
+                res = cross_validate_candidate(
+                    name, pipe, clean, yv, folds, seed=seed,
+                    progress=(lambda s: _say(True, s)) if self.verbose else None,
+                )
+                method, scores, cal = choose_calibration(res, clean, yv, folds, methods=self.calibration, seed=seed)
+                _say(self.verbose, f"  {name}: calibration " + ", ".join(f"{m} {v:.4f}" for m, v in scores.items())
+                     + f" -> {method}" + ("" if res.monotone else f"; breaks directions of {', '.join(res.violations)}"))
+                results[name], calibrated[name] = res, cal
+                cv[name] = {
+                    "cv_log_loss": res.log_loss,
+                    "fold_log_loss": res.fold_log_loss,
+                    "monotone": res.monotone,
+                    "direction_violations": res.violations,
+                    "calibration": method,
+                    "calibration_log_loss": scores,
+                    "fit_seconds": round(res.seconds, 2),
+                }
+        eligible = [n for n in results if results[n].monotone]
+        if not eligible:
+            raise ValueError(
+                "no candidate respects the contract's directions: "
+                + "; ".join(f"{n} breaks {', '.join(r.violations)}" for n, r in results.items())
+                + "; add a monotone candidate such as 'hgb_monotone'"
+            )
+        self.candidate_ = min(eligible, key=lambda n: results[n].log_loss)
+        self.calibration_ = cv[self.candidate_]["calibration"]
+        self.cv_results_ = cv
+        self.calibrated_ = calibrated
+        self.classes_ = np.array([0, 1])
+        self.feature_names_in_ = np.asarray(FEATURE_NAMES, dtype=object)
+        self.n_features_in_ = len(FEATURE_NAMES)
+        self.n_train_rows_ = len(clean)
+        self.data_fingerprint_ = _fingerprint(clean, yv)
+        _say(self.verbose, f"winner: {self.candidate_} (CV log loss {results[self.candidate_].log_loss:.4f}), "
+             f"calibrated by {self.calibration_}")
+        return self
+
+    # -- predicting ----------------------------------------------------------------------
+
+    def candidate_proba(self, X: pd.DataFrame, name: str | None = None) -> np.ndarray:
+        """Approval probability (shape (n,)) from one candidate, by default the winner.
+
+        Raises
+        ------
+        ValueError
+            For an unknown candidate or rows violating the contract.
+        """
+        check_is_fitted(self, "calibrated_")
+        name = self.candidate_ if name is None else name
+        if name not in self.calibrated_:
+            raise ValueError(f"candidate: expected one of {', '.join(self.calibrated_)}, got {name!r}")
+        clean = ensure_valid(X)
+        with threadpool_limits(limits=int(self.n_threads)):
+            p = np.mean([c.predict_proba(clean)[:, 1] for c in self.calibrated_[name]], axis=0)
+        return np.clip(p, self.clip, 1.0 - self.clip)
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Probabilities of refusal and approval, shape ``(n, 2)``.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` violates the contract (extra columns and order are fine).
+        """
+        p = self.candidate_proba(X)
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """0/1 decision: 1 where the approval probability is at least one half."""
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int64)
+
+    def explain(self, applicant: Any, target: float = 0.6, lang: str = "zh") -> Any:
+        """Reasons and the cheapest actions that would raise the probability (see :mod:`xieshang.explain`)."""
+        from .explain import explain
+
+        return explain(self, applicant, target=target, lang=lang)
+
+    # -- storage -------------------------------------------------------------------------
+
+    def save(self, path: str | Path = DEFAULT_PATH, *, metrics: dict[str, Any] | None = None) -> Path:
+        """Write the model and its sidecar ``<path>.json`` atomically.
+
+        Both files are written in full to temporary files first; only then are
+        they renamed into place, so an interrupted run leaves the previous pair
+        untouched (or, for the instant between the two renames, a pair that
+        :func:`load_model` refuses rather than loads).
+
+        Parameters
+        ----------
+        path : str or Path, default ``model/approval.joblib``
+        metrics : dict, optional
+            Held-out metrics recorded in the sidecar.
+
+        Returns
+        -------
+        Path
+            The joblib file.
+        """
+        check_is_fitted(self, "calibrated_")
+        path = Path(path)
+        if path.suffix != ".joblib":
+            raise ValueError(f"{path}: expected a file name ending in .joblib")
+        buf = io.BytesIO()
+        joblib.dump(self, buf, compress=3)
+        data = buf.getvalue()
+        side = self._sidecar(path, hashlib.sha256(data).hexdigest(), metrics)
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(data)
+            write_json(side, sidecar_path(path))  # renamed first; the joblib follows at once
+        return path
+
+    def _sidecar(self, path: Path, sha256: str, metrics: dict[str, Any] | None) -> dict[str, Any]:
+        import sklearn
+        import threadpoolctl
+
+        from . import __version__
+
+        return {
+            "format": FORMAT_VERSION,
+            "model": "xieshang.model.ApprovalModel",
+            "file": path.name,
+            "sha256": sha256,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "versions": {
+                "xieshang": __version__,
+                "python": platform.python_version(),
+                "scikit-learn": sklearn.__version__,
+                "numpy": np.__version__,
+                "pandas": pd.__version__,
+                "joblib": joblib.__version__,
+                "threadpoolctl": threadpoolctl.__version__,
+            },
+            "seed": int(self.seed),
+            "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.get_params().items()},
+            "training_rows": int(self.n_train_rows_),
+            "data_fingerprint": self.data_fingerprint_,
+            "candidate": self.candidate_,
+            "calibration": self.calibration_,
+            "cross_validation": self.cv_results_,
+            "feature_contract": contract_spec(),
+            "metrics": metrics or {},
+        }
+
+
+def contract_spec() -> list[dict[str, Any]]:
+    """The feature contract as plain data (name, kind, range, categories, direction)."""
+    return [
+        {"name": f.name, "kind": f.kind, "low": f.low, "high": f.high,
+         "categories": list(f.categories), "direction": f.direction}
+        for f in FEATURES
+    ]
+
+
+def sidecar_path(path: str | Path) -> Path:
+    """The sidecar of a joblib file: same name, ``.json``."""
+    return Path(path).with_suffix(".json")
+
+
+def _fingerprint(X: pd.DataFrame, y: np.ndarray) -> str:
+    h = hashlib.sha256()
+    h.update(pd.util.hash_pandas_object(X, index=False).to_numpy().tobytes())
+    h.update(np.asarray(y, dtype=np.int64).tobytes())
+    return h.hexdigest()
+
+
+def load_model(path: str | Path | None = None) -> ApprovalModel:
+    """Load a model saved by :meth:`ApprovalModel.save`, after checking it.
+
+    The sidecar must exist, the joblib file's SHA-256 must match it, and it
+    must have been written with the installed scikit-learn and the current
+    feature contract; only then is the file unpickled.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Default ``model/approval.joblib``.
+
+    Raises
+    ------
+    ValueError
+        Missing files, a hash mismatch (tampered or half-written), another
+        scikit-learn version or feature contract; the message says to retrain
+        with ``make train``.
+    """
+    path = Path(DEFAULT_PATH if path is None else path)
+    side_path = sidecar_path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no model file; {_RETRAIN}")
+    if not side_path.is_file():
+        raise ValueError(f"{side_path}: sidecar missing, so {path} cannot be checked; {_RETRAIN}")
+    try:
+        side = json.loads(side_path.read_text(encoding="utf-8"))
+        expected = side["sha256"]
+        trained_with = side["versions"]["scikit-learn"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{side_path}: unreadable sidecar ({type(exc).__name__}: {exc}); {_RETRAIN}") from None
+    import sklearn
+
+    if trained_with != sklearn.__version__:
+        raise ValueError(
+            f"{path}: trained with scikit-learn {trained_with}, but {sklearn.__version__} is installed; "
+            f"a pickled model is only safe with the same version: {_RETRAIN}"
+        )
+    if side.get("format") != FORMAT_VERSION:
+        raise ValueError(f"{path}: model format {side.get('format')!r}, expected {FORMAT_VERSION}; {_RETRAIN}")
+    if side.get("feature_contract") != json.loads(json.dumps(contract_spec())):
+        raise ValueError(f"{path}: trained on another version of the feature contract; {_RETRAIN}")
+    data = path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != expected:
+        raise ValueError(
+            f"{path}: SHA-256 {actual[:12]}… does not match its sidecar ({str(expected)[:12]}…): the file was "
+            f"changed or only partly written, and is not loaded; {_RETRAIN}"
+        )
+    model = joblib.load(io.BytesIO(data))
+    if not isinstance(model, ApprovalModel):
+        raise ValueError(f"{path}: holds a {type(model).__name__}, expected an ApprovalModel; {_RETRAIN}")
+    return model
+

@@ -1,0 +1,303 @@
+"""What ``make train`` writes: metrics, figures, the model card, the model and its sidecar.
+
+* ``reports/metrics.json``: held-out metrics of every candidate (and of the
+  oracle when the test rows carry ``true_probability``), cross-validation and
+  calibration scores;
+* ``reports/figures/``: reliability diagram, ROC curves, and each factor's
+  average effect in the model beside the true effect;
+* ``reports/model_card.md``: after Mitchell et al., *Model Cards for Model
+  Reporting* (2019);
+* ``model/approval.joblib`` and ``model/approval.json`` (:meth:`ApprovalModel.save`).
+
+Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .contract import FEATURES, LABEL, TRUTH
+from .files import atomic_path, write_json, write_text
+from .metrics import evaluate
+from .model import DEFAULT_PATH, ApprovalModel
+from .validation import validate_frame
+
+__all__ = ["evaluate_candidates", "write_figures", "model_card", "summary_table", "write_reports"]
+
+ORACLE = "oracle"
+"""Key of the true probabilities' own metrics in ``metrics["test"]``."""
+
+
+def evaluate_candidates(model: ApprovalModel, test: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Held-out metrics of every candidate (winner included), and of the oracle if known.
+
+    Parameters
+    ----------
+    model : ApprovalModel
+        A fitted model.
+    test : pandas.DataFrame
+        Held-out rows with ``approved``; with a ``true_probability`` column the
+        comparisons against the truth are added (only then: the truth is known
+        for our generator's data alone).
+    """
+    clean = validate_frame(test, require_label=True)
+    y = clean[LABEL].to_numpy()
+    X = clean.drop(columns=LABEL)
+    p_true = test[TRUTH].to_numpy(float) if TRUTH in test.columns else None
+    out = {name: evaluate(y, model.candidate_proba(X, name), p_true) for name in model.calibrated_}
+    if p_true is not None:
+        out[ORACLE] = evaluate(y, p_true)
+    return out
+
+
+def _save(fig: Any, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+def write_figures(
+    model: ApprovalModel,
+    test: pd.DataFrame,
+    out_dir: str | Path = "reports/figures",
+    *,
+    lang: str = "en",
+    effect_rows: int = 400,
+    seed: int = 0,
+) -> list[Path]:
+    """Reliability diagram, ROC curves and factor effects (model beside truth) as PNG files.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from . import plots
+
+    out = Path(out_dir)
+    clean = validate_frame(test, require_label=True)
+    y = clean[LABEL].to_numpy()
+    X = clean.drop(columns=LABEL)
+    has_truth = TRUTH in test.columns
+    p = model.candidate_proba(X)
+    written = []
+
+    p_true = test[TRUTH].to_numpy(float) if has_truth else None
+    fig = plots.reliability_diagram(y, p, lang=lang, label=model.candidate_, truth=p_true)
+    written.append(out / "reliability.png")
+    _save(fig, written[-1])
+
+    scores = {name: model.candidate_proba(X, name) for name in model.calibrated_}
+    if has_truth:
+        scores[ORACLE] = p_true
+    fig = plots.roc_plot(y, scores, lang=lang)
+    written.append(out / "roc.png")
+    _save(fig, written[-1])
+
+    rng = np.random.default_rng(seed)
+    sample = X.iloc[np.sort(rng.choice(len(X), size=min(effect_rows, len(X)), replace=False))]
+    truth = None
+    if has_truth:
+        from .generator import true_probability
+
+        truth = true_probability
+    cols = 4
+    rows = math.ceil(len(FEATURES) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.4 * rows))
+    for ax, f in zip(axes.ravel(), FEATURES):
+        plots.factor_effect(model.candidate_proba, truth, sample, f.name, ax=ax, lang=lang)
+    for ax in axes.ravel()[len(FEATURES):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    written.append(out / "factor_effects.png")
+    _save(fig, written[-1])
+    return written
+
+
+def _fmt(v: Any, digits: int = 4) -> str:
+    if isinstance(v, float) and math.isnan(v):
+        return "–"
+    return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
+
+
+_COLUMNS = (
+    ("cv_log_loss", "CV log loss"),
+    ("log_loss", "log loss"),
+    ("roc_auc", "AUC"),
+    ("brier", "Brier"),
+    ("ece", "ECE"),
+    ("calibration_slope", "slope"),
+    ("calibration_intercept", "intercept"),
+    ("log_loss_ratio_to_oracle", "LL/oracle"),
+    ("mean_abs_error_to_truth", "mean|p̂−p|"),
+    ("auc_gap_to_oracle", "AUC gap"),
+)
+
+
+def _rows(metrics: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    test = metrics["test"]
+    keys = [(k, h) for k, h in _COLUMNS if k == "cv_log_loss" or any(k in m for m in test.values())]
+    header = ["candidate", "monotone", "calibration"] + [h for _, h in keys]
+    rows = []
+    for name, m in test.items():
+        cv = metrics["cross_validation"].get(name, {})
+        star = " *" if name == metrics["winner"] else ""
+        rows.append(
+            [name + star, {True: "yes", False: "NO"}.get(cv.get("monotone"), "–"), cv.get("calibration", "–")]
+            + [_fmt(cv.get(k, float("nan")) if k == "cv_log_loss" else m.get(k, float("nan"))) for k, _ in keys]
+        )
+    return header, rows
+
+
+def summary_table(metrics: dict[str, Any]) -> str:
+    """A plain-text table of every candidate's metrics (winner starred)."""
+    header, rows = _rows(metrics)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
+
+
+def _markdown_table(metrics: dict[str, Any]) -> str:
+    header, rows = _rows(metrics)
+    return "\n".join(
+        ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows]
+    )
+
+
+def model_card(model: ApprovalModel, metrics: dict[str, Any]) -> str:
+    """The model card (Markdown), after Mitchell et al. (2019)."""
+    import sklearn
+
+    from . import __version__
+
+    factors: dict[str, list[str]] = {}
+    for f in FEATURES:
+        arrow = {1: "↑", -1: "↓", 0: "·"}[f.direction]
+        factors.setdefault(f"{f.factor_en} ({f.factor_zh})", []).append(f"`{f.name}` {arrow}")
+    factor_lines = "\n".join(f"- **{k}**: {', '.join(v)}" for k, v in factors.items())
+    cv = metrics["cross_validation"]
+    winner = metrics["winner"]
+    truth_note = (
+        "The test rows come from our generator, so the true approval probability of every row is known and "
+        "the model is compared with it (log-loss ratio to the oracle, mean |p̂ − p|, AUC gap)."
+        if metrics.get("has_truth") else
+        "The test rows carry no true probability, so no comparison against the truth is reported."
+    )
+    return f"""# Model card: xieshang approval model
+
+> **This model learns from synthetic data encoding one article's account of what lenders look at
+> when a borrower asks for a negotiated repayment plan (协商还款), not from any lender's decisions.**
+> 本模型学习的是依据一篇文章的描述生成的合成数据,而不是任何贷款机构的真实审批决定。
+
+## Model details
+- Developed by the xieshang project, version {__version__}, scikit-learn {sklearn.__version__}.
+- Type: `{winner}` (chosen among {", ".join(f"`{n}`" for n in cv)} by {model.n_splits}-fold cross-validated
+  log loss on shared folds), calibrated with `CalibratedClassifierCV` by **{metrics["calibration"]}** scaling
+  (chosen among {", ".join(model.calibration)} by held-out log loss); the prediction averages the
+  {model.n_splits} calibrated fold models. Probabilities are clipped to [{model.clip:g}, {1 - model.clip:g}].
+- Monotonic in every factor with a direction (↑ raises, ↓ lowers approval); candidates breaking a direction
+  are not eligible.
+- Seed {metrics["seed"]}; training data fingerprint `{metrics["data_fingerprint"][:16]}…`.
+
+## Intended use
+- Estimate how likely a negotiated repayment plan is to be approved *according to the article's account*,
+  and show which changes (documents, attitude, plan terms) would raise that estimate.
+- For borrowers preparing a request and for teaching. **Not** for deciding on anyone's credit, not a
+  prediction of any particular lender's decision, not financial or legal advice.
+
+## Factors
+Each input column encodes a factor of the article (direction of its effect):
+
+{factor_lines}
+
+No demographic attribute (age, sex, region…) is an input.
+
+## Metrics
+Held-out test set of {metrics["n_test"]:,} rows (* = the model in use). CV log loss is the candidate's
+{model.n_splits}-fold cross-validated log loss before calibration.
+
+{_markdown_table(metrics)}
+
+ECE: expected calibration error (10 equal-width bins). Slope/intercept: logistic recalibration of the
+predictions (1 and 0 are perfect). {truth_note}
+
+Figures: `figures/reliability.png`, `figures/roc.png`, `figures/factor_effects.png` (each factor's
+average effect in the model beside the true effect).
+
+## Training and evaluation data
+- Training: {metrics["n_train"]:,} rows; test: {metrics["n_test"]:,} rows held out before any fitting.
+- Data: synthetic requests from `xieshang.generator` (an explicit structural model whose effects are quoted
+  from the article; see `data/README.md`), or a file in the same feature contract.
+
+## Caveats and recommendations
+- The truth here is the article's account turned into numbers by the team; a real lender may weigh
+  things differently or use information not in the contract. Good scores against the truth only show the
+  model recovers *that* account.
+- Calibration holds for data like the training data; for other populations, retrain and re-check.
+- Never use the estimate to refuse or grant anything to a real person.
+"""
+
+
+def write_reports(
+    model: ApprovalModel,
+    test: pd.DataFrame,
+    *,
+    reports_dir: str | Path = "reports",
+    model_path: str | Path = DEFAULT_PATH,
+    lang: str = "en",
+    effect_rows: int = 400,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Evaluate on ``test`` and write metrics, figures, model card, then the model and its sidecar.
+
+    Returns
+    -------
+    dict
+        The content of ``metrics.json``.
+    """
+    say = progress or (lambda _s: None)
+    reports = Path(reports_dir)
+    say("evaluating every candidate on the held-out test set")
+    test_metrics = evaluate_candidates(model, test)
+    metrics: dict[str, Any] = {
+        "winner": model.candidate_,
+        "calibration": model.calibration_,
+        "seed": int(model.seed),
+        "n_train": int(model.n_train_rows_),
+        "n_test": int(len(test)),
+        "has_truth": TRUTH in test.columns,
+        "data_fingerprint": model.data_fingerprint_,
+        "test": test_metrics,
+        "cross_validation": model.cv_results_,
+    }
+    write_json(_jsonable(metrics), reports / "metrics.json")
+    say("drawing figures")
+    write_figures(model, test, reports / "figures", lang=lang, effect_rows=effect_rows, seed=int(model.seed))
+    write_text(model_card(model, metrics), reports / "model_card.md")
+    say(f"saving the model to {model_path}")
+    model.save(model_path, metrics=_jsonable(test_metrics[model.candidate_]))
+    return metrics
+
+
+def _jsonable(obj: Any) -> Any:
+    """Replace NaN (not valid JSON) by None, recursively."""
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, float) and math.isnan(obj):
+        return None
+    return obj

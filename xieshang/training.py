@@ -1,0 +1,494 @@
+"""Candidates, shared cross-validation folds, calibration choice, and :func:`train`.
+
+The recipe :class:`~xieshang.model.ApprovalModel` follows when it is fitted:
+
+1. every candidate pipeline (:func:`make_candidates`) is fitted on the same
+   stratified folds (:func:`cv_folds`) and scored by out-of-fold log loss;
+2. a candidate whose fitted fold models break a direction of the contract
+   (more past overdues raising the estimate, say; :func:`direction_violations`)
+   is not eligible; the eligible one with the lowest log loss wins;
+3. each candidate's fold models are calibrated with ``CalibratedClassifierCV``
+   on their own held-out fold, by the method (sigmoid, isotonic or
+   temperature) with the lowest held-out log loss (:func:`choose_calibration`);
+   the model predicts the average of the calibrated fold models, the way
+   ``CalibratedClassifierCV(ensemble=True)`` does, without refitting anything.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.utils.validation import check_is_fitted
+from sklearn.preprocessing import OneHotEncoder, QuantileTransformer, SplineTransformer, StandardScaler
+
+from .contract import BOOL_NAMES, FEATURES, LABEL, feature
+from .features import DomainFeatures, ensure_valid
+from .validation import validate_frame
+
+if TYPE_CHECKING:
+    from .model import ApprovalModel
+
+__all__ = [
+    "CANDIDATES",
+    "CALIBRATION_METHODS",
+    "CandidateResult",
+    "MonotoneLogistic",
+    "make_candidates",
+    "cv_folds",
+    "cross_validate_candidate",
+    "choose_calibration",
+    "direction_violations",
+    "holdout_split",
+    "train",
+]
+
+CANDIDATES: tuple[str, ...] = ("logistic_monotone", "logistic_spline", "hgb_monotone")
+"""Names of the candidate pipelines, in the order they are tried."""
+
+CALIBRATION_METHODS: tuple[str, ...] = ("sigmoid", "isotonic", "temperature")
+"""Calibration methods of ``CalibratedClassifierCV`` compared by held-out log loss."""
+
+_BINARY_ENGINEERED = ("proven_hardship",)
+_ORDINAL = "communication"
+
+
+class MonotoneLogistic(ClassifierMixin, BaseEstimator):
+    """L2-regularised logistic regression on ramp bases, with signs fixed by known directions.
+
+    Each column becomes piecewise-linear ramps between its quantiles (constant
+    outside the training range); a binary column stays as it is. Coefficients
+    of a column with a direction are constrained to that sign (L-BFGS-B
+    bounds), so the fitted log-odds are an additive function of the columns,
+    monotone in every directed one: a monotone generalised additive model.
+
+    Parameters
+    ----------
+    directions : dict, optional
+        Column -> +1 / -1 / 0; missing columns are unconstrained.
+    n_knots : int, default 10
+        Quantile knots per column (ties collapse them).
+    C : float, default 1.0
+        Inverse L2 strength, as in ``LogisticRegression``.
+    max_iter : int, default 500
+        Iterations of L-BFGS-B.
+    """
+
+    def __init__(self, directions: dict[str, int] | None = None, n_knots: int = 10, C: float = 1.0,
+                 max_iter: int = 500) -> None:
+        self.directions = directions
+        self.n_knots = n_knots
+        self.C = C
+        self.max_iter = max_iter
+
+    def _basis(self, X: pd.DataFrame) -> np.ndarray:
+        out = []
+        for name, knots in zip(self.feature_names_in_, self.knots_):
+            x = X[name].to_numpy(float)[:, None]
+            lo, hi = knots[:-1][None, :], knots[1:][None, :]
+            out.append(np.clip((x - lo) / (hi - lo), 0.0, 1.0))
+        return np.hstack(out)
+
+    def fit(self, X: pd.DataFrame, y: Any) -> MonotoneLogistic:
+        """Fit on a numeric DataFrame ``X`` and 0/1 labels ``y``."""
+        from scipy.optimize import minimize
+
+        if not isinstance(X, pd.DataFrame):
+            raise ValueError(f"X: expected a DataFrame of numeric columns, got {type(X).__name__}")
+        y = np.asarray(y, dtype=float)
+        directions = self.directions or {}
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.n_features_in_ = X.shape[1]
+        self.classes_ = np.array([0, 1])
+        self.knots_, signs = [], []
+        for name in self.feature_names_in_:
+            x = X[name].to_numpy(float)
+            knots = np.unique(np.quantile(x, np.linspace(0, 1, int(self.n_knots) + 1)))
+            if len(knots) < 2:  # a constant column: one inert ramp
+                knots = np.array([knots[0], knots[0] + 1.0])
+            self.knots_.append(knots)
+            signs += [directions.get(name, 0)] * (len(knots) - 1)
+        B = self._basis(X)
+        self.basis_mean_ = B.mean(axis=0)
+        B -= self.basis_mean_  # centred: far better conditioned, same monotone fit
+        n, penalty = len(y), 1.0 / (float(self.C) * len(y))
+
+        def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            z = B @ theta[1:] + theta[0]
+            r = (1.0 / (1.0 + np.exp(-z)) - y) / n
+            f = np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * penalty * theta[1:] @ theta[1:]
+            return f, np.concatenate([[r.sum()], B.T @ r + penalty * theta[1:]])
+
+        bounds = [(None, None)] + [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs]
+        rate = np.clip(y.mean(), 1e-6, 1 - 1e-6)
+        theta0 = np.zeros(B.shape[1] + 1)
+        theta0[0] = np.log(rate / (1 - rate))
+        res = minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
+                       options={"maxiter": int(self.max_iter)})
+        self.intercept_, self.coef_, self.n_iter_ = float(res.x[0]), res.x[1:], int(res.nit)
+        return self
+
+    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
+        """Log-odds of approval."""
+        check_is_fitted(self, "coef_")
+        return (self._basis(X) - self.basis_mean_) @ self.coef_ + self.intercept_
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Probabilities of the two classes, shape (n, 2)."""
+        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """1 where the log-odds are positive."""
+        return (self.decision_function(X) > 0).astype(np.int64)
+
+
+def _logistic_monotone(seed: int) -> Pipeline:
+    """Domain features, then :class:`MonotoneLogistic` with the directions of the contract."""
+    features = DomainFeatures()
+    return Pipeline([("features", features), ("logistic", MonotoneLogistic(directions=features.directions()))])
+
+
+def _logistic_spline(seed: int) -> Pipeline:
+    """Regularised logistic regression on splines: an additive model of the log-odds.
+
+    Each continuous feature enters linearly (for extrapolation) and through a
+    cubic spline on its quantile rank (any monotone or hump-shaped effect,
+    robust to skew and ties); communication levels are one-hot coded; binary
+    columns pass through.
+    """
+    names = DomainFeatures().get_feature_names_out()
+    binary = [n for n in names if n in BOOL_NAMES or n in _BINARY_ENGINEERED or "=" in n]
+    continuous = [n for n in names if n not in binary and n != _ORDINAL]
+    spline = make_pipeline(
+        QuantileTransformer(n_quantiles=200, subsample=10_000, random_state=seed),
+        SplineTransformer(n_knots=6, degree=3),
+    )
+    columns = ColumnTransformer(
+        [
+            ("spline", spline, continuous),
+            ("linear", StandardScaler(), continuous),
+            ("level", OneHotEncoder(categories=[list(range(len(feature(_ORDINAL).categories)))]), [_ORDINAL]),
+            ("binary", "passthrough", binary),
+        ]
+    )
+    return Pipeline(
+        [
+            ("features", DomainFeatures()),
+            ("columns", columns),
+            ("logistic", LogisticRegression(C=1.0, max_iter=2000)),
+        ]
+    )
+
+
+def _hgb(seed: int, additive: bool) -> Pipeline:
+    """Gradient boosting with monotonic constraints from the contract's directions.
+
+    ``additive=True`` forbids interactions: a boosted additive model.
+    """
+    directions = DomainFeatures().directions()
+    hgb = HistGradientBoostingClassifier(
+        learning_rate=0.1,
+        max_iter=1000 if additive else 500,
+        max_leaf_nodes=8 if additive else 15,
+        min_samples_leaf=40,
+        l2_regularization=1.0,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=20,
+        monotonic_cst=directions,
+        interaction_cst="no_interactions" if additive else None,
+        random_state=seed,
+    )
+    return Pipeline([("features", DomainFeatures()), ("hgb", hgb)])
+
+
+def make_candidates(seed: int = 0, names: Sequence[str] = CANDIDATES) -> dict[str, Pipeline]:
+    """Unfitted candidate pipelines, by name.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of every random step inside the pipelines.
+    names : sequence of str, default :data:`CANDIDATES`
+        Which candidates.
+
+    Raises
+    ------
+    ValueError
+        For an unknown or repeated name.
+    """
+    builders: dict[str, Callable[[int], Pipeline]] = {
+        "logistic_monotone": _logistic_monotone,
+        "logistic_spline": _logistic_spline,
+        "hgb_monotone": lambda s: _hgb(s, additive=False),
+        "hgb_additive": lambda s: _hgb(s, additive=True),
+    }
+    names = list(names)
+    bad = [n for n in names if n not in builders]
+    if bad or not names or len(set(names)) != len(names):
+        raise ValueError(
+            f"candidates: expected distinct names among {', '.join(builders)}, got {names!r}"
+        )
+    return {n: builders[n](int(seed)) for n in names}
+
+
+def cv_folds(y: np.ndarray, n_splits: int = 5, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The stratified folds every candidate is scored on: a list of (train, test) indices.
+
+    Raises
+    ------
+    ValueError
+        If a class has fewer rows than ``n_splits``.
+    """
+    y = np.asarray(y)
+    counts = np.bincount(y.astype(int), minlength=2)
+    if n_splits < 2 or counts.min() < n_splits:
+        raise ValueError(
+            f"need at least {max(n_splits, 2)} approved and {max(n_splits, 2)} refused rows for "
+            f"{n_splits}-fold cross-validation, got {counts[1]} approved and {counts[0]} refused"
+        )
+    skf = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=int(seed))
+    return list(skf.split(np.zeros(len(y)), y))
+
+
+@dataclass
+class CandidateResult:
+    """One candidate's cross-validation: fold models, out-of-fold predictions, scores."""
+
+    name: str
+    fold_models: list[Any]
+    oof: np.ndarray
+    fold_log_loss: list[float]
+    seconds: float
+    violations: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def log_loss(self) -> float:
+        """Out-of-fold log loss over all rows."""
+        return float(np.mean(self.fold_log_loss))
+
+    @property
+    def monotone(self) -> bool:
+        """Whether every fold model respects the contract's directions."""
+        return not self.violations
+
+
+def direction_violations(
+    predict_proba: Callable[[pd.DataFrame], np.ndarray],
+    X: pd.DataFrame,
+    *,
+    n_rows: int = 200,
+    n_grid: int = 8,
+    seed: int = 0,
+    tol: float = 1e-9,
+) -> dict[str, float]:
+    """Where predictions move against a contract direction; empty if nowhere.
+
+    For every feature with a direction, ``n_rows`` rows of ``X`` are moved
+    along a grid of values (observed quantiles for numbers, both values for
+    booleans, every level for ordered categories) and the predicted approval
+    probability must never move against the direction.
+
+    Parameters
+    ----------
+    predict_proba : callable
+        DataFrame in the contract -> (n, 2) probabilities.
+    X : pandas.DataFrame
+        Rows in the contract to probe from.
+
+    Returns
+    -------
+    dict
+        Feature name -> largest move against its direction (only those > ``tol``).
+    """
+    clean = ensure_valid(X)
+    rng = np.random.default_rng(seed)
+    rows = clean.iloc[rng.choice(len(clean), size=min(n_rows, len(clean)), replace=False)]
+    probes: list[tuple[Any, int, pd.DataFrame]] = []
+    for f in FEATURES:
+        if f.direction == 0:
+            continue
+        if f.kind == "bool":
+            grid: list[Any] = [False, True]
+        elif f.kind == "category":
+            grid = list(f.categories)
+        else:
+            grid = list(np.unique(np.quantile(clean[f.name].to_numpy(float), np.linspace(0, 1, n_grid))))
+            if f.kind == "int":
+                grid = sorted({int(round(v)) for v in grid})
+        if len(grid) >= 2:
+            moved = [rows.assign(**{f.name: v}) for v in grid]
+            if f.kind == "category":
+                for m in moved:
+                    m[f.name] = pd.Categorical(m[f.name], categories=f.categories)
+            probes.append((f, len(grid), pd.concat(moved, ignore_index=True)))
+    # One call for every probe: cheap even for slow pipelines.
+    p_all = predict_proba(pd.concat([m for _, _, m in probes], ignore_index=True))[:, 1]
+    out: dict[str, float] = {}
+    start = 0
+    for f, n, moved in probes:
+        p = p_all[start:start + len(moved)].reshape(n, len(rows))
+        start += len(moved)
+        worst = float(np.max(-f.direction * np.diff(p, axis=0)))
+        if worst > tol:
+            out[f.name] = worst
+    return out
+
+
+def cross_validate_candidate(
+    name: str,
+    estimator: Any,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    *,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> CandidateResult:
+    """Fit ``estimator`` on every fold, keep the fold models and out-of-fold predictions."""
+    oof = np.empty(len(y))
+    models, losses, violations = [], [], {}
+    start = time.perf_counter()
+    for k, (tr, te) in enumerate(folds):
+        t0 = time.perf_counter()
+        m = clone(estimator).fit(X.iloc[tr], y[tr])
+        oof[te] = m.predict_proba(X.iloc[te])[:, 1]
+        losses.append(float(log_loss(y[te], oof[te], labels=[0, 1])))
+        for feat, v in direction_violations(m.predict_proba, X.iloc[te], seed=seed + k).items():
+            violations[feat] = max(v, violations.get(feat, 0.0))
+        models.append(m)
+        if progress:
+            progress(f"  {name}: fold {k + 1}/{len(folds)} log loss {losses[-1]:.4f} ({time.perf_counter() - t0:.1f} s)")
+    return CandidateResult(name, models, oof, losses, time.perf_counter() - start, violations)
+
+
+class _Scores(ClassifierMixin, BaseEstimator):
+    """A fitted stand-in classifier whose decision function is its single input column.
+
+    Lets ``CalibratedClassifierCV`` calibrate scores computed once, so the
+    calibration methods are compared without predicting again.
+    """
+
+    def fit(self, X: Any, y: Any = None) -> _Scores:
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        return np.asarray(X, dtype=float)[:, 0]
+
+    def predict(self, X: Any) -> np.ndarray:
+        return (self.decision_function(X) > 0).astype(np.int64)
+
+
+def _calibrate(model: Any, X: Any, y: np.ndarray, method: str) -> CalibratedClassifierCV:
+    return CalibratedClassifierCV(FrozenEstimator(model), method=method).fit(X, y)
+
+
+def choose_calibration(
+    result: CandidateResult,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    *,
+    methods: Sequence[str] = CALIBRATION_METHODS,
+    seed: int = 0,
+) -> tuple[str, dict[str, float], list[CalibratedClassifierCV]]:
+    """Pick the calibration method with the lowest held-out log loss; calibrate the fold models.
+
+    Each fold model is calibrated on its own held-out fold only (data it never
+    saw). To score a method honestly the held-out fold is split in two halves:
+    calibrate on one, score on the other, and swap.
+
+    Returns
+    -------
+    method : str
+        The chosen method.
+    scores : dict
+        Held-out log loss of each method, and of no calibration (``"none"``).
+    calibrated : list of CalibratedClassifierCV
+        One per fold, calibrated with ``method`` on the whole held-out fold.
+    """
+    bad = [m for m in methods if m not in CALIBRATION_METHODS]
+    if bad or not methods:
+        raise ValueError(f"calibration: expected methods among {', '.join(CALIBRATION_METHODS)}, got {list(methods)!r}")
+    rng = np.random.default_rng(seed)
+    loss = {m: 0.0 for m in methods}
+    scorer = _Scores().fit(None)
+    for model, (_, te) in zip(result.fold_models, folds):
+        s = model.decision_function(X.iloc[te])[:, None]
+        half = rng.permutation(len(te)) < len(te) // 2
+        for a, b in ((half, ~half), (~half, half)):
+            for m in methods:
+                cal = _calibrate(scorer, s[a], y[te][a], m)
+                loss[m] += log_loss(y[te][b], cal.predict_proba(s[b])[:, 1], labels=[0, 1]) * b.sum()
+    scores = {m: float(v / len(y)) for m, v in loss.items()}
+    scores["none"] = float(log_loss(y, result.oof, labels=[0, 1]))
+    best = min(methods, key=lambda m: scores[m])
+    calibrated = [_calibrate(model, X.iloc[te], y[te], best) for model, (_, te) in zip(result.fold_models, folds)]
+    return best, scores, calibrated
+
+
+def holdout_split(df: pd.DataFrame, test_size: float = 0.2, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split rows into a training and a held-out test frame, stratified by the label.
+
+    Raises
+    ------
+    ValueError
+        If ``test_size`` is not in (0, 1), the label is missing, or a class is too rare to split.
+    """
+    from sklearn.model_selection import train_test_split
+
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size: expected a number in (0, 1), got {test_size!r}")
+    if LABEL not in df.columns:
+        raise ValueError(f"missing label column {LABEL!r} (0/1)")
+    y = df[LABEL].to_numpy()
+    counts = np.bincount(np.asarray(y, dtype=int), minlength=2)
+    if counts.min() < 2:
+        raise ValueError(f"need at least 2 approved and 2 refused rows to hold out a test set, got {counts[1]} and {counts[0]}")
+    tr, te = train_test_split(np.arange(len(df)), test_size=test_size, random_state=int(seed), stratify=y)
+    return df.iloc[np.sort(tr)], df.iloc[np.sort(te)]
+
+
+def train(df: pd.DataFrame, seed: int = 0, *, verbose: bool = False) -> ApprovalModel:
+    """Fit the calibrated approval model on ``df``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The contract's columns and the ``approved`` label; every other column
+        (``true_probability`` in particular) is ignored.
+    seed : int, default 0
+        Seed of every random step: the same data and seed give the same model.
+    verbose : bool, default False
+        Print progress stage by stage.
+
+    Returns
+    -------
+    ApprovalModel
+        The fitted model.
+
+    Raises
+    ------
+    ValueError
+        If ``df`` violates the contract or lacks a valid label.
+    """
+    from .model import ApprovalModel  # the model builds on this module
+
+    clean = validate_frame(df, require_label=True)
+    return ApprovalModel(seed=seed, verbose=verbose).fit(clean.drop(columns=LABEL), clean[LABEL])
+
