@@ -72,7 +72,10 @@ def test_probability_is_the_models_and_fields_are_consistent(pool, oracle):
     assert exp.target == 0.6 and exp.lang == "en"
     assert 0 < len(exp.reasons) <= MAX_REASONS
     impacts = [r.impact for r in exp.reasons]
-    assert impacts == sorted(impacts, reverse=True) and min(impacts) >= MIN_IMPACT
+    assert impacts == sorted(impacts, reverse=True)
+    p = exp.probability
+    logit = lambda q: np.log(q / (1 - q))  # noqa: E731
+    assert min(logit(p + i) - logit(p) for i in impacts) >= MIN_IMPACT
 
 
 def test_each_reason_impact_is_the_gain_of_moving_that_feature_to_its_reference(pool, oracle):

@@ -4,7 +4,7 @@ import pytest
 from sklearn.base import clone
 
 from xieshang.contract import FEATURE_NAMES, TRUTH, feature
-from xieshang.features import ENGINEERED, DomainFeatures, document_names, ensure_valid
+from xieshang.features import ENGINEERED, DomainFeatures, document_names
 from xieshang.generator import generate
 from xieshang.validation import validate_frame
 
@@ -70,12 +70,12 @@ def test_bad_rows_and_parameters_raise(rows):
     assert clone(DomainFeatures(share_cap=3.0)).get_params() == {"share_cap": 3.0}
 
 
-def test_ensure_valid_is_validate_frame_for_clean_and_unclean_input(rows):
+def test_transform_validates_clean_and_unclean_input_alike(rows):
+    features = DomainFeatures().fit(rows)
     clean = validate_frame(rows)
-    assert ensure_valid(clean) is clean  # fast path
     as_text = rows.astype({"communication": str, "hardship_reason": str})
-    pd.testing.assert_frame_equal(ensure_valid(as_text), clean)
+    pd.testing.assert_frame_equal(features.transform(as_text), features.transform(clean))
     out_of_range = clean.copy()
     out_of_range.loc[out_of_range.index[0], "credit_score"] = 10_000
     with pytest.raises(ValueError, match="credit_score"):
-        ensure_valid(out_of_range)
+        features.transform(out_of_range)

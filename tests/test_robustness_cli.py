@@ -361,3 +361,50 @@ def test_console_script_never_prints_a_traceback(tmp_path, args):
     assert res.returncode == 2
     assert "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+
+
+@needs("train")
+@pytest.mark.parametrize("spelling", [{1: "yes", 0: "no"}, {1: 1.0, 0: 0.0}, {1: "是", 0: "否"}])
+def test_train_accepts_every_label_spelling_validation_accepts(capsys, tmp_path, monkeypatch, spelling):
+    """Labels that pass validation reach the learner as 0/1 (found: yes/no crashed the hold-out split)."""
+    import xieshang.training
+
+    df = generate(200, seed=5)
+    expected = df[LABEL].to_numpy()
+    df[LABEL] = df[LABEL].map(spelling)
+    data = tmp_path / "labels.csv"
+    df.to_csv(data, index=False)
+    seen = {}
+
+    def fake_train(train_df, seed=0, verbose=False):
+        seen["labels"] = train_df[LABEL].tolist()
+        raise ValueError("stopped before fitting")
+
+    monkeypatch.setattr(xieshang.training, "train", fake_train)
+    tried("cli train: label spellings")
+    code, _, err = cli(capsys, "train", "--data", data, "--out", tmp_path / "m", "--reports", tmp_path / "r")
+    assert_one_line_failure(code, err, "stopped before fitting")
+    assert set(seen["labels"]) <= {0, 1} and len(seen["labels"]) < len(expected)
+
+
+@pytest.mark.parametrize("command", [["generate", "--out", "x.csv"], ["train", "--out", "m"]])
+def test_absurd_row_counts_are_one_line_errors(capsys, tmp_path, monkeypatch, command):
+    """Found: --rows 10**13 ended in a NumPy MemoryError traceback."""
+    monkeypatch.chdir(tmp_path)
+    injected("cli: out of memory (--rows 10**13)")
+    code, _, err = cli(capsys, *command[:1], "--rows", str(10**13), *command[1:])
+    assert_one_line_failure(code, err, "not enough memory")
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "m").exists()
+
+
+def test_outputs_get_the_usual_file_mode(capsys, tmp_path):
+    """Found: outputs were created 0600 (the temporary file's mode), unreadable by the group."""
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        code, _, err = cli(capsys, "generate", "--rows", "5", "--out", tmp_path / "d.csv")
+    finally:
+        os.umask(mask)
+    assert code == 0, err
+    assert stat.S_IMODE((tmp_path / "d.csv").stat().st_mode) == 0o644

@@ -110,3 +110,32 @@ def test_applicant_from_dict_series_or_row(rows):
     missing = {k: v for k, v in as_dict.items() if k != "credit_score"}
     with pytest.raises(ValueError, match="missing column.*credit_score"):
         applicant_frame(missing)
+
+
+def _as_objects(frame):
+    """The same cells in object columns: forces the full per-value checks."""
+    return frame.astype(object)
+
+
+def test_fast_path_for_typed_frames_gives_what_the_full_checks_give(rows):
+    typed = validate_frame(rows)
+    out = validate_frame(typed)  # already in contract dtypes: the fast path
+    pd.testing.assert_frame_equal(out, validate_frame(_as_objects(rows)))
+    pd.testing.assert_frame_equal(validate_frame(rows[list(reversed(rows.columns))]), out)
+    out.loc[out.index[0], "credit_score"] = 351  # the result is the caller's to change, not a view of the input
+    assert typed["credit_score"].iloc[0] == rows["credit_score"].iloc[0]
+
+
+@pytest.mark.parametrize("column, value", [
+    ("on_time_ratio", np.nan), ("monthly_income", np.inf), ("outstanding_balance", 1.0),
+    ("credit_score", 2000), ("plan_months", 0), ("communication", np.nan),
+])
+def test_fast_path_words_bad_typed_values_like_the_full_checks(rows, column, value):
+    typed = validate_frame(rows)
+    typed.loc[typed.index[1], column] = value
+    assert typed[column].dtype == validate_frame(rows)[column].dtype  # still the contract dtype
+    with pytest.raises(ValueError, match=column) as fast:
+        validate_frame(typed)
+    with pytest.raises(ValueError) as full:
+        validate_frame(_as_objects(typed))
+    assert str(fast.value) == str(full.value)

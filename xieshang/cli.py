@@ -80,6 +80,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from .files import read_table
     from .generator import generate
     from .reports import summary_table, write_reports
+    from .contract import LABEL
     from .training import holdout_split, train
     from .validation import validate_frame
 
@@ -95,7 +96,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
         rows = args.rows or 20_000
         stage(f"generating {rows:,} rows (seed {args.seed})")
         df = generate(rows, seed=args.seed)
-    validate_frame(df, require_label=True)  # every problem of the file at once, before any work
+    clean = validate_frame(df, require_label=True)  # every problem of the file at once, before any work
+    df = df.assign(**{LABEL: clean[LABEL]})  # labels as 0/1 whatever their spelling (yes/no, 1.0/0.0...)
     train_df, test_df = holdout_split(df, test_size=args.test_size, seed=args.seed)
     stage(f"training on {len(train_df):,} rows, {len(test_df):,} held out for the test")
     model = train(train_df, seed=args.seed, verbose=True)
@@ -177,6 +179,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         applicant = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not valid JSON (nested too deeply); expected a flat object {{feature: value}}") from None
     if not isinstance(applicant, dict):
         raise ValueError(f"{path}: expected a JSON object {{feature: value}}, got {type(applicant).__name__}")
     model = _load(args.model)
@@ -208,6 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OSError) as exc:
         message = " ".join(str(exc).split()) if isinstance(exc, ValueError) else f"{exc.strerror or exc}: {getattr(exc, 'filename', '')}"
         print(f"xieshang {args.command}: error: {message}", file=sys.stderr)
+        return 2
+    except MemoryError as exc:
+        print(f"xieshang {args.command}: error: not enough memory ({' '.join(str(exc).split())}); "
+              "ask for fewer rows (or a smaller --chunk-rows)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"xieshang {args.command}: interrupted; no output was left half-written", file=sys.stderr)

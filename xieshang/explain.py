@@ -15,7 +15,7 @@ approved applicants for ``hardship_reason``. The reference population is
 :data:`REFERENCE_SEED`. Each feature is moved on its own, everything else held
 at the borrower's values, all in *one* batched ``predict_proba`` call; the
 features whose reference raises the probability the most (by at least
-:data:`MIN_IMPACT`) are the reasons, up to :data:`MAX_REASONS`. The inputs of
+:data:`MIN_IMPACT` in log-odds, so that a borrower near 0 % still gets reasons) are the reasons, up to :data:`MAX_REASONS`. The inputs of
 the affordability rule (balance, income, expenses, other debts, plan length,
 down payment) act together through the instalment's burden, so at most one of
 them (the costliest) is named, with the instalment and disposable income
@@ -91,8 +91,8 @@ MAX_REASONS = 4
 """At most this many reasons."""
 MAX_OPTIONS = 3
 """At most this many ranked options."""
-MIN_IMPACT = 0.005
-"""A factor costing less than half a percentage point is not a reason."""
+MIN_IMPACT = 0.05
+"""A factor costing less than this in log-odds (about one percentage point at 50 %) is not a reason."""
 INCOME_FLOOR = 1_000.0
 """RMB/month: the income a down payment's cost is measured against when income is lower (or zero)."""
 REACH_TOLERANCE = 0.005
@@ -240,7 +240,7 @@ class Explanation:
         if self.reasons:
             lines.append(T.heading("reasons", lang))
             for i, r in enumerate(self.reasons, 1):
-                lines.append("  " + T.heading("reason_line", lang, i=i, text=r.text, impact=T.points(-r.impact, lang)))
+                lines.append("  " + T.heading("reason_line", lang, i=i, text=r.text, impact=T.points(r.impact, lang, signed=False)))
         else:
             lines.append(T.heading("no_reasons", lang))
         lines.append("")
@@ -577,7 +577,7 @@ def _explain_row(model: Any, row: dict[str, Any], target: float, lang: str) -> E
     n_o, n_p = len(space.go), space.n_p
     # Every option in ascending cost (then fewer changes); unaffordable plans are never options.
     n_changes = (space.go > 0).sum(1)[:, None] + (space.gp > 0).sum(1)[None, :]
-    cost = space.cost_o[:, None] + space.cost_p[None, :]
+    cost = np.round(space.cost_o[:, None] + space.cost_p[None, :], 9)  # sums of floats: equal costs compare equal
     cost_flat = cost.ravel()
     feas_flat = np.broadcast_to(space.feasible_p[None, :], (n_o, n_p)).ravel()
     key = np.round(cost_flat * 1000).astype(np.int64) * 64 + n_changes.ravel()
@@ -609,7 +609,7 @@ def _explain_row(model: Any, row: dict[str, Any], target: float, lang: str) -> E
     p_all = _proba(model, rows.frame())
     prob[first] = p_all[len(reason_rows):]
     base = float(prob[0])
-    reasons = _reasons(row, reason_rows, p_all[: len(reason_rows)] - base, space, lang)
+    reasons = _reasons(row, reason_rows, p_all[: len(reason_rows)], base, space, lang)
 
     def result(actions: list[Action], singles_: list[Action], reached: bool, status: str) -> Explanation:
         return Explanation(base, target, lang, reasons, actions, singles_, reached, status, dict(row))
@@ -678,8 +678,17 @@ def _action(space: _Space, row: dict[str, Any], choice: dict[int, int], idx: int
     return Action(changes, p, cost, T.action_text(changes, row, lang, instalment=instalment), p - base)
 
 
-def _reasons(row: dict[str, Any], candidates: list[tuple[str, Any]], gains: np.ndarray, space: _Space,
-             lang: str) -> list[Reason]:
+def _logit(p: np.ndarray | float) -> np.ndarray:
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return np.log(p / (1 - p))
+
+
+def _reasons(row: dict[str, Any], candidates: list[tuple[str, Any]], p_ref: np.ndarray, base: float,
+             space: _Space, lang: str) -> list[Reason]:
+    # Same ranking in probability or log-odds (same base); the threshold is in log-odds, since
+    # near 0 % every factor looks negligible in probability.
+    gains = p_ref - base
+    points = _logit(p_ref) - _logit(base)
     inst, disp = float(space.instalment_p[0]), float(space.disposable_p[0])
     ctx = {"instalment": inst, "disposable": disp, "share": inst / disp if disp > 0 else float("inf")}
     unaffordable = disp <= 0 or inst > disp
@@ -687,7 +696,7 @@ def _reasons(row: dict[str, Any], candidates: list[tuple[str, Any]], gains: np.n
     out: list[Reason] = []
     group_used = False
     for i in order:
-        if len(out) == MAX_REASONS or gains[i] < MIN_IMPACT:
+        if len(out) == MAX_REASONS or points[i] < MIN_IMPACT:
             break
         name, ref = candidates[i]
         if name in _AFFORDABILITY_GROUP:

@@ -36,9 +36,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .contract import BOOL_NAMES, CATEGORY_NAMES, FEATURE_NAMES, FEATURES, NUMERIC_NAMES, feature
-from .validation import validate_frame
+from .validation import column_arrays, validate_frame
 
-__all__ = ["DomainFeatures", "ENGINEERED", "document_names", "onehot_name", "ensure_valid"]
+__all__ = ["DomainFeatures", "ENGINEERED", "document_names", "onehot_name"]
 
 ENGINEERED: dict[str, int] = {
     "instalment": -1,
@@ -55,39 +55,6 @@ _ORDINAL = "communication"  # the one ordered category: coded by level
 _REASON = "hardship_reason"  # the unordered one: one indicator per category
 
 
-def _already_clean(X: Any) -> bool:
-    """Whether ``X`` is exactly what :func:`validate_frame` returns (contract columns, order, dtypes, ranges)."""
-    if not isinstance(X, pd.DataFrame) or len(X) == 0 or tuple(X.columns) != FEATURE_NAMES:
-        return False
-    for f in FEATURES:
-        col = X[f.name]
-        if f.kind == "category":
-            if not isinstance(col.dtype, pd.CategoricalDtype) or tuple(col.cat.categories) != f.categories:
-                return False
-            if (col.cat.codes.to_numpy() < 0).any():
-                return False
-        elif f.kind == "bool":
-            if col.dtype != bool:
-                return False
-        else:
-            if col.dtype != (np.int64 if f.kind == "int" else np.float64):
-                return False
-            v = col.to_numpy(float)
-            if not (np.isfinite(v).all() and v.min() >= f.low and v.max() <= f.high):
-                return False
-    return True
-
-
-def ensure_valid(X: Any) -> pd.DataFrame:
-    """:func:`~xieshang.validation.validate_frame`, skipping its per-value work for an already clean frame.
-
-    A frame with exactly the contract's columns, order, dtypes, categories and
-    ranges is returned as it is (training passes the same clean frame through
-    many pipelines); anything else goes through ``validate_frame``.
-    """
-    return X if _already_clean(X) else validate_frame(X)
-
-
 def document_names() -> tuple[str, ...]:
     """Boolean contract columns that are documents handed in (the "evidence" factors)."""
     return tuple(f.name for f in FEATURES if f.kind == "bool" and f.factor_en.startswith("evidence"))
@@ -96,6 +63,22 @@ def document_names() -> tuple[str, ...]:
 def onehot_name(column: str, category: str) -> str:
     """Name of the indicator column of ``category`` of ``column``."""
     return f"{column}={category}"
+
+
+def _output_names() -> tuple[str, ...]:
+    names: list[str] = []
+    for f in FEATURES:
+        if f.name == _REASON:
+            names += [onehot_name(f.name, c) for c in f.categories]
+        else:
+            names.append(f.name)
+    return tuple(names) + tuple(ENGINEERED)
+
+
+_OUT_NAMES = _output_names()  # the contract fixes them: computed once
+_OUT_COLUMNS = pd.Index(_OUT_NAMES, dtype=object)
+_OUT_INDEX = {name: j for j, name in enumerate(_OUT_NAMES)}
+_DOCUMENTS = document_names()
 
 
 class DomainFeatures(TransformerMixin, BaseEstimator):
@@ -128,20 +111,14 @@ class DomainFeatures(TransformerMixin, BaseEstimator):
         """
         if not (isinstance(self.share_cap, (int, float)) and np.isfinite(self.share_cap) and self.share_cap > 0):
             raise ValueError(f"share_cap: expected a positive number, got {self.share_cap!r}")
-        ensure_valid(X)
+        validate_frame(X)
         self.feature_names_in_ = np.asarray(FEATURE_NAMES, dtype=object)
         self.n_features_in_ = len(FEATURE_NAMES)
         return self
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Names of the output columns, in order."""
-        names: list[str] = []
-        for f in FEATURES:
-            if f.name == _REASON:
-                names += [onehot_name(f.name, c) for c in f.categories]
-            else:
-                names.append(f.name)
-        return np.asarray(names + list(ENGINEERED), dtype=object)
+        return np.asarray(_OUT_NAMES, dtype=object)
 
     def directions(self) -> dict[str, int]:
         """Direction of effect of every output column (+1, -1, or 0 for none)."""
@@ -164,35 +141,35 @@ class DomainFeatures(TransformerMixin, BaseEstimator):
             If ``X`` violates the contract.
         """
         check_is_fitted(self, "feature_names_in_")
-        clean = ensure_valid(X)
-        cols: dict[str, np.ndarray] = {}
-        for name in NUMERIC_NAMES:
-            cols[name] = clean[name].to_numpy(float)
-        for name in BOOL_NAMES:
-            cols[name] = clean[name].to_numpy(float)
+        clean = validate_frame(X)
+        a = column_arrays(clean)  # NumPy arrays (Categorical for categories): no Series per column
+        out = np.empty((len(clean), len(_OUT_NAMES)))
+        for name in NUMERIC_NAMES + BOOL_NAMES:
+            out[:, _OUT_INDEX[name]] = a[name]
         for name in CATEGORY_NAMES:
-            codes = clean[name].cat.codes.to_numpy()
+            codes = a[name].codes
             if name == _REASON:
-                for i, c in enumerate(feature(name).categories):
-                    cols[onehot_name(name, c)] = (codes == i).astype(float)
+                first = _OUT_INDEX[onehot_name(name, feature(name).categories[0])]
+                levels = np.arange(len(feature(name).categories))
+                out[:, first:first + len(levels)] = codes[:, None] == levels[None, :]
             else:
-                cols[name] = codes.astype(float)
-        bal = cols["outstanding_balance"]
-        instalment = bal * (1.0 - cols["down_payment_ratio"]) / cols["plan_months"]
-        disposable = cols["monthly_income"] - cols["monthly_expenses"] - cols["other_debt_payments"]
+                out[:, _OUT_INDEX[name]] = codes
+        col = {name: out[:, _OUT_INDEX[name]] for name in ("outstanding_balance", "down_payment_ratio", "plan_months",
+                                                            "monthly_income", "monthly_expenses", "other_debt_payments")}
+        instalment = col["outstanding_balance"] * (1.0 - col["down_payment_ratio"]) / col["plan_months"]
+        disposable = col["monthly_income"] - col["monthly_expenses"] - col["other_debt_payments"]
+        income = col["monthly_income"]
         cap = float(self.share_cap)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             share = np.where(disposable > 0, instalment / np.where(disposable > 0, disposable, 1.0), cap)
-        has_hardship = clean[_REASON].astype(str).to_numpy() != "none"
-        cols["instalment"] = instalment
-        cols["disposable_income"] = disposable
-        cols["instalment_share"] = np.minimum(share, cap)
-        cols["residual_income"] = disposable - instalment
-        income = cols["monthly_income"]
-        with np.errstate(divide="ignore", invalid="ignore"):
             to_income = np.where(income > 0, instalment / np.where(income > 0, income, 1.0), cap)
-        cols["instalment_to_income"] = np.minimum(to_income, cap)
-        cols["document_count"] = sum(cols[d] for d in document_names())
-        cols["proven_hardship"] = (has_hardship & clean["hardship_proof"].to_numpy(bool)).astype(float)
-        names = self.get_feature_names_out()
-        return pd.DataFrame({n: cols[n] for n in names}, index=clean.index)
+        has_hardship = a[_REASON].codes != feature(_REASON).categories.index("none")
+        out[:, _OUT_INDEX["instalment"]] = instalment
+        out[:, _OUT_INDEX["disposable_income"]] = disposable
+        out[:, _OUT_INDEX["instalment_share"]] = np.minimum(share, cap)
+        out[:, _OUT_INDEX["residual_income"]] = disposable - instalment
+        out[:, _OUT_INDEX["instalment_to_income"]] = np.minimum(to_income, cap)
+        out[:, _OUT_INDEX["document_count"]] = sum(out[:, _OUT_INDEX[d]] for d in _DOCUMENTS)
+        out[:, _OUT_INDEX["proven_hardship"]] = has_hardship & a["hardship_proof"]
+        # One float block: cheap to build, and a zero-copy ``to_numpy`` for the next step.
+        return pd.DataFrame(out, columns=_OUT_COLUMNS, index=clean.index, copy=False)

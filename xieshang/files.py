@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["atomic_path", "write_table", "read_table", "write_json", "write_text", "table_format"]
+__all__ = ["atomic_path", "exclusive_lock", "write_table", "read_table", "write_json", "write_text", "table_format"]
 
 _FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
 
@@ -36,6 +36,12 @@ def table_format(path: str | os.PathLike) -> str:
         raise ValueError(
             f"{os.fspath(path)}: unsupported file extension {ext or '(none)'!r}; expected .csv or .parquet"
         ) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
@@ -61,10 +67,58 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+_HELD: set[tuple[int, int]] = set()  # folders this process holds locked (the lock is re-entrant)
+
+
+@contextlib.contextmanager
+def exclusive_lock(folder: str | os.PathLike) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (created if missing) while the block runs.
+
+    Another process entering the same lock waits, so two runs writing the same
+    files (two ``xieshang train`` into one folder) take turns instead of
+    interleaving their renames. It is an advisory ``flock`` on the folder
+    itself (no lock file is left behind), released when the process ends even
+    if it is killed, and re-entrant within one process. Without ``fcntl``
+    (Windows) it does nothing.
+
+    Raises
+    ------
+    ValueError
+        If the folder cannot be created or opened.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    target = Path(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, os.O_RDONLY)
+    except OSError as exc:
+        raise ValueError(f"{target}: cannot create or open this folder ({exc.strerror or exc}); "
+                         "choose a writable path") from None
+    try:
+        st = os.fstat(fd)
+        key = (st.st_dev, st.st_ino)
+        if key in _HELD:
+            yield
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _HELD.add(key)
+        try:
+            yield
+        finally:
+            _HELD.discard(key)
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import platform
 import time
 from pathlib import Path
@@ -23,19 +24,37 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from .contract import FEATURE_NAMES, FEATURES
-from .features import ensure_valid
-from .files import atomic_path, write_json
-from .training import CALIBRATION_METHODS, CANDIDATES, choose_calibration, cross_validate_candidate, cv_folds, make_candidates
+from .files import atomic_path, exclusive_lock, write_json
+from .training import (CALIBRATION_METHODS, CANDIDATES, RefitCalibrated, choose_calibration, cross_validate_candidate,
+                       cv_folds, direction_violations, make_candidates)
 from .validation import validate_frame, validate_labels
 
-__all__ = ["ApprovalModel", "load_model", "DEFAULT_PATH", "FORMAT_VERSION", "sidecar_path", "contract_spec"]
+__all__ = ["ApprovalModel", "load_model", "DEFAULT_PATH", "FORMAT_VERSION", "sidecar_path", "pending_path",
+           "contract_spec"]
 
 DEFAULT_PATH = Path("model/approval.joblib")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: one refit pipeline per candidate (RefitCalibrated), not fold ensembles
 _RETRAIN = "retrain it with `make train`"
+
+
+_CONTROLLER: list[ThreadpoolController] = []
+
+
+def _predict_thread_limit(n_threads: int) -> Any:
+    """``threadpool_limits(n_threads)`` through one ``ThreadpoolController`` kept for the process.
+
+    ``threadpool_limits`` looks for the loaded BLAS/OpenMP libraries on every
+    call (about 2 ms, more than a one-row prediction); a kept controller
+    limits them in about 0.04 ms. It is made on the first prediction, after
+    this package has imported every library a prediction uses (``fit`` still
+    uses a fresh ``threadpool_limits``, which also finds libraries loaded later).
+    """
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=n_threads)
 
 
 def _say(verbose: bool, text: str) -> None:
@@ -78,7 +97,9 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         For every candidate: fold log losses, their mean, whether it respects
         the contract's directions, its calibration scores and fit seconds.
     calibrated_ : dict
-        Candidate name -> list of calibrated fold models (averaged to predict).
+        Candidate name -> its :class:`~xieshang.training.RefitCalibrated`
+        (the pipeline refit once on all rows, calibrated on its out-of-fold
+        decision values).
     data_fingerprint_ : str
         SHA-256 of the training rows and labels.
     n_train_rows_ : int
@@ -158,7 +179,15 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
                     name, pipe, clean, yv, folds, seed=seed,
                     progress=(lambda s: _say(True, s)) if self.verbose else None,
                 )
-                method, scores, cal = choose_calibration(res, clean, yv, folds, methods=self.calibration, seed=seed)
+                method, scores = choose_calibration(res, yv, folds, methods=self.calibration)
+                t0 = time.perf_counter()
+                cal = RefitCalibrated(pipe, method=method, n_splits=int(self.n_splits), seed=seed).fit(
+                    clean, yv, oof_scores=res.oof_score)
+                # The refit model is the one that predicts: it must respect the directions too.
+                for feat, v in direction_violations(cal.predict_proba, clean, seed=seed + len(folds)).items():
+                    res.violations[feat] = max(v, res.violations.get(feat, 0.0))
+                refit_s = time.perf_counter() - t0
+                _say(self.verbose, f"  {name}: refit on all {len(yv):,} rows ({refit_s:.1f} s)")
                 _say(self.verbose, f"  {name}: calibration " + ", ".join(f"{m} {v:.4f}" for m, v in scores.items())
                      + f" -> {method}" + ("" if res.monotone else f"; breaks directions of {', '.join(res.violations)}"))
                 results[name], calibrated[name] = res, cal
@@ -169,7 +198,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
                     "direction_violations": res.violations,
                     "calibration": method,
                     "calibration_log_loss": scores,
-                    "fit_seconds": round(res.seconds, 2),
+                    "fit_seconds": round(res.seconds + refit_s, 2),
                 }
         eligible = [n for n in results if results[n].monotone]
         if not eligible:
@@ -205,9 +234,9 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         name = self.candidate_ if name is None else name
         if name not in self.calibrated_:
             raise ValueError(f"candidate: expected one of {', '.join(self.calibrated_)}, got {name!r}")
-        clean = ensure_valid(X)
-        with threadpool_limits(limits=int(self.n_threads)):
-            p = np.mean([c.predict_proba(clean)[:, 1] for c in self.calibrated_[name]], axis=0)
+        clean = validate_frame(X)
+        with _predict_thread_limit(int(self.n_threads)):
+            p = self.calibrated_[name].predict_proba(clean)[:, 1]
         return np.clip(p, self.clip, 1.0 - self.clip)
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
@@ -236,10 +265,11 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
     def save(self, path: str | Path = DEFAULT_PATH, *, metrics: dict[str, Any] | None = None) -> Path:
         """Write the model and its sidecar ``<path>.json`` atomically.
 
-        Both files are written in full to temporary files first; only then are
-        they renamed into place, so an interrupted run leaves the previous pair
-        untouched (or, for the instant between the two renames, a pair that
-        :func:`load_model` refuses rather than loads).
+        The new joblib is written in full under :func:`pending_path` first,
+        then the sidecar is renamed into place (the commit), then the joblib:
+        an interrupted run leaves either the previous pair or the new one
+        (:func:`load_model` completes a save killed after its commit). A lock
+        makes concurrent saves to the same path take turns.
 
         Parameters
         ----------
@@ -260,9 +290,20 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         joblib.dump(self, buf, compress=3)
         data = buf.getvalue()
         side = self._sidecar(path, hashlib.sha256(data).hexdigest(), metrics)
-        with atomic_path(path) as tmp:
-            tmp.write_bytes(data)
-            write_json(side, sidecar_path(path))  # renamed first; the joblib follows at once
+        # Crash-safe in three steps, under a lock so concurrent saves take turns:
+        # 1. the new joblib, complete, under a pending name; 2. the sidecar (the
+        # commit point: it names the new hash); 3. the pending file renamed over
+        # the joblib. Killed before 2: the previous pair is untouched. Killed
+        # between 2 and 3: load_model finds the pending file matching the sidecar.
+        with exclusive_lock(path.parent):
+            with atomic_path(pending_path(path)) as tmp:
+                tmp.write_bytes(data)
+            try:
+                write_json(side, sidecar_path(path))
+            except BaseException:
+                pending_path(path).unlink(missing_ok=True)
+                raise
+            os.replace(pending_path(path), path)
         return path
 
     def _sidecar(self, path: Path, sha256: str, metrics: dict[str, Any] | None) -> dict[str, Any]:
@@ -310,6 +351,12 @@ def contract_spec() -> list[dict[str, Any]]:
 def sidecar_path(path: str | Path) -> Path:
     """The sidecar of a joblib file: same name, ``.json``."""
     return Path(path).with_suffix(".json")
+
+
+def pending_path(path: str | Path) -> Path:
+    """Where :meth:`ApprovalModel.save` puts a new joblib file before committing it."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.pending{path.suffix}")
 
 
 def _fingerprint(X: pd.DataFrame, y: np.ndarray) -> str:
@@ -363,6 +410,12 @@ def load_model(path: str | Path | None = None) -> ApprovalModel:
         raise ValueError(f"{path}: trained on another version of the feature contract; {_RETRAIN}")
     data = path.read_bytes()
     actual = hashlib.sha256(data).hexdigest()
+    pending = pending_path(path)
+    if actual != expected and pending.is_file():
+        # A save killed after committing its sidecar: the new model waits under the pending name.
+        staged = pending.read_bytes()
+        if hashlib.sha256(staged).hexdigest() == expected:
+            data, actual = staged, expected
     if actual != expected:
         raise ValueError(
             f"{path}: SHA-256 {actual[:12]}… does not match its sidecar ({str(expected)[:12]}…): the file was "

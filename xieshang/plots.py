@@ -472,7 +472,9 @@ def reliability_diagram(
     hist_ax: Axes = ax._xieshang_hist  # type: ignore[attr-defined]
     color = ax._get_lines.get_next_color()
     x = table["mean_predicted"].to_numpy()
-    yerr = np.vstack([table["observed_rate"] - table["ci_low"], table["ci_high"] - table["observed_rate"]])
+    # Clipped at 0: at an observed rate of exactly 0 or 1 rounding can make a bound cross it.
+    yerr = np.clip(np.vstack([table["observed_rate"] - table["ci_low"], table["ci_high"] - table["observed_rate"]]),
+                   0.0, None)
     ax.errorbar(x, table["observed_rate"], yerr=yerr, marker="o", ms=4, lw=1.5, capsize=2,
                 color=color, label=_t("observed_series", lang, label=name))
     if truth is not None:

@@ -9,12 +9,17 @@
   Reporting* (2019);
 * ``model/approval.joblib`` and ``model/approval.json`` (:meth:`ApprovalModel.save`).
 
-Every file is written atomically.
+Every file is written atomically, and all of them are committed in one burst of renames
+at the end (the model first) under a lock: a killed run leaves the previous model and its
+reports, and concurrent runs into the same folders take turns.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .contract import FEATURES, LABEL, TRUTH
-from .files import atomic_path, write_json, write_text
+from .files import atomic_path, exclusive_lock, write_json, write_text
 from .metrics import evaluate
 from .model import DEFAULT_PATH, ApprovalModel
 from .validation import validate_frame
@@ -261,7 +266,7 @@ def write_reports(
     effect_rows: int = 400,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Evaluate on ``test`` and write metrics, figures, model card, then the model and its sidecar.
+    """Evaluate on ``test``; draw the figures; then commit the model, metrics, model card and figures.
 
     Returns
     -------
@@ -283,12 +288,25 @@ def write_reports(
         "test": test_metrics,
         "cross_validation": model.cv_results_,
     }
-    write_json(_jsonable(metrics), reports / "metrics.json")
     say("drawing figures")
-    write_figures(model, test, reports / "figures", lang=lang, effect_rows=effect_rows, seed=int(model.seed))
-    write_text(model_card(model, metrics), reports / "model_card.md")
-    say(f"saving the model to {model_path}")
-    model.save(model_path, metrics=_jsonable(test_metrics[model.candidate_]))
+    reports.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".figures.", dir=reports))  # hidden until committed
+    try:
+        figures = write_figures(model, test, staging, lang=lang, effect_rows=effect_rows, seed=int(model.seed))
+        card = model_card(model, metrics)
+        say(f"saving the model to {model_path}")
+        # Commit everything in one burst of renames at the very end, the model first, under a
+        # lock: a run killed before it leaves the previous model with its own reports, and two
+        # runs into the same folders take turns instead of mixing their files.
+        with exclusive_lock(reports):
+            model.save(model_path, metrics=_jsonable(test_metrics[model.candidate_]))
+            write_json(_jsonable(metrics), reports / "metrics.json")
+            write_text(card, reports / "model_card.md")
+            (reports / "figures").mkdir(exist_ok=True)
+            for fig in figures:
+                os.replace(fig, reports / "figures" / fig.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return metrics
 
 

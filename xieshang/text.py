@@ -53,10 +53,11 @@ def percent(p: float) -> str:
     return f"{100 * p:.0f}%"
 
 
-def points(delta: float, lang: str) -> str:
-    """A change of probability in percentage points, signed: ``"+12个百分点"`` / ``"+12 pts"``."""
+def points(delta: float, lang: str, signed: bool = True) -> str:
+    """A change of probability in percentage points: ``"+12个百分点"`` / ``"+12 pts"`` (``"12 pts"`` unsigned)."""
     value = 100 * delta
-    shown = f"{value:+.1f}" if abs(value) < 1 else f"{value:+.0f}"
+    sign = "+" if signed else ""
+    shown = f"{value:{sign}.1f}" if abs(value) < 1 else f"{value:{sign}.0f}"
     return f"{shown}个百分点" if lang == "zh" else f"{shown} pts"
 
 
@@ -314,7 +315,7 @@ HEADINGS: dict[str, dict[str, str]] = {
                     "en": "Estimated probability that the repayment plan is approved: {p} (target {t})"},
     "reasons": {"zh": "主要原因(按影响从大到小):", "en": "Principal reasons, largest first:"},
     "no_reasons": {"zh": "没有明显拉低概率的因素。", "en": "Nothing in particular holds the probability down."},
-    "reason_line": {"zh": "{i}. {text}(影响 {impact})", "en": "{i}. {text} (costs {impact})"},
+    "reason_line": {"zh": "{i}. {text}(拉低 {impact})", "en": "{i}. {text} (lowers it by {impact})"},
     "actions": {"zh": "建议(成本最低的方案在前):", "en": "What you could do, cheapest first:"},
     "action_line": {"zh": "方案{i}:{text} → {p}(成本 {cost})", "en": "Option {i}: {text} -> {p} (cost {cost})"},
     "steps": {"zh": "各步骤单独的效果:", "en": "What each step buys alone:"},

@@ -7,11 +7,14 @@ The recipe :class:`~xieshang.model.ApprovalModel` follows when it is fitted:
 2. a candidate whose fitted fold models break a direction of the contract
    (more past overdues raising the estimate, say; :func:`direction_violations`)
    is not eligible; the eligible one with the lowest log loss wins;
-3. each candidate's fold models are calibrated with ``CalibratedClassifierCV``
-   on their own held-out fold, by the method (sigmoid, isotonic or
-   temperature) with the lowest held-out log loss (:func:`choose_calibration`);
-   the model predicts the average of the calibrated fold models, the way
-   ``CalibratedClassifierCV(ensemble=True)`` does, without refitting anything.
+3. each candidate's out-of-fold decision values choose its calibration method
+   (sigmoid, isotonic or temperature, by held-out log loss across the same
+   folds: :func:`choose_calibration`);
+4. each candidate is refit *once* on all rows, and its calibrator (a
+   ``CalibratedClassifierCV`` on the decision values) is fitted on the
+   out-of-fold decision values already computed (:class:`RefitCalibrated`):
+   exactly ``CalibratedClassifierCV(ensemble=False)``, without repeating the
+   cross-validation. One pipeline runs per prediction, not one per fold.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn.preprocessing import OneHotEncoder, QuantileTransformer, SplineTransformer, StandardScaler
 
 from .contract import BOOL_NAMES, FEATURES, LABEL, feature
-from .features import DomainFeatures, ensure_valid
+from .features import DomainFeatures
 from .validation import validate_frame
 
 if TYPE_CHECKING:
@@ -47,6 +50,8 @@ __all__ = [
     "CALIBRATION_METHODS",
     "CandidateResult",
     "MonotoneLogistic",
+    "RefitCalibrated",
+    "decision_scores",
     "make_candidates",
     "cv_folds",
     "cross_validate_candidate",
@@ -94,13 +99,27 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         self.C = C
         self.max_iter = max_iter
 
-    def _basis(self, X: pd.DataFrame) -> np.ndarray:
-        out = []
-        for name, knots in zip(self.feature_names_in_, self.knots_):
-            x = X[name].to_numpy(float)[:, None]
-            lo, hi = knots[:-1][None, :], knots[1:][None, :]
-            out.append(np.clip((x - lo) / (hi - lo), 0.0, 1.0))
-        return np.hstack(out)
+    def _matrix(self, X: Any) -> np.ndarray:
+        """``X`` as a float matrix with the columns seen in ``fit``, in that order (no copy when possible)."""
+        if isinstance(X, pd.DataFrame):
+            names = self.feature_names_in_
+            if len(X.columns) != len(names) or not (X.columns == names).all():
+                missing = [n for n in names if n not in X.columns]
+                if missing:
+                    raise ValueError(f"X: missing column(s) {', '.join(map(str, missing))}")
+                X = X[list(names)]
+            return X.to_numpy(dtype=float)
+        M = np.asarray(X, dtype=float)
+        if M.ndim != 2 or M.shape[1] != len(self.feature_names_in_):
+            raise ValueError(f"X: expected {len(self.feature_names_in_)} columns, got shape {M.shape}")
+        return M
+
+    def _basis(self, M: np.ndarray) -> np.ndarray:
+        """Ramp basis of a float matrix (columns as in ``fit``): one vectorised expression, every ramp at once."""
+        cols = np.repeat(np.arange(len(self.knots_)), [len(k) - 1 for k in self.knots_])
+        lo = np.concatenate([k[:-1] for k in self.knots_])
+        width = np.concatenate([np.diff(k) for k in self.knots_])
+        return np.clip((M[:, cols] - lo) / width, 0.0, 1.0)
 
     def fit(self, X: pd.DataFrame, y: Any) -> MonotoneLogistic:
         """Fit on a numeric DataFrame ``X`` and 0/1 labels ``y``."""
@@ -114,14 +133,15 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         self.n_features_in_ = X.shape[1]
         self.classes_ = np.array([0, 1])
         self.knots_, signs = [], []
-        for name in self.feature_names_in_:
-            x = X[name].to_numpy(float)
+        M = self._matrix(X)
+        for j, name in enumerate(self.feature_names_in_):
+            x = M[:, j]
             knots = np.unique(np.quantile(x, np.linspace(0, 1, int(self.n_knots) + 1)))
             if len(knots) < 2:  # a constant column: one inert ramp
                 knots = np.array([knots[0], knots[0] + 1.0])
             self.knots_.append(knots)
             signs += [directions.get(name, 0)] * (len(knots) - 1)
-        B = self._basis(X)
+        B = self._basis(M)
         self.basis_mean_ = B.mean(axis=0)
         B -= self.basis_mean_  # centred: far better conditioned, same monotone fit
         n, penalty = len(y), 1.0 / (float(self.C) * len(y))
@@ -144,7 +164,13 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
         """Log-odds of approval."""
         check_is_fitted(self, "coef_")
-        return (self._basis(X) - self.basis_mean_) @ self.coef_ + self.intercept_
+        M = self._matrix(X)
+        offset = self.intercept_ - self.basis_mean_ @ self.coef_
+        out = np.empty(len(M))
+        step = 8192  # rows per block: the basis of a block stays small, however many rows
+        for start in range(0, len(M), step):
+            out[start:start + step] = self._basis(M[start:start + step]) @ self.coef_ + offset
+        return out
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Probabilities of the two classes, shape (n, 2)."""
@@ -275,6 +301,8 @@ class CandidateResult:
     fold_log_loss: list[float]
     seconds: float
     violations: dict[str, float] = field(default_factory=dict)
+    oof_score: np.ndarray | None = None
+    """Out-of-fold decision values (:func:`decision_scores`): what the calibrator is fitted on."""
 
     @property
     def log_loss(self) -> float:
@@ -315,7 +343,7 @@ def direction_violations(
     dict
         Feature name -> largest move against its direction (only those > ``tol``).
     """
-    clean = ensure_valid(X)
+    clean = validate_frame(X)
     rng = np.random.default_rng(seed)
     rows = clean.iloc[rng.choice(len(clean), size=min(n_rows, len(clean)), replace=False)]
     probes: list[tuple[Any, int, pd.DataFrame]] = []
@@ -360,20 +388,29 @@ def cross_validate_candidate(
     progress: Callable[[str], None] | None = None,
 ) -> CandidateResult:
     """Fit ``estimator`` on every fold, keep the fold models and out-of-fold predictions."""
-    oof = np.empty(len(y))
+    oof, oof_score = np.empty(len(y)), np.empty(len(y))
     models, losses, violations = [], [], {}
     start = time.perf_counter()
     for k, (tr, te) in enumerate(folds):
         t0 = time.perf_counter()
         m = clone(estimator).fit(X.iloc[tr], y[tr])
         oof[te] = m.predict_proba(X.iloc[te])[:, 1]
+        oof_score[te] = decision_scores(m, X.iloc[te])
         losses.append(float(log_loss(y[te], oof[te], labels=[0, 1])))
         for feat, v in direction_violations(m.predict_proba, X.iloc[te], seed=seed + k).items():
             violations[feat] = max(v, violations.get(feat, 0.0))
         models.append(m)
         if progress:
             progress(f"  {name}: fold {k + 1}/{len(folds)} log loss {losses[-1]:.4f} ({time.perf_counter() - t0:.1f} s)")
-    return CandidateResult(name, models, oof, losses, time.perf_counter() - start, violations)
+    return CandidateResult(name, models, oof, losses, time.perf_counter() - start, violations, oof_score)
+
+
+def decision_scores(model: Any, X: Any) -> np.ndarray:
+    """The score a calibrator works on: ``decision_function`` if there is one, else the log-odds of ``predict_proba``."""
+    if hasattr(model, "decision_function"):
+        return np.asarray(model.decision_function(X), dtype=float).reshape(-1)
+    p = np.clip(np.asarray(model.predict_proba(X), dtype=float)[:, 1], 1e-12, 1 - 1e-12)
+    return np.log(p / (1 - p))
 
 
 class _Scores(ClassifierMixin, BaseEstimator):
@@ -398,20 +435,44 @@ def _calibrate(model: Any, X: Any, y: np.ndarray, method: str) -> CalibratedClas
     return CalibratedClassifierCV(FrozenEstimator(model), method=method).fit(X, y)
 
 
+def _apply_calibration(calibrated: CalibratedClassifierCV, scores: np.ndarray) -> np.ndarray:
+    """``calibrated.predict_proba(scores)`` for a binary ``_Scores`` stand-in, without its per-call overhead.
+
+    ``CalibratedClassifierCV.predict_proba`` re-derives the response method and
+    the target type on every call (about 1 ms, more than the model itself on
+    one row); this applies the fitted calibrator the same way it does.
+    """
+    inner = calibrated.calibrated_classifiers_[0]
+    if inner.method == "temperature":
+        proba = np.asarray(inner.calibrators[0].predict(scores), dtype=float)
+    else:
+        p = np.asarray(inner.calibrators[0].predict(scores[:, 0]), dtype=float)
+        proba = np.column_stack([1.0 - p, p])
+    proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+    return proba
+
+
+def _direct_calibration_matches(calibrated: CalibratedClassifierCV, scores: np.ndarray) -> bool:
+    """Whether :func:`_apply_calibration` gives exactly what scikit-learn gives (else the public path is used)."""
+    try:
+        return bool(np.array_equal(_apply_calibration(calibrated, scores), calibrated.predict_proba(scores)))
+    except Exception:  # another scikit-learn's internals
+        return False
+
+
 def choose_calibration(
     result: CandidateResult,
-    X: pd.DataFrame,
     y: np.ndarray,
     folds: list[tuple[np.ndarray, np.ndarray]],
     *,
     methods: Sequence[str] = CALIBRATION_METHODS,
-    seed: int = 0,
-) -> tuple[str, dict[str, float], list[CalibratedClassifierCV]]:
-    """Pick the calibration method with the lowest held-out log loss; calibrate the fold models.
+) -> tuple[str, dict[str, float]]:
+    """Pick the calibration method with the lowest held-out log loss on the out-of-fold scores.
 
-    Each fold model is calibrated on its own held-out fold only (data it never
-    saw). To score a method honestly the held-out fold is split in two halves:
-    calibrate on one, score on the other, and swap.
+    The out-of-fold decision values of ``result`` are what the final
+    calibrator is fitted on (:class:`RefitCalibrated`). To score a method
+    honestly it is cross-fitted on the same folds: fitted on the scores of
+    every other fold, scored on this one.
 
     Returns
     -------
@@ -419,27 +480,109 @@ def choose_calibration(
         The chosen method.
     scores : dict
         Held-out log loss of each method, and of no calibration (``"none"``).
-    calibrated : list of CalibratedClassifierCV
-        One per fold, calibrated with ``method`` on the whole held-out fold.
     """
     bad = [m for m in methods if m not in CALIBRATION_METHODS]
     if bad or not methods:
         raise ValueError(f"calibration: expected methods among {', '.join(CALIBRATION_METHODS)}, got {list(methods)!r}")
-    rng = np.random.default_rng(seed)
+    if result.oof_score is None:
+        raise ValueError(f"{result.name}: no out-of-fold decision values to calibrate on")
+    y = np.asarray(y)
+    s = result.oof_score[:, None]
     loss = {m: 0.0 for m in methods}
     scorer = _Scores().fit(None)
-    for model, (_, te) in zip(result.fold_models, folds):
-        s = model.decision_function(X.iloc[te])[:, None]
-        half = rng.permutation(len(te)) < len(te) // 2
-        for a, b in ((half, ~half), (~half, half)):
-            for m in methods:
-                cal = _calibrate(scorer, s[a], y[te][a], m)
-                loss[m] += log_loss(y[te][b], cal.predict_proba(s[b])[:, 1], labels=[0, 1]) * b.sum()
+    for tr, te in folds:
+        for m in methods:
+            cal = _calibrate(scorer, s[tr], y[tr], m)
+            loss[m] += log_loss(y[te], cal.predict_proba(s[te])[:, 1], labels=[0, 1]) * len(te)
     scores = {m: float(v / len(y)) for m, v in loss.items()}
     scores["none"] = float(log_loss(y, result.oof, labels=[0, 1]))
     best = min(methods, key=lambda m: scores[m])
-    calibrated = [_calibrate(model, X.iloc[te], y[te], best) for model, (_, te) in zip(result.fold_models, folds)]
-    return best, scores, calibrated
+    return best, scores
+
+
+class RefitCalibrated(ClassifierMixin, BaseEstimator):
+    """A pipeline refit once on all rows, calibrated on its out-of-fold decision values.
+
+    The semantics of ``CalibratedClassifierCV(ensemble=False)``: the
+    calibrator (sigmoid, isotonic or temperature) is fitted on decision
+    values the estimator produced on rows it was not trained on, and the
+    estimator itself is refit on every row, so predicting runs it once.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Unfitted classifier (a candidate pipeline).
+    method : {"sigmoid", "isotonic", "temperature"}, default "sigmoid"
+        Calibration method.
+    n_splits : int, default 5
+        Folds used to compute out-of-fold scores when ``fit`` is not given them.
+    seed : int, default 0
+        Seed of those folds.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        ``estimator`` fitted on all rows.
+    calibrator_ : CalibratedClassifierCV
+        Maps a decision value (one column) to the calibrated probability.
+    direct_calibration_ : bool
+        Whether the fitted calibrator is applied directly (checked to give
+        exactly what ``calibrator_.predict_proba`` gives, minus its overhead).
+    classes_ : numpy.ndarray
+        ``array([0, 1])``.
+    """
+
+    def __init__(self, estimator: Any, method: str = "sigmoid", n_splits: int = 5, seed: int = 0) -> None:
+        self.estimator = estimator
+        self.method = method
+        self.n_splits = n_splits
+        self.seed = seed
+
+    def fit(self, X: pd.DataFrame, y: Any, *, oof_scores: np.ndarray | None = None) -> RefitCalibrated:
+        """Fit the calibrator on out-of-fold scores and refit the estimator on all rows.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            Rows in the contract.
+        y : array-like of 0/1
+        oof_scores : numpy.ndarray, optional
+            Out-of-fold decision values of ``estimator`` on ``X`` (as from
+            :func:`cross_validate_candidate`); computed on :func:`cv_folds` if omitted.
+        """
+        if self.method not in CALIBRATION_METHODS:
+            raise ValueError(f"method: expected one of {', '.join(CALIBRATION_METHODS)}, got {self.method!r}")
+        y = np.asarray(y).astype(np.int64)
+        if oof_scores is None:
+            oof_scores = np.empty(len(y))
+            for tr, te in cv_folds(y, int(self.n_splits), int(self.seed)):
+                fold = clone(self.estimator).fit(X.iloc[tr], y[tr])
+                oof_scores[te] = decision_scores(fold, X.iloc[te])
+        oof_scores = np.asarray(oof_scores, dtype=float).reshape(-1)
+        if len(oof_scores) != len(y):
+            raise ValueError(f"oof_scores: expected {len(y)} values (one per row), got {len(oof_scores)}")
+        self.calibrator_ = _calibrate(_Scores().fit(None), oof_scores[:, None], y, self.method)
+        probe = oof_scores[:: max(1, len(oof_scores) // 500), None]
+        self.direct_calibration_ = _direct_calibration_matches(self.calibrator_, probe)
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
+        """Uncalibrated decision values of the refit estimator."""
+        check_is_fitted(self, "estimator_")
+        return decision_scores(self.estimator_, X)
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Calibrated probabilities of the two classes, shape (n, 2)."""
+        s = self.decision_function(X)[:, None]
+        if self.direct_calibration_:
+            return _apply_calibration(self.calibrator_, s)
+        return self.calibrator_.predict_proba(s)
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """1 where the calibrated probability is at least one half."""
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int64)
 
 
 def holdout_split(df: pd.DataFrame, test_size: float = 0.2, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
