@@ -11,7 +11,7 @@ DATA   := data/raw/requests_seed$(SEED)_n$(ROWS).parquet
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: help install data train test bench docs notebook clean
+.PHONY: help install data train test bench robustness docs notebook clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ test: $(STAMP)  ## Run the test suite (and the notebook)
 
 bench: $(STAMP)  ## Run every benchmark in bench/ and print its figures
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+robustness: $(STAMP)  ## Run the robustness suites and write reports/robustness.md
+	$(BIN)/python scripts/robustness_report.py
 
 docs: $(STAMP)  ## Re-render data/README.md from the contract and the generator
 	$(BIN)/python -m xieshang.docs data/README.md

@@ -119,7 +119,7 @@ def main() -> None:
               f"{f['peak_mib']:>10,.0f}{f['seconds'] / r['seconds']:>12.1f}{f['peak_mib'] / r['peak_mib']:>11.2f}")
     print(f"(size ratio full/reference: {1 / args.reference:g}; 24 GiB RAM, {os.cpu_count()} cores)")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"scale": args.scale, "reference": args.reference, "machine": {
+    RESULTS.write_text(json.dumps({"scale": args.scale, "reference_fraction": args.reference, "machine": {
         "cpus": os.cpu_count(), "python": platform.python_version()}, "when": time.strftime("%Y-%m-%d %H:%M"),
         **results}, indent=2) + "\n")
 

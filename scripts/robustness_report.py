@@ -158,8 +158,10 @@ def render(counts: dict, tests: dict[str, int], failing: list[str], seconds: flo
     if scale:
         full, ref = scale["full"], scale["reference"]
         lines += ["", "## Scale (bench/bench_scale.py)", "",
-                  f"Full size × {scale['scale']:g}, reference × {scale['scale'] * scale['reference']:g}, "
-                  f"measured {scale['when']} on {scale['machine']['cpus']} shared cores.", "",
+                  f"Training on {full['train']['rows']:,} rows and scoring {full['predict']['rows']:,} rows, each "
+                  f"step a separate process (peak memory = its max RSS); reference: the same steps on "
+                  f"{ref['train']['rows']:,} / {ref['predict']['rows']:,} rows, measured in the same run "
+                  f"({scale['when']}, {scale['machine']['cpus']} shared cores, 24 GiB).", "",
                   "| step | rows | seconds | rows/s | peak MiB | time × ref | memory × ref |",
                   "|---|---:|---:|---:|---:|---:|---:|"]
         for name, f in full.items():

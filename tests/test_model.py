@@ -118,3 +118,26 @@ def test_failed_save_leaves_the_previous_pair_in_place(fitted, saved, monkeypatc
     assert (saved.read_bytes(), sidecar_path(saved).read_bytes()) == before
     assert sorted(p.name for p in saved.parent.iterdir()) == ["approval.joblib", "approval.json"]
     load_model(saved)
+
+
+def test_prediction_runs_under_the_thread_limit(fitted, data):
+    import copy
+
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    seen = []
+
+    class Spy:  # records the thread counts the winning pipeline runs with
+        def __init__(self, inner):
+            self.inner = inner
+
+        def predict_proba(self, X):
+            seen.append({lib["num_threads"] for lib in threadpool_info()})
+            return self.inner.predict_proba(X)
+
+    spied = copy.copy(fitted)
+    spied.calibrated_ = {**fitted.calibrated_, fitted.candidate_: Spy(fitted.calibrated_[fitted.candidate_])}
+    with threadpool_limits(limits=2):
+        for _ in range(2):  # the first call makes the kept controller, the second reuses it
+            np.testing.assert_array_equal(spied.predict_proba(data.head(3)), fitted.predict_proba(data.head(3)))
+    assert seen == [{1}, {1}]

@@ -37,6 +37,7 @@ FAST = settings(max_examples=60, derandomize=True, deadline=None, database=None,
 MODEL = settings(FAST, max_examples=20)
 
 _FULLWIDTH = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "0123456789.-+eE"})
+_FULLWIDTH_ALPHA = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "abcdefghijklmnopqrstuvwxyz_"})
 _PADS = st.sampled_from(["", " ", "  ", "\t", "\u3000", "\u00a0"])  # \u3000: ideographic space
 _PROBLEM = re.compile(r"^  - ([A-Za-z_]+)(?::| )", re.M)
 
@@ -74,7 +75,6 @@ def valid_cell(draw, f: Feature):
     return raw, v
 
 
-_FULLWIDTH_ALPHA = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "abcdefghijklmnopqrstuvwxyz_"})
 
 _JUNK = st.sampled_from([None, [1], {"a": 1}, (1, 2), {3}, object(), b"\xff", complex(1, 2),
                          10**400, -(10**5000), "9" * 500])  # too big for a float; too long to quote
@@ -291,17 +291,16 @@ def test_valid_input_at_range_edges_gives_probabilities_strictly_inside(model, f
 
 
 def test_extremes_of_every_range_at_once(model):
-    """All lows, all highs, and every mix of the affordability inputs' ends."""
+    """All lows, all highs, and every mix of the ends of the affordability inputs."""
+    from itertools import product
+
+    from xieshang.contract import feature
+
+    money = ("outstanding_balance", "monthly_income", "monthly_expenses", "other_debt_payments")
+    rows = [{f.name: getattr(f, end) for f in FEATURES if f.is_numeric} for end in ("low", "high")]
+    rows += [{name: getattr(feature(name), end) for name, end in zip(money, ends)}
+             for ends in product(("low", "high"), repeat=len(money))]
     base = generate(1, seed=3)
-    rows = []
-    for pick in ("low", "high"):
-        rows.append({f.name: getattr(f, pick) for f in FEATURES if f.is_numeric})
-    for bal in ("low", "high"):
-        for inc in ("low", "high"):
-            for exp_ in ("low", "high"):
-                rows.append({"outstanding_balance": getattr(FEATURES[0], bal),
-                             "monthly_income": getattr(next(f for f in FEATURES if f.name == "monthly_income"), inc),
-                             "monthly_expenses": getattr(next(f for f in FEATURES if f.name == "monthly_expenses"), exp_)})
     frame = pd.concat([base.assign(**r) for r in rows], ignore_index=True)
     tried("predict_proba: range-edge rows", len(frame))
     _check_proba(model.predict_proba(frame), len(frame))
@@ -465,3 +464,32 @@ def test_reliability_diagram_with_bins_observed_at_exactly_0_or_1(n):
     assert min(lower.min(), upper.min()) < 0  # the input does provoke the rounding
     tried("plots: degenerate reliability bins")
     plt.close(reliability_diagram(y, p))
+
+
+# -- degenerate but valid training data -------------------------------------------------------
+
+
+def _constant_numerics(df):
+    return df.assign(**{f.name: df[f.name].iloc[0] for f in FEATURES if f.is_numeric})
+
+
+def _extremes_only(df):
+    rng = np.random.default_rng(0)
+    return df.assign(**{f.name: rng.choice([f.low, f.high], len(df)).astype(df[f.name].dtype)
+                        for f in FEATURES if f.is_numeric})
+
+
+@pytest.mark.parametrize("make", [
+    lambda df: _extremes_only(df.set_axis(df.index * 7 + 3)),
+    lambda df: _constant_numerics(df).assign(communication="proactive", hardship_reason="none"),
+    lambda df: df.assign(**{LABEL: np.random.default_rng(1).integers(0, 2, len(df))}),  # labels carry no signal
+], ids=["extremes_only_odd_index", "constant_numerics_single_categories", "random_labels"])
+def test_training_on_degenerate_valid_data_answers(make):
+    """A learner, not a lookup: any valid data trains, and predictions stay finite and inside (0, 1)."""
+    from xieshang.model import ApprovalModel
+
+    df = make(generate(500, seed=4))
+    tried("train: degenerate valid data sets")
+    model = ApprovalModel(candidates=("logistic_monotone", "hgb_monotone"), n_splits=2,
+                          calibration=("sigmoid",)).fit(df, df[LABEL])
+    _check_proba(model.predict_proba(generate(200, seed=5)), 200)

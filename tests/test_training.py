@@ -9,6 +9,9 @@ from xieshang.metrics import evaluate
 from xieshang.training import (
     CANDIDATES,
     MonotoneLogistic,
+    RefitCalibrated,
+    choose_calibration,
+    cross_validate_candidate,
     cv_folds,
     direction_violations,
     holdout_split,
@@ -109,3 +112,54 @@ def test_unknown_candidate_and_bad_split_are_refused(data):
         holdout_split(data, test_size=1.5)
     tr, te = holdout_split(data, test_size=0.25, seed=0)
     assert len(te) == round(0.25 * len(data)) and not set(tr.index) & set(te.index)
+
+
+@pytest.mark.parametrize("method", ["sigmoid", "isotonic", "temperature"])
+def test_refit_calibrated_is_calibrated_classifier_cv_without_ensemble(data, test_rows, method):
+    from sklearn.calibration import CalibratedClassifierCV
+
+    X, y = data.drop(columns=[LABEL, TRUTH]), data[LABEL].to_numpy()
+    pipe = make_candidates(0, ["logistic_monotone"])["logistic_monotone"]
+    folds = cv_folds(y, 3, seed=0)
+    res = cross_validate_candidate("logistic_monotone", pipe, X, y, folds)
+    ours = RefitCalibrated(pipe, method=method).fit(X, y, oof_scores=res.oof_score)
+    sk = CalibratedClassifierCV(pipe, method=method, cv=folds, ensemble=False).fit(X, y)
+    np.testing.assert_allclose(ours.predict_proba(test_rows), sk.predict_proba(test_rows), atol=1e-9)
+    # Applied directly (without the wrapper's per-call overhead) it gives what scikit-learn gives.
+    assert ours.direct_calibration_
+    np.testing.assert_array_equal(ours.predict_proba(test_rows),
+                                  ours.calibrator_.predict_proba(ours.decision_function(test_rows)[:, None]))
+
+
+def test_refit_calibrated_computes_out_of_fold_scores_itself(data, test_rows):
+    X, y = data.drop(columns=[LABEL, TRUTH]), data[LABEL].to_numpy()
+    pipe = make_candidates(0, ["logistic_monotone"])["logistic_monotone"]
+    res = cross_validate_candidate("logistic_monotone", pipe, X, y, cv_folds(y, 3, seed=4))
+    given = RefitCalibrated(pipe, n_splits=3, seed=4).fit(X, y, oof_scores=res.oof_score)
+    computed = RefitCalibrated(pipe, n_splits=3, seed=4).fit(X, y)
+    np.testing.assert_allclose(computed.predict_proba(test_rows), given.predict_proba(test_rows), rtol=1e-12)
+    with pytest.raises(ValueError, match="method"):
+        RefitCalibrated(pipe, method="platt").fit(X, y)
+    with pytest.raises(ValueError, match="oof_scores"):
+        RefitCalibrated(pipe).fit(X, y, oof_scores=res.oof_score[:10])
+
+
+def test_calibration_is_chosen_by_cross_fitted_log_loss(data):
+    X, y = data.drop(columns=[LABEL, TRUTH]), data[LABEL].to_numpy()
+    folds = cv_folds(y, 3, seed=0)
+    pipe = make_candidates(0, ["hgb_monotone"])["hgb_monotone"]
+    res = cross_validate_candidate("hgb_monotone", pipe, X, y, folds)
+    method, scores = choose_calibration(res, y, folds)
+    assert set(scores) == {"sigmoid", "isotonic", "temperature", "none"}
+    assert method == min(("sigmoid", "isotonic", "temperature"), key=scores.get)
+    with pytest.raises(ValueError, match="calibration"):
+        choose_calibration(res, y, folds, methods=["beta"])
+
+
+def test_the_model_predicts_with_one_refit_pipeline(model, test_rows):
+    final = model.calibrated_[model.candidate_]
+    assert isinstance(final, RefitCalibrated) and final.method == model.calibration_
+    expected = np.clip(final.predict_proba(test_rows)[:, 1], model.clip, 1 - model.clip)
+    np.testing.assert_array_equal(model.predict_proba(test_rows)[:, 1], expected)
+    for name in model.cv_results_:  # every candidate still answers, for the reports
+        assert model.candidate_proba(test_rows, name).shape == (len(test_rows),)

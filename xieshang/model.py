@@ -68,7 +68,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     seed : int, default 0
-        Seed of every random step (folds, quantiles, boosting, calibration split).
+        Seed of every random step (folds, quantiles, boosting).
     candidates : tuple of str, default :data:`~xieshang.training.CANDIDATES`
         Candidate pipelines compared by cross-validated log loss.
     n_splits : int, default 5
