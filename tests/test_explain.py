@@ -107,6 +107,20 @@ def test_reasons_may_name_non_actionable_factors(pool, oracle):
             assert r.actionable == (r.feature in ACTIONABLE_NAMES)
 
 
+def test_reasons_compare_with_the_models_own_reference(pool, oracle):
+    # No reference_values_: the generator's typical approved applicant.
+    assert reference_values(oracle) == reference_values()
+    ref = {**reference_values(), "credit_score": 950}
+    own = type("WithReference", (), {"predict_proba": oracle.predict_proba, "reference_values_": ref})()
+    assert reference_values(own)["credit_score"] == 950
+    low = pool[(pool["credit_score"] < 520) & (pool["info_verified"])]
+    app = low.iloc[[0]]
+    reasons = {r.feature: r for r in explain(own, app, lang="en").reasons}
+    assert reasons["credit_score"].reference == 950
+    expected = true_probability(app.assign(credit_score=950))[0] - true_probability(app)[0]
+    assert reasons["credit_score"].impact == pytest.approx(expected)
+
+
 def test_reference_values_are_in_the_contract():
     ref = reference_values()
     assert set(ref) == set(FEATURE_NAMES)

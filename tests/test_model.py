@@ -141,3 +141,12 @@ def test_prediction_runs_under_the_thread_limit(fitted, data):
         for _ in range(2):  # the first call makes the kept controller, the second reuses it
             np.testing.assert_array_equal(spied.predict_proba(data.head(3)), fitted.predict_proba(data.head(3)))
     assert seen == [{1}, {1}]
+
+
+def test_reasons_reference_comes_from_the_training_data(fitted, data, saved):
+    ok = data[data[LABEL] == 1]
+    ref = fitted.reference_values_
+    assert ref["monthly_income"] == pytest.approx(ok["monthly_income"].median())
+    assert ref["plan_months"] == round(ok["plan_months"].median())
+    assert ref["communication"] == "proactive" and ref["income_proof"] is True
+    assert load_model(saved).reference_values_ == ref

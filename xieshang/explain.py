@@ -10,7 +10,9 @@ this one value were that of a typical approved applicant? The reference is
 the favourable value for booleans and ordered categories (a document handed
 in, ``proactive`` communication: what any borrower can fully satisfy), the
 median of approved applicants for quantities, and the most common cause among
-approved applicants for ``hardship_reason``. The reference population is
+approved applicants for ``hardship_reason``. The reference population is the
+model's own training data (``model.reference_values_``, set by
+:meth:`xieshang.ApprovalModel.fit`), or, for a model without one,
 :data:`REFERENCE_ROWS` rows drawn once from the generator with
 :data:`REFERENCE_SEED`. Each feature is moved on its own, everything else held
 at the borrower's values, all in *one* batched ``predict_proba`` call; the
@@ -70,6 +72,7 @@ import pandas as pd
 
 from . import text as T
 from .contract import CATEGORY_NAMES, FEATURES, Feature, LABEL, feature
+from .features import typical_approved
 from .generator import affordability, generate
 from .validation import applicant_frame
 
@@ -340,37 +343,28 @@ def _proba(model: Any, X: pd.DataFrame) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=1)
-def reference_values() -> dict[str, Any]:
+def _generator_reference() -> dict[str, Any]:
+    df = generate(REFERENCE_ROWS, seed=REFERENCE_SEED)
+    return typical_approved(df, df[LABEL])
+
+
+def reference_values(model: Any = None) -> dict[str, Any]:
     """The value each feature is compared with to find the reasons.
 
-    Booleans and ordered categories: their favourable value (contract
-    direction); ``hardship_reason``: the most common cause among approved
-    applicants; quantities: the median of approved applicants. Drawn once
-    from the generator (:data:`REFERENCE_ROWS` rows, :data:`REFERENCE_SEED`).
+    The model's own ``reference_values_`` (a typical approved applicant of its
+    training data, see :func:`xieshang.features.typical_approved`) where it has
+    one; otherwise a typical approved applicant of :data:`REFERENCE_ROWS` rows
+    drawn from the generator with :data:`REFERENCE_SEED`.
     """
-    df = generate(REFERENCE_ROWS, seed=REFERENCE_SEED)
-    ok = df[df[LABEL] == 1]
-    ref: dict[str, Any] = {}
-    for f in FEATURES:
-        if f.kind == "bool":
-            ref[f.name] = f.direction > 0
-        elif f.kind == "category":
-            if f.direction != 0:
-                ref[f.name] = f.categories[-1] if f.direction > 0 else f.categories[0]
-            else:
-                ref[f.name] = str(ok[f.name].astype(str).mode().iloc[0])
-        else:
-            med = float(ok[f.name].median())
-            ref[f.name] = int(round(med)) if f.kind == "int" else med
-    return ref
+    ref = getattr(model, "reference_values_", None)
+    return dict(ref) if ref else dict(_generator_reference())
 
 
 def _has_hardship(row: dict[str, Any]) -> bool:
     return row["hardship_reason"] != "none"
 
 
-def _reason_candidates(row: dict[str, Any]) -> list[tuple[str, Any]]:
-    ref = reference_values()
+def _reason_candidates(row: dict[str, Any], ref: dict[str, Any]) -> list[tuple[str, Any]]:
     out = []
     for f in FEATURES:
         r = ref[f.name]
@@ -597,7 +591,7 @@ def _explain_row(model: Any, row: dict[str, Any], target: float, lang: str) -> E
     feas_p = np.flatnonzero(space.feasible_p)
     upper = (space.best_o[:, None] * n_p + feas_p[None, :]).ravel()
 
-    reason_rows = _reason_candidates(row)
+    reason_rows = _reason_candidates(row, reference_values(model))
     first = np.unique(np.concatenate([[0], np.fromiter(singles.values(), np.int64, len(singles)), upper,
                                       order[:_FIRST_BATCH]]))
     prob = np.full(n_o * n_p, np.nan)

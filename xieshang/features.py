@@ -38,7 +38,7 @@ from sklearn.utils.validation import check_is_fitted
 from .contract import BOOL_NAMES, CATEGORY_NAMES, FEATURE_NAMES, FEATURES, NUMERIC_NAMES, feature
 from .validation import column_arrays, validate_frame
 
-__all__ = ["DomainFeatures", "ENGINEERED", "document_names", "onehot_name"]
+__all__ = ["DomainFeatures", "ENGINEERED", "document_names", "onehot_name", "typical_approved"]
 
 ENGINEERED: dict[str, int] = {
     "instalment": -1,
@@ -53,6 +53,38 @@ ENGINEERED: dict[str, int] = {
 
 _ORDINAL = "communication"  # the one ordered category: coded by level
 _REASON = "hardship_reason"  # the unordered one: one indicator per category
+
+
+def typical_approved(X: pd.DataFrame, y: Any) -> dict[str, Any]:
+    """The values of a typical approved applicant: what the reasons compare a borrower with.
+
+    Booleans and ordered categories: their favourable value (contract direction),
+    which any borrower can fully satisfy; unordered categories: the most common
+    value among approved rows; quantities: the median of approved rows.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Valid rows in the contract (as returned by ``validate_frame``).
+    y : array-like of 0/1
+        Approval labels; at least one must be 1.
+    """
+    ok = X[np.asarray(y) == 1]
+    if len(ok) == 0:
+        raise ValueError("typical_approved: expected at least one approved row (label 1), got none")
+    ref: dict[str, Any] = {}
+    for f in FEATURES:
+        if f.kind == "bool":
+            ref[f.name] = f.direction > 0
+        elif f.kind == "category":
+            if f.direction != 0:
+                ref[f.name] = f.categories[-1] if f.direction > 0 else f.categories[0]
+            else:
+                ref[f.name] = str(ok[f.name].astype(str).mode().iloc[0])
+        else:
+            med = float(ok[f.name].median())
+            ref[f.name] = int(round(med)) if f.kind == "int" else med
+    return ref
 
 
 def document_names() -> tuple[str, ...]:

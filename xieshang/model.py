@@ -27,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from .contract import FEATURE_NAMES, FEATURES
+from .features import typical_approved
 from .files import atomic_path, exclusive_lock, write_json
 from .training import (CALIBRATION_METHODS, CANDIDATES, RefitCalibrated, choose_calibration, cross_validate_candidate,
                        cv_folds, direction_violations, make_candidates)
@@ -216,6 +217,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         self.n_features_in_ = len(FEATURE_NAMES)
         self.n_train_rows_ = len(clean)
         self.data_fingerprint_ = _fingerprint(clean, yv)
+        self.reference_values_ = typical_approved(clean, yv)  # what explain() compares a borrower with
         _say(self.verbose, f"winner: {self.candidate_} (CV log loss {results[self.candidate_].log_loss:.4f}), "
              f"calibrated by {self.calibration_}")
         return self
