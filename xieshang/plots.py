@@ -686,6 +686,16 @@ def factor_effect(
     return ax.figure
 
 
+def _small_multiples(features: Any, ncols: int, panel: tuple[float, float]) -> tuple[list[str], Figure, np.ndarray]:
+    """Checked feature names and a figure with one panel per feature (``ncols`` a row)."""
+    names = list(FEATURE_NAMES if features is None else features)
+    for n in names:
+        feature(n)  # an unknown name is a ValueError naming it
+    nrows = -(-len(names) // ncols)
+    fig = Figure(figsize=(panel[0] * ncols, panel[1] * nrows), layout="constrained")
+    return names, fig, fig.subplots(nrows, ncols, squeeze=False).ravel()
+
+
 def factor_effects(
     model_proba: Any,
     truth_proba: Any,
@@ -709,13 +719,8 @@ def factor_effects(
     -------
     matplotlib.figure.Figure
     """
-    names = list(FEATURE_NAMES if features is None else features)
-    for n in names:
-        feature(n)
-    lang = resolve_lang(lang)
-    nrows = -(-len(names) // ncols)
-    fig = Figure(figsize=(4.2 * ncols, 3.1 * nrows), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    lang = resolve_lang(lang)  # first: it selects the CJK font the new axes will use
+    names, fig, axes = _small_multiples(features, ncols, (4.2, 3.1))
     for ax, name in zip(axes, names):
         factor_effect(model_proba, truth_proba, df, name, ax=ax, lang=lang)
         ax.set_title(textwrap.shorten(_short_label(name, lang), 40, placeholder="…"), fontsize="small")
@@ -788,13 +793,8 @@ def approval_rates_plot(
     -------
     matplotlib.figure.Figure
     """
-    names = list(FEATURE_NAMES if features is None else features)
-    for n in names:
-        feature(n)
-    lang = resolve_lang(lang)
-    nrows = -(-len(names) // ncols)
-    fig = Figure(figsize=(3.1 * ncols, 2.5 * nrows), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    lang = resolve_lang(lang)  # first: it selects the CJK font the new axes will use
+    names, fig, axes = _small_multiples(features, ncols, (3.1, 2.5))
     overall = float(df[LABEL].mean()) if LABEL in df else None
     for ax, name in zip(axes, names):
         t = approval_rates(df, name, bins=bins)
