@@ -13,6 +13,8 @@ the same model and applicants: validity, number of changes, cost, seconds.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import statistics
 import sys
@@ -24,8 +26,15 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from xieshang.contract import ACTIONABLE_NAMES, FEATURE_NAMES, LABEL, TRUTH  # noqa: E402
-from xieshang.explain import explain, option_space  # noqa: E402
+from xieshang.contract import (  # noqa: E402
+    ACTIONABLE_NAMES,
+    FEATURE_NAMES,
+    FEATURES,
+    LABEL,
+    NUMERIC_NAMES,
+    feature,
+)
+from xieshang.explain import explain, option_space, price_changes  # noqa: E402
 from xieshang.generator import affordability, generate, true_probability  # noqa: E402
 
 
@@ -63,64 +72,188 @@ def rows_per_s(model, X: pd.DataFrame) -> float:
     return len(X) / (time.perf_counter() - t)
 
 
-def dice_compare(model, apps: list[pd.DataFrame], target: float) -> None:
+# --------------------------------------------------------------------------------------------------
+# Side by side with DiCE (dice-ml, optional: `make bench-dice`)
+
+
+def _to_contract(X: pd.DataFrame) -> pd.DataFrame:
+    """DiCE's frame (strings for booleans and categories, floats for ints) back in the contract's dtypes.
+
+    Numbers are clipped to the contract's range: DiCE's random sampler draws continuous values up to
+    one decimal step above the permitted range (``uniform(low, high + 10**-precision)``), e.g. a down
+    payment of 0.6 for a permitted [0, 0.5], which the model (rightly) refuses.
+    """
+    out = {}
+    for f in FEATURES:
+        col = X[f.name]
+        if f.kind == "bool":
+            out[f.name] = col.map(lambda v: str(v) == "True" or v is True).astype(bool).to_numpy()
+        elif f.kind == "category":
+            out[f.name] = pd.Categorical(col.astype(str), categories=f.categories)
+        elif f.kind == "int":
+            out[f.name] = np.rint(pd.to_numeric(col).clip(f.low, f.high)).astype(np.int64).to_numpy()
+        else:
+            out[f.name] = pd.to_numeric(col).astype(float).clip(f.low, f.high).to_numpy()
+    return pd.DataFrame(out, index=X.index)
+
+
+def _to_dice(X: pd.DataFrame) -> pd.DataFrame:
+    """Contract frame -> DiCE's view: booleans and categories as strings."""
+    return X[list(FEATURE_NAMES)].astype({f.name: str for f in FEATURES if not f.is_numeric})
+
+
+class ContractModel:
+    """sklearn-style wrapper: DiCE's string-typed frames in, ``model.predict_proba`` out."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        return self.model.predict_proba(_to_contract(X))
+
+
+def _row(app: pd.DataFrame) -> dict:
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in app[list(FEATURE_NAMES)].iloc[0].items()}
+
+
+def _dice_rules(row: dict) -> tuple[list[str], dict]:
+    """features_to_vary and permitted_range from our option space (contract actions, realistic steps)."""
+    vary, permitted = [], {}
+    for d in option_space(row).dims:
+        f = feature(d.name)
+        vary.append(d.name)
+        if f.is_numeric:
+            permitted[d.name] = [float(min(d.values)), float(max(d.values))]
+        else:
+            permitted[d.name] = [str(v) for v in d.values]
+    return vary, permitted
+
+
+def _apply(app: pd.DataFrame, changes: dict) -> pd.DataFrame:
+    out = app[list(FEATURE_NAMES)].copy()
+    for k, v in changes.items():
+        f = feature(k)
+        out[k] = pd.Categorical([v], categories=f.categories) if f.kind == "category" else v
+    return out
+
+
+def _assess(model, app: pd.DataFrame, changes: dict | None, target: float, secs: float) -> dict:
+    """Model and true probability after ``changes``, their contract cost, and whether they keep our rules."""
+    if changes is None:  # nothing proposed
+        return {"found": False, "secs": secs}
+    fixed = _apply(app, changes)
+    inst, disp, _ = affordability(fixed)
+    affordable = bool(disp[0] > 0 and inst[0] <= disp[0] + 1e-9)
     try:
-        import dice_ml
-    except ImportError:
-        print("DiCE: dice-ml is not installed (pip install -e '.[bench]'); comparison skipped")
-        return
-    train = generate(5000, seed=3)
-    cont = [c for c in FEATURE_NAMES if train[c].dtype.kind in "if" and train[c].dtype != bool]
-    data = dice_ml.Data(dataframe=train[list(FEATURE_NAMES) + [LABEL]].astype(
-        {c: str for c in FEATURE_NAMES if c not in cont}), continuous_features=cont, outcome_name=LABEL)
+        cost = price_changes(app, changes)
+    except ValueError:
+        cost = float("nan")  # not an action of the contract
+    menu = {d.name: d.values[1:] for d in option_space(_row(app)).dims}
+    on_menu = all(k in menu and v in menu[k] for k, v in changes.items())
+    actionable = set(changes) <= set(ACTIONABLE_NAMES)
+    p0, t0 = float(model.predict_proba(app)[0, 1]), float(true_probability(app)[0])
+    p, t = float(model.predict_proba(fixed)[0, 1]), float(true_probability(fixed)[0])
+    return {"found": True, "secs": secs, "valid": p >= target, "true_valid": t >= target, "true_up": t > t0,
+            "gain": p - p0, "n": len(changes), "cost": cost, "actionable": actionable, "affordable": affordable,
+            "rules": actionable and affordable and on_menu and np.isfinite(cost)}
 
-    class Wrapped:  # DiCE passes strings for categorical/boolean columns
-        def predict_proba(self, X):
-            X = X.copy()
-            for c in FEATURE_NAMES:
-                if c not in cont and X[c].dtype == object:
-                    X[c] = X[c].replace({"True": True, "False": False})
-            return model.predict_proba(X[list(FEATURE_NAMES)])
 
-    m = dice_ml.Model(model=Wrapped(), backend="sklearn")
-    exp = dice_ml.Dice(data, m, method="random")
-    valid, changes, secs, afford = [], [], [], []
+def ours_rows(model, apps: list[pd.DataFrame], target: float) -> list[dict]:
+    out = []
     for app in apps:
-        q = app[list(FEATURE_NAMES)].astype({c: str for c in FEATURE_NAMES if c not in cont})
         t = time.perf_counter()
+        e = explain(model, app, target=target)
+        secs = time.perf_counter() - t
+        out.append(_assess(model, app, e.actions[0].changes if e.actions else None, target, secs))
+    return out
+
+
+def dice_rows(model, apps: list[pd.DataFrame], target: float, method: str, total_cfs: int,
+              seed: int = 0) -> list[dict]:
+    import dice_ml
+
+    train = generate(5000, seed=3)  # DiCE's view of the data: feature ranges, MADs (and kd-tree for "kdtree")
+    train = train.assign(**{LABEL: (model.predict_proba(train)[:, 1] >= target).astype(int)})
+    data = dice_ml.Data(dataframe=pd.concat([_to_dice(train), train[LABEL]], axis=1),
+                        continuous_features=list(NUMERIC_NAMES), outcome_name=LABEL)
+    dice = dice_ml.Dice(data, dice_ml.Model(model=ContractModel(model), backend="sklearn"), method=method)
+    out = []
+    for i, app in enumerate(apps):
+        seeded = {"random_seed": seed + i} if method == "random" else {}  # only "random" takes a seed
+        row = _row(app)
+        vary, permitted = _dice_rules(row)
+        np.random.seed(seed + i)  # DiCE's random method also draws from NumPy's global state
+        t = time.perf_counter()
+        best, error = None, False
         try:
-            res = exp.generate_counterfactuals(q, total_CFs=1, desired_class=1,
-                                               features_to_vary=list(ACTIONABLE_NAMES), random_seed=0)
-            cf = res.cf_examples_list[0].final_cfs_df
-        except Exception as exc:  # DiCE raises when it finds nothing
-            cf = None
-            print(f"  DiCE failed on one applicant: {type(exc).__name__}", file=sys.stderr)
-        secs.append(time.perf_counter() - t)
-        if cf is None or len(cf) == 0:
-            valid.append(False)
-            continue
-        cf = cf.iloc[[0]]
-        X = Wrapped().predict_proba  # noqa: F841
-        fixed = app[list(FEATURE_NAMES)].copy()
-        n = 0
-        for c in ACTIONABLE_NAMES:
-            new = cf[c].iloc[0]
-            if str(new) != str(fixed[c].iloc[0]):
-                n += 1
-                fixed[c] = {"True": True, "False": False}.get(new, new)
-        try:
-            p = model.predict_proba(fixed)[0, 1]
-            inst, disp, _ = affordability(fixed)
-            afford.append(bool(disp[0] > 0 and inst[0] <= disp[0]))
-        except ValueError:
-            p = 0.0
-            afford.append(False)
-        valid.append(p >= target)
-        changes.append(n)
-    print(f"DiCE (random, actionable only): validity {np.mean(valid):.0%} (p >= {target}), "
-          f"affordable {np.mean(afford) if afford else float('nan'):.0%}, "
-          f"median changes {np.median(changes) if changes else float('nan'):.0f}, "
-          f"median {statistics.median(secs):.2f} s per applicant")
+            with contextlib.redirect_stdout(io.StringIO()):  # DiCE prints "No Counterfactuals found..."
+                res = dice.generate_counterfactuals(
+                    _to_dice(app), total_CFs=total_cfs, desired_class=1, features_to_vary=vary,
+                    permitted_range=permitted, stopping_threshold=target, verbose=False, **seeded)
+            cfs = res.cf_examples_list[0].final_cfs_df
+        except Exception as exc:  # genetic and kdtree raise when they find nothing
+            error = "No counterfactuals found" not in str(exc)
+            if error:
+                print(f"  DiCE {method} failed on applicant {i}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            cfs = None
+        secs = time.perf_counter() - t
+        if cfs is not None and len(cfs):
+            # Of DiCE's (up to total_cfs) proposals, the one reaching the target at the lowest contract cost.
+            cands = []
+            for _, cf in _to_contract(cfs[list(FEATURE_NAMES)]).iterrows():
+                cf_row = _row(cf.to_frame().T)
+                changes = {k: cf_row[k] for k in FEATURE_NAMES if cf_row[k] != row[k]}
+                cands.append(_assess(model, app, changes, target, secs))
+            best = min(cands, key=lambda r: (not r["valid"], r["cost"] if np.isfinite(r["cost"]) else np.inf))
+        out.append(best or _assess(model, app, None, target, secs) | {"error": error})
+    return out
+
+
+def _summary(rows: list[dict]) -> dict:
+    found = [r for r in rows if r["found"]]
+
+    def share(key: str) -> float:
+        return float(np.mean([bool(r.get(key)) for r in rows]))
+
+    def med(key: str) -> float:
+        v = [r[key] for r in found if np.isfinite(r[key])]
+        return float(np.median(v)) if v else float("nan")
+
+    return {"proposal found": len(found) / len(rows), "validity (model p >= target)": share("valid"),
+            "validity by the TRUE probability": share("true_valid"), "true probability raised": share("true_up"),
+            "keeps our rules (actions, menu, affordable)": share("rules"),
+            "only actionable features changed": share("actionable"), "plan affordable": share("affordable"),
+            "median number of changes": med("n"), "median contract cost": med("cost"),
+            "median model gain (points)": 100 * med("gain"),
+            "seconds per applicant (median)": float(np.median([r["secs"] for r in rows if not r.get("error")]
+                                                              or [np.nan]))}
+
+
+def dice_compare(model, apps: list[pd.DataFrame], target: float, methods: list[str], total_cfs: int) -> None:
+    try:
+        import dice_ml  # noqa: F401
+    except ImportError:
+        print("DiCE: dice-ml is not installed (make bench-dice installs it); comparison skipped")
+        return
+    cols = {"xieshang.explain": _summary(ours_rows(model, apps, target))}
+    for m in methods:
+        cols[f"DiCE {m}"] = _summary(dice_rows(model, apps, target, m, total_cfs))
+    ref = cols["xieshang.explain"]
+    print(f"\nSide by side on the same model and {len(apps)} rejected applicants, target {target}; DiCE "
+          f"total_CFs={total_cfs} (cheapest valid kept), features_to_vary and permitted_range from the contract")
+    names = list(cols)
+    ratio_keys = ("median number of changes", "median contract cost", "seconds per applicant (median)")
+    head = f"{'':44s}" + "".join(f"{n:>18s}" for n in names) + "".join(f"{n[5:] + ' / ours':>18s}" for n in names[1:])
+    print(head)
+    for key in ref:
+        line = f"{key:44s}"
+        for n in names:
+            v = cols[n][key]
+            line += f"{v:>18.0%}" if key.split()[0] not in ("median", "seconds") else f"{v:>18.3g}"
+        for n in names[1:]:
+            r = cols[n][key] / ref[key] if key in ratio_keys and ref[key] else float("nan")
+            line += f"{r:>17.1f}x" if np.isfinite(r) else f"{'':>18s}"
+        print(line)
 
 
 def main() -> None:
@@ -128,7 +261,11 @@ def main() -> None:
     ap.add_argument("--applicants", type=int, default=200)
     ap.add_argument("--model", default=None)
     ap.add_argument("--target", type=float, default=0.6)
-    ap.add_argument("--dice", type=int, default=10, help="applicants for the DiCE comparison (0: skip)")
+    ap.add_argument("--dice", action="store_true",
+                    help="only the side-by-side comparison with DiCE (needs dice-ml: make bench-dice)")
+    ap.add_argument("--dice-applicants", type=int, default=30)
+    ap.add_argument("--dice-methods", default="random,genetic", help="comma-separated: random, genetic, kdtree")
+    ap.add_argument("--dice-cfs", type=int, default=2, help="DiCE total_CFs per applicant")
     args = ap.parse_args()
     model, what = get_model(args.model)
     oracle = Oracle()
@@ -137,6 +274,10 @@ def main() -> None:
     rej = pool[(p < args.target)].head(args.applicants)
     apps = [rej.iloc[[i]] for i in range(len(rej))]
     print(f"{what}; {len(apps)} applicants the model rejects at target {args.target}")
+    if args.dice:
+        dice_compare(model, apps[: args.dice_applicants], args.target,
+                     [m for m in args.dice_methods.split(",") if m], args.dice_cfs)
+        return
 
     exp_model = median_ms(lambda a: explain(model, a, target=args.target), apps)
     exp_oracle = median_ms(lambda a: explain(oracle, a, target=args.target), apps)
@@ -155,16 +296,7 @@ def main() -> None:
                                 for k, v in a[list(FEATURE_NAMES)].iloc[0].items()}).go) for a in apps]
     print(f"option space: median {statistics.median(sizes):.0f} x plan parts; "
           f"status counts: {pd.Series([explain(model, a).status for a in apps]).value_counts().to_dict()}")
-    if args.dice:
-        ours = [explain(model, a, target=args.target) for a in apps[: args.dice]]
-        with_opt = [e for e in ours if e.actions]
-        if with_opt:
-            print(f"ours on the same {len(ours)}: option found {len(with_opt) / len(ours):.0%}, validity "
-                  f"{np.mean([e.reached for e in with_opt]):.0%}, median changes "
-                  f"{np.median([len(e.actions[0].changes) for e in with_opt]):.0f}, median cost "
-                  f"{np.median([e.actions[0].cost for e in with_opt]):.1f}, always affordable")
-        dice_compare(model, apps[: args.dice], args.target)
-
+    print("DiCE side by side: make bench-dice (python bench/bench_explain.py --dice)")
 
 if __name__ == "__main__":
     main()

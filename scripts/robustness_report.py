@@ -72,6 +72,12 @@ FINDINGS: list[dict[str, str]] = [
      "test": "test_a_second_writer_waits_for_the_first; test_two_trainings_at_once_into_the_same_folders",
      "what": "by analysis: two runs could interleave their renames (sidecar of one, joblib of the other); "
              "now the commits hold a lock on the folder and take turns"},
+    {"where": "scoring.score_file (cli predict)", "status": "fixed",
+     "test": "test_a_failure_after_the_progress_bar_starts_on_a_line_of_its_own",
+     "what": "an error after the progress bar was drawn was printed at the end of the bar's line"},
+    {"where": "scoring.score_file (cli predict)", "status": "fixed",
+     "test": "(manual: 400,000-row CSV with one text value in a numeric column)",
+     "what": "pandas' DtypeWarning (mixed types in a CSV chunk) added two lines of noise to stderr"},
     {"where": "files.atomic_path", "status": "fixed", "test": "test_outputs_get_the_usual_file_mode",
      "what": "every output file was created 0600 (mkstemp's mode), ignoring the umask"},
 ]

@@ -14,6 +14,7 @@ from xieshang.explain import (
     Explanation,
     explain,
     option_space,
+    price_changes,
     reference_values,
 )
 from xieshang.generator import affordability, generate, true_probability
@@ -354,3 +355,39 @@ def test_explain_works_through_the_trained_model(pool, small_model):
     for a in exp.actions:
         assert set(a.changes) <= set(ACTIONABLE_NAMES)
         assert affordable(apply(app, a.changes))
+
+
+def test_price_changes_gives_each_options_own_cost(pool, oracle):
+    priced = 0
+    for i in range(12):
+        app = rejected(pool, 1, seed=40 + i)
+        for a in explain(oracle, app).actions:
+            assert price_changes(app, a.changes) == pytest.approx(a.cost, abs=1e-9)
+            assert price_changes(as_row(app), a.changes) == pytest.approx(a.cost, abs=1e-9)
+            priced += 1
+    assert priced > 0
+
+
+def test_price_changes_prices_values_off_the_menu_by_the_contract_formula(pool):
+    app = pool[(pool["monthly_expenses"] > 1000) & (pool["plan_months"] != 60)].iloc[[0]]
+    row = as_row(app)
+    exp, plan = feature("monthly_expenses").action, feature("plan_months").action
+    assert price_changes(app, {}) == 0.0
+    assert price_changes(app, {"plan_months": row["plan_months"]}) == 0.0  # no change
+    off_menu = next(m for m in range(1, 61) if m not in plan.values and m != row["plan_months"])
+    assert price_changes(app, {"plan_months": off_menu}) == pytest.approx(plan.cost)
+    cut = price_changes(app, {"monthly_expenses": row["monthly_expenses"] * 0.65})
+    assert cut == pytest.approx(exp.cost + exp.unit_cost * 3.5)
+    both = price_changes(app, {"monthly_expenses": row["monthly_expenses"] * 0.65, "plan_months": off_menu})
+    assert both == pytest.approx(cut + plan.cost)
+
+
+def test_price_changes_refuses_what_is_not_an_action(pool):
+    app = pool[(pool["communication"] != "evasive") & pool["income_proof"]].iloc[[0]]
+    with pytest.raises(ValueError, match=r"credit_score: not actionable.*communication.*not an action.*"
+                                         r"income_proof.*not an action"):
+        price_changes(app, {"credit_score": 950, "communication": "evasive", "income_proof": False})
+    with pytest.raises(ValueError, match="nonsense: unknown feature"):
+        price_changes(app, {"nonsense": 1})
+    with pytest.raises(ValueError, match="down_payment_ratio"):
+        price_changes(app, {"down_payment_ratio": 0.9})

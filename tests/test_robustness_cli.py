@@ -408,3 +408,28 @@ def test_outputs_get_the_usual_file_mode(capsys, tmp_path):
         os.umask(mask)
     assert code == 0, err
     assert stat.S_IMODE((tmp_path / "d.csv").stat().st_mode) == 0o644
+
+
+@needs("predict")
+def test_a_failure_after_the_progress_bar_starts_on_a_line_of_its_own(model_path, tmp_path, monkeypatch):
+    """Found: the error was printed at the end of the progress bar's line (no newline after '\\r[###...')."""
+    import io
+    import itertools
+    import types
+
+    import xieshang.scoring as scoring
+    from xieshang.model import load_model
+
+    clock = itertools.count(0.0, 1.0)  # every update is "late enough" to be drawn
+    monkeypatch.setattr(scoring, "time", types.SimpleNamespace(perf_counter=lambda: next(clock)))
+    df = generate(300, seed=2)
+    df["credit_score"] = df["credit_score"].astype(str)
+    df.loc[299, "credit_score"] = "abc"
+    df.to_csv(tmp_path / "in.csv", index=False)
+    stream = io.StringIO()
+    injected("cli predict: failure after the progress bar was drawn")
+    with pytest.raises(ValueError, match="credit_score"):
+        scoring.score_file(load_model(model_path), tmp_path / "in.csv", tmp_path / "out.csv", chunk_rows=100,
+                           progress=stream)
+    assert "rows/s" in stream.getvalue() and stream.getvalue().endswith("\n")
+    assert not (tmp_path / "out.csv").exists()

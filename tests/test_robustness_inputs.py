@@ -342,13 +342,19 @@ def test_explain_answers_or_names_every_bad_field(model, case):
 @settings(MODEL, max_examples=25)
 @given(frame=edge_frames())
 def test_explain_on_range_edges(model, frame):
+    import json
+
+    from xieshang.contract import ACTIONABLE_NAMES
+
     tried("explain: range-edge applicants")
-    for lang in ("zh", "en"):
-        exp = model.explain(frame.iloc[[0]], target=0.6, lang=lang)
+    for lang, target in (("zh", 0.6), ("en", 0.99)):
+        exp = model.explain(frame.iloc[[0]], target=target, lang=lang)
         assert 0 < exp.probability < 1
         for action in exp.actions:
             assert 0 < action.probability < 1
+            assert set(action.changes) <= set(ACTIONABLE_NAMES)
         assert str(exp)
+        json.dumps(exp.to_dict(), allow_nan=False)  # `xieshang explain --json` must be valid JSON
 
 
 @needs_explain

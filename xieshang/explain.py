@@ -65,7 +65,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -83,6 +83,7 @@ __all__ = [
     "Action",
     "reference_values",
     "option_space",
+    "price_changes",
     "MAX_REASONS",
     "MAX_OPTIONS",
     "MIN_IMPACT",
@@ -413,10 +414,7 @@ def _dims(row: dict[str, Any]) -> list[_Dim]:
                 vals = sorted((v for v in vals if (v - float(cur)) * f.direction > 0), key=lambda v: v * f.direction)
             for v in vals:
                 v = int(v) if f.kind == "int" else float(v)
-                extra = 0.0
-                if f.name == "down_payment_ratio":  # months of income paid up front
-                    extra = spec.unit_cost * (v - float(cur)) * balance / income
-                opts.append((v, spec.cost + extra))
+                opts.append((v, _choose_cost(f, float(cur), v, balance, income)))
         elif spec.kind == "scale":
             if float(cur) > 0:
                 factors = sorted(spec.values, key=lambda s: -s * f.direction)
@@ -430,6 +428,87 @@ def _dims(row: dict[str, Any]) -> list[_Dim]:
             dims.append(_Dim(f.name, (cur, *(v for v, _ in opts)),
                              np.array([0.0, *(c for _, c in opts)]), f.direction != 0))
     return dims
+
+
+def _choose_cost(f: Feature, cur: float, new: float, balance: float, income: float) -> float:
+    """Cost of a ``choose`` action; a down payment adds ``unit_cost`` per month of income paid up front."""
+    extra = 0.0
+    if f.name == "down_payment_ratio":
+        extra = f.action.unit_cost * (new - cur) * balance / income
+    return f.action.cost + extra
+
+
+def price_changes(applicant: Any, changes: Mapping[str, Any]) -> float:
+    """The contract cost (effort units) of applying ``changes`` to an applicant.
+
+    A value :func:`explain` offers (see :func:`option_space`) costs exactly
+    what ``explain`` charges for it, so the cost of an option's ``changes``
+    is its ``cost``. Any other value of an actionable feature that moves in
+    the contract's favourable direction is priced by the same
+    :class:`xieshang.contract.ActionSpec` formula: any plan length costs the
+    fixed cost, a down payment the fixed cost plus ``unit_cost`` per month of
+    income paid up front, an expense cut the fixed cost plus ``unit_cost``
+    per 10 % cut (also beyond the 20 % that ``explain`` allows). This prices
+    changes found by other tools (e.g. counterfactual generators) on the
+    same scale. A value equal to the current one is no change and costs 0.
+
+    Parameters
+    ----------
+    applicant : dict or one-row pandas.DataFrame
+        One negotiation request in the contract.
+    changes : mapping
+        ``{feature: new_value}``.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        Listing every change no action prices (an unknown or non-actionable
+        feature, a hardship proof without a hardship, a move against the
+        favourable direction such as withdrawing a document), and every
+        contract problem of the applicant or of the changed applicant.
+    """
+    frame = applicant_frame(applicant)
+    row = _row_of(frame)
+    problems = [f"{k}: unknown feature" for k in changes if k not in row]
+    if problems:
+        raise ValueError("; ".join(problems))
+    new_row = {**row, **{k: _py(v) for k, v in changes.items()}}
+    try:
+        new_row = _row_of(applicant_frame(new_row))
+    except ValueError as exc:
+        raise ValueError(f"changed applicant: {exc}") from None
+    menu = {d.name: d for d in _dims(row)}
+    income = max(float(row["monthly_income"]), INCOME_FLOOR)
+    balance = float(row["outstanding_balance"])
+    total = 0.0
+    for name in changes:
+        f = feature(name)
+        cur, new = row[name], new_row[name]
+        if cur == new:
+            continue
+        spec = f.action
+        if spec is None:
+            problems.append(f"{name}: not actionable ({cur!r} -> {new!r})")
+            continue
+        dim = menu.get(name)
+        if dim is not None and new in dim.values[1:]:
+            total += float(dim.costs[dim.values.index(new)])
+            continue
+        if spec.requires == "has_hardship" and not _has_hardship(row):
+            problems.append(f"{name}: only where a hardship is stated")
+        elif spec.kind == "choose" and (f.direction == 0 or (new - cur) * f.direction > 0):
+            total += _choose_cost(f, float(cur), float(new), balance, income)
+        elif spec.kind == "scale" and float(cur) > 0 and (new - cur) * f.direction > 0:
+            total += spec.cost + spec.unit_cost * abs(1.0 - float(new) / float(cur)) / 0.1
+        else:  # a boolean or level moved the unfavourable way, or a scale from 0
+            problems.append(f"{name}: {cur!r} -> {new!r} is not an action of the contract")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return float(total)
 
 
 def _grid(dims: list[_Dim]) -> np.ndarray:
@@ -560,10 +639,15 @@ def explain(model: Any, applicant: Any, target: float = 0.6, lang: str = "zh") -
         problems.append(str(exc))
     if problems:
         raise ValueError("; ".join(problems))
+    return _explain_row(model, _row_of(frame), target, lang)
+
+
+def _row_of(frame: pd.DataFrame) -> dict[str, Any]:
+    """The plain-Python ``{feature: value}`` of a validated one-row frame."""
     row = {f.name: _py(frame[f.name].iloc[0]) for f in FEATURES}
     for name in CATEGORY_NAMES:
         row[name] = str(row[name])
-    return _explain_row(model, row, target, lang)
+    return row
 
 
 def _explain_row(model: Any, row: dict[str, Any], target: float, lang: str) -> Explanation:

@@ -29,8 +29,9 @@ from threadpoolctl import ThreadpoolController, threadpool_limits
 from .contract import FEATURE_NAMES, FEATURES
 from .features import typical_approved
 from .files import atomic_path, exclusive_lock, write_json
-from .training import (CALIBRATION_METHODS, CANDIDATES, RefitCalibrated, choose_calibration, cross_validate_candidate,
-                       cv_folds, direction_violations, make_candidates)
+from .training import (BLEND, CALIBRATION_METHODS, CANDIDATES, CandidateResult, MonotoneBlend, RefitCalibrated,
+                       blend_candidates, choose_calibration, cross_validate_candidate, cv_folds, direction_violations,
+                       make_candidates)
 from .validation import validate_frame, validate_labels
 
 __all__ = ["ApprovalModel", "load_model", "DEFAULT_PATH", "FORMAT_VERSION", "sidecar_path", "pending_path",
@@ -71,7 +72,9 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
     seed : int, default 0
         Seed of every random step (folds, quantiles, boosting).
     candidates : tuple of str, default :data:`~xieshang.training.CANDIDATES`
-        Candidate pipelines compared by cross-validated log loss.
+        Candidates compared by cross-validated log loss. ``"blend_monotone"``
+        (:data:`~xieshang.training.BLEND`) is the convex blend of the other
+        candidates that respect the contract's directions (at least two).
     n_splits : int, default 5
         Number of shared cross-validation folds.
     calibration : tuple of str, default ("sigmoid", "isotonic", "temperature")
@@ -96,7 +99,8 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         Its calibration method.
     cv_results_ : dict
         For every candidate: fold log losses, their mean, whether it respects
-        the contract's directions, its calibration scores and fit seconds.
+        the contract's directions, its calibration scores and fit seconds
+        (and, for the blend, ``blend_weights``: member -> weight).
     calibrated_ : dict
         Candidate name -> its :class:`~xieshang.training.RefitCalibrated`
         (the pipeline refit once on all rows, calibrated on its out-of-fold
@@ -137,6 +141,10 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
             problems.append(f"clip: expected a number in (0, 0.5), got {self.clip!r}")
         if isinstance(self.n_threads, bool) or not isinstance(self.n_threads, (int, np.integer)) or self.n_threads < 1:
             problems.append(f"n_threads: expected a positive integer, got {self.n_threads!r}")
+        names = list(self.candidates) if isinstance(self.candidates, (list, tuple)) else []
+        if BLEND in names and (names.count(BLEND) > 1 or len(set(names) - {BLEND}) < 2):
+            problems.append(f"candidates: {BLEND!r} (once) blends the other candidates, expected at least two "
+                            f"others, got {names!r}")
         if problems:
             raise ValueError("invalid ApprovalModel parameters: " + "; ".join(problems))
 
@@ -172,35 +180,33 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         seed = int(self.seed)
         with threadpool_limits(limits=int(self.n_threads)):
             folds = cv_folds(yv, int(self.n_splits), seed)
-            pipelines = make_candidates(seed, self.candidates)
-            results, cv, calibrated = {}, {}, {}
+            names = list(self.candidates)
+            pipelines = make_candidates(seed, [n for n in names if n != BLEND])
+            results: dict[str, CandidateResult] = {}
+            cv: dict[str, dict[str, Any]] = {}
+            calibrated: dict[str, RefitCalibrated] = {}
             for name, pipe in pipelines.items():
                 _say(self.verbose, f"cross-validating {name} on {len(folds)} folds of {len(yv):,} rows")
                 res = cross_validate_candidate(
                     name, pipe, clean, yv, folds, seed=seed,
                     progress=(lambda s: _say(True, s)) if self.verbose else None,
                 )
-                method, scores = choose_calibration(res, yv, folds, methods=self.calibration)
-                t0 = time.perf_counter()
-                cal = RefitCalibrated(pipe, method=method, n_splits=int(self.n_splits), seed=seed).fit(
-                    clean, yv, oof_scores=res.oof_score)
-                # The refit model is the one that predicts: it must respect the directions too.
-                for feat, v in direction_violations(cal.predict_proba, clean, seed=seed + len(folds)).items():
-                    res.violations[feat] = max(v, res.violations.get(feat, 0.0))
-                refit_s = time.perf_counter() - t0
-                _say(self.verbose, f"  {name}: refit on all {len(yv):,} rows ({refit_s:.1f} s)")
-                _say(self.verbose, f"  {name}: calibration " + ", ".join(f"{m} {v:.4f}" for m, v in scores.items())
-                     + f" -> {method}" + ("" if res.monotone else f"; breaks directions of {', '.join(res.violations)}"))
-                results[name], calibrated[name] = res, cal
-                cv[name] = {
-                    "cv_log_loss": res.log_loss,
-                    "fold_log_loss": res.fold_log_loss,
-                    "monotone": res.monotone,
-                    "direction_violations": res.violations,
-                    "calibration": method,
-                    "calibration_log_loss": scores,
-                    "fit_seconds": round(res.seconds + refit_s, 2),
-                }
+                results[name] = res
+                calibrated[name], cv[name] = self._calibrate_refit(res, pipe, clean, yv, folds)
+            if BLEND in names:
+                members = [n for n in pipelines if results[n].monotone]
+                if len(members) < 2:
+                    _say(self.verbose, f"{BLEND}: skipped, fewer than two candidates respect the directions")
+                else:
+                    _say(self.verbose, f"blending {', '.join(members)} by their out-of-fold decision values")
+                    res, weights = blend_candidates([results[n] for n in members], yv, folds, name=BLEND)
+                    w = list(weights.values())
+                    blend = MonotoneBlend([(n, pipelines[n]) for n in members], w)
+                    refit = MonotoneBlend.from_fitted([(n, calibrated[n].estimator_) for n in members], w)
+                    results[BLEND] = res
+                    calibrated[BLEND], cv[BLEND] = self._calibrate_refit(res, blend, clean, yv, folds, fitted=refit)
+                    cv[BLEND]["blend_weights"] = weights
+                    _say(self.verbose, f"  {BLEND}: weights " + ", ".join(f"{n} {v:.1f}" for n, v in weights.items()))
         eligible = [n for n in results if results[n].monotone]
         if not eligible:
             raise ValueError(
@@ -221,6 +227,32 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         _say(self.verbose, f"winner: {self.candidate_} (CV log loss {results[self.candidate_].log_loss:.4f}), "
              f"calibrated by {self.calibration_}")
         return self
+
+    def _calibrate_refit(self, res: CandidateResult, estimator: Any, X: pd.DataFrame, y: np.ndarray,
+                         folds: list[tuple[np.ndarray, np.ndarray]], fitted: Any | None = None,
+                         ) -> tuple[RefitCalibrated, dict[str, Any]]:
+        """Choose ``res``'s calibration, refit (or take ``fitted``), check its directions; its ``cv_results_`` entry."""
+        seed, name = int(self.seed), res.name
+        method, scores = choose_calibration(res, y, folds, methods=self.calibration)
+        t0 = time.perf_counter()
+        cal = RefitCalibrated(estimator, method=method, n_splits=int(self.n_splits), seed=seed).fit(
+            X, y, oof_scores=res.oof_score, fitted_estimator=fitted)
+        # The refit model is the one that predicts: it must respect the directions too.
+        for feat, v in direction_violations(cal.predict_proba, X, seed=seed + len(folds)).items():
+            res.violations[feat] = max(v, res.violations.get(feat, 0.0))
+        refit_s = time.perf_counter() - t0
+        _say(self.verbose, f"  {name}: refit on all {len(y):,} rows ({refit_s:.1f} s)")
+        _say(self.verbose, f"  {name}: calibration " + ", ".join(f"{m} {v:.4f}" for m, v in scores.items())
+             + f" -> {method}" + ("" if res.monotone else f"; breaks directions of {', '.join(res.violations)}"))
+        return cal, {
+            "cv_log_loss": res.log_loss,
+            "fold_log_loss": res.fold_log_loss,
+            "monotone": res.monotone,
+            "direction_violations": res.violations,
+            "calibration": method,
+            "calibration_log_loss": scores,
+            "fit_seconds": round(res.seconds + refit_s, 2),
+        }
 
     # -- predicting ----------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ class _Progress:
         self.total, self.unit, self.stream, self.every = total, unit, stream, every
         self.start = self.last = time.perf_counter()
         self.rows = 0
+        self.drawn = False
 
     def update(self, rows: int, done: float | None = None, force: bool = False) -> None:
         self.rows += rows
@@ -55,6 +56,13 @@ class _Progress:
             head = ""
         self.stream.write(f"\r{head}{self.rows:,} rows  {rate:,.0f} rows/s ")
         self.stream.flush()
+        self.drawn = True
+
+    def abort(self) -> None:
+        """End a bar already drawn with a newline, so an error message gets a line of its own."""
+        if self.stream is not None and self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
 
     def close(self) -> None:
         if self.stream is not None:
@@ -81,7 +89,8 @@ def _chunks(path: Path, fmt: str, chunk_rows: int) -> Iterator[tuple[pd.DataFram
     else:
         with open(path, "rb") as fh:
             try:
-                reader = pd.read_csv(fh, chunksize=chunk_rows)
+                # low_memory=False: types inferred per whole chunk, no DtypeWarning on stderr.
+                reader = pd.read_csv(fh, chunksize=chunk_rows, low_memory=False)
                 for df in reader:
                     yield df, fh.tell()
             except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -180,6 +189,17 @@ def score_file(
 
         target, lang = _check_target(target), check_lang(lang)
     bar = _Progress(_total(src, fmt_in), "rows", progress)
+    try:
+        n = _score_chunks(model, src, dst, fmt_in, fmt_out, chunk_rows, explain, target, lang, bar)
+    except BaseException:
+        bar.abort()
+        raise
+    bar.close()
+    return n
+
+
+def _score_chunks(model: Any, src: Path, dst: Path, fmt_in: str, fmt_out: str, chunk_rows: int, explain: bool,
+                  target: float, lang: str, bar: _Progress) -> int:
     n = 0
     with atomic_path(dst) as tmp:
         writer = None
@@ -221,5 +241,4 @@ def score_file(
                 writer.close()
         if n == 0:
             raise ValueError(f"{src}: no rows; expected at least one")
-    bar.close()
     return n

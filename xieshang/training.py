@@ -7,10 +7,16 @@ The recipe :class:`~xieshang.model.ApprovalModel` follows when it is fitted:
 2. a candidate whose fitted fold models break a direction of the contract
    (more past overdues raising the estimate, say; :func:`direction_violations`)
    is not eligible; the eligible one with the lowest log loss wins;
-3. each candidate's out-of-fold decision values choose its calibration method
+3. ``blend_monotone``: a convex combination of the *monotone* candidates'
+   out-of-fold decision values (a logarithmic opinion pool, weights on a grid
+   chosen by out-of-fold log loss on the same folds: :func:`blend_candidates`);
+   a convex combination of monotone models is monotone, and it costs no new
+   fit: it reuses the candidates' out-of-fold values and refit models
+   (:class:`MonotoneBlend`);
+4. each candidate's out-of-fold decision values choose its calibration method
    (sigmoid, isotonic or temperature, by held-out log loss across the same
    folds: :func:`choose_calibration`);
-4. each candidate is refit *once* on all rows, and its calibrator (a
+5. each candidate is refit *once* on all rows, and its calibrator (a
    ``CalibratedClassifierCV`` on the decision values) is fitted on the
    out-of-fold decision values already computed (:class:`RefitCalibrated`):
    exactly ``CalibratedClassifierCV(ensemble=False)``, without repeating the
@@ -19,6 +25,7 @@ The recipe :class:`~xieshang.model.ApprovalModel` follows when it is fitted:
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -49,8 +56,12 @@ __all__ = [
     "CANDIDATES",
     "CALIBRATION_METHODS",
     "CandidateResult",
+    "BLEND",
+    "BLEND_GRID_STEP",
+    "MonotoneBlend",
     "MonotoneLogistic",
     "RefitCalibrated",
+    "blend_candidates",
     "decision_scores",
     "make_candidates",
     "cv_folds",
@@ -61,8 +72,14 @@ __all__ = [
     "train",
 ]
 
-CANDIDATES: tuple[str, ...] = ("logistic_monotone", "logistic_spline", "hgb_monotone")
-"""Names of the candidate pipelines, in the order they are tried."""
+BLEND = "blend_monotone"
+"""The candidate blending the others' out-of-fold decision values (:func:`blend_candidates`)."""
+
+CANDIDATES: tuple[str, ...] = ("logistic_monotone", "logistic_spline", "hgb_monotone", BLEND)
+"""Names of the candidates, in the order they are tried (the blend last: it is built from the others)."""
+
+BLEND_GRID_STEP = 0.1
+"""Step of the grid of blend weights (every convex combination with weights on this grid is tried)."""
 
 CALIBRATION_METHODS: tuple[str, ...] = ("sigmoid", "isotonic", "temperature")
 """Calibration methods of ``CalibratedClassifierCV`` compared by held-out log loss."""
@@ -223,14 +240,21 @@ def _logistic_spline(seed: int) -> Pipeline:
 def _hgb(seed: int, additive: bool) -> Pipeline:
     """Gradient boosting with monotonic constraints from the contract's directions.
 
+    ``additive=False`` (``hgb_monotone``): trees of three leaves, so each tree
+    splits on at most two columns: main effects plus pairwise interactions,
+    learned slowly (rate 0.1, at least 100 rows per leaf, early stopping on
+    an internal 10 % validation split). Shallower trees had a lower
+    cross-validated log loss than 15-leaf ones on both benchmark generators
+    (``bench/bench_training.py``): with tens of thousands of rows, low-order
+    interactions are what the data can pin down.
     ``additive=True`` forbids interactions: a boosted additive model.
     """
     directions = DomainFeatures().directions()
     hgb = HistGradientBoostingClassifier(
         learning_rate=0.1,
-        max_iter=1000 if additive else 500,
-        max_leaf_nodes=8 if additive else 15,
-        min_samples_leaf=40,
+        max_iter=1000,
+        max_leaf_nodes=8 if additive else 3,
+        min_samples_leaf=40 if additive else 100,
         l2_regularization=1.0,
         early_stopping=True,
         validation_fraction=0.1,
@@ -242,20 +266,21 @@ def _hgb(seed: int, additive: bool) -> Pipeline:
     return Pipeline([("features", DomainFeatures()), ("hgb", hgb)])
 
 
-def make_candidates(seed: int = 0, names: Sequence[str] = CANDIDATES) -> dict[str, Pipeline]:
+def make_candidates(seed: int = 0, names: Sequence[str] | None = None) -> dict[str, Pipeline]:
     """Unfitted candidate pipelines, by name.
 
     Parameters
     ----------
     seed : int, default 0
         Seed of every random step inside the pipelines.
-    names : sequence of str, default :data:`CANDIDATES`
-        Which candidates.
+    names : sequence of str, optional
+        Which candidates; by default every one of :data:`CANDIDATES` but the
+        blend, which is no pipeline of its own (:func:`blend_candidates`).
 
     Raises
     ------
     ValueError
-        For an unknown or repeated name.
+        For an unknown or repeated name, or the blend.
     """
     builders: dict[str, Callable[[int], Pipeline]] = {
         "logistic_monotone": _logistic_monotone,
@@ -263,7 +288,10 @@ def make_candidates(seed: int = 0, names: Sequence[str] = CANDIDATES) -> dict[st
         "hgb_monotone": lambda s: _hgb(s, additive=False),
         "hgb_additive": lambda s: _hgb(s, additive=True),
     }
-    names = list(names)
+    names = [n for n in CANDIDATES if n != BLEND] if names is None else list(names)
+    if BLEND in names:
+        raise ValueError(f"candidates: {BLEND!r} is built from the other candidates' out-of-fold decision values "
+                         "(blend_candidates), not fitted as a pipeline of its own")
     bad = [n for n in names if n not in builders]
     if bad or not names or len(set(names)) != len(names):
         raise ValueError(
@@ -413,6 +441,170 @@ def decision_scores(model: Any, X: Any) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
+class MonotoneBlend(ClassifierMixin, BaseEstimator):
+    """A convex combination of classifiers' decision values (log-odds): a logarithmic opinion pool.
+
+    With non-negative weights summing to one, a blend of models that are all
+    monotone in a column in the same direction is monotone in it too.
+
+    Parameters
+    ----------
+    estimators : list of (str, estimator)
+        Named classifiers (a ``decision_function``, or ``predict_proba``).
+    weights : sequence of float
+        One per estimator, non-negative, summing to one.
+
+    Attributes
+    ----------
+    estimators_ : list
+        The fitted estimators, in order.
+    weights_ : numpy.ndarray
+        The checked weights.
+    classes_ : numpy.ndarray
+        ``array([0, 1])``.
+    """
+
+    def __init__(self, estimators: Sequence[tuple[str, Any]], weights: Sequence[float]) -> None:
+        self.estimators = estimators
+        self.weights = weights
+
+    def _checked_weights(self) -> np.ndarray:
+        problems = []
+        n = len(self.estimators) if isinstance(self.estimators, (list, tuple)) else 0
+        if n == 0:
+            problems.append(f"estimators: expected a non-empty list of (name, estimator), got {self.estimators!r}")
+        try:
+            w = np.asarray(self.weights, dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            w = np.array([np.nan])
+        if len(w) != n:
+            problems.append(f"weights: expected {n} values (one per estimator), got {len(w)}")
+        elif not (np.isfinite(w).all() and (w >= 0).all() and abs(w.sum() - 1.0) <= 1e-9):
+            problems.append(f"weights: expected non-negative numbers summing to 1, got {list(self.weights)!r}")
+        if problems:
+            raise ValueError("MonotoneBlend: " + "; ".join(problems))
+        return w
+
+    def fit(self, X: pd.DataFrame, y: Any) -> MonotoneBlend:
+        """Fit a clone of every estimator with a positive weight on ``X``, ``y``."""
+        self.weights_ = self._checked_weights()
+        self.estimators_ = [clone(e).fit(X, y) if w > 0 else clone(e)
+                            for (_, e), w in zip(self.estimators, self.weights_)]
+        self.classes_ = np.array([0, 1])
+        return self
+
+    @classmethod
+    def from_fitted(cls, estimators: Sequence[tuple[str, Any]], weights: Sequence[float]) -> MonotoneBlend:
+        """The blend of estimators already fitted on the same rows, without fitting them again.
+
+        Raises
+        ------
+        ValueError
+            Bad weights; ``NotFittedError`` if a weighted estimator is not fitted.
+        """
+        blend = cls(list(estimators), weights)
+        blend.weights_ = blend._checked_weights()
+        for (_, e), w in zip(blend.estimators, blend.weights_):
+            if w > 0:
+                check_is_fitted(e)
+        blend.estimators_ = [e for _, e in blend.estimators]
+        blend.classes_ = np.array([0, 1])
+        return blend
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The weighted sum of the estimators' decision values (members of weight 0 are not run)."""
+        check_is_fitted(self, "estimators_")
+        parts = [w * decision_scores(e, X) for e, w in zip(self.estimators_, self.weights_) if w > 0]
+        return np.sum(parts, axis=0)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Probabilities of the two classes, shape (n, 2): the logistic of the blended log-odds."""
+        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X: Any) -> np.ndarray:
+        """1 where the blended log-odds are positive."""
+        return (self.decision_function(X) > 0).astype(np.int64)
+
+
+def _simplex_grid(k: int, step: float) -> np.ndarray:
+    """Every weight vector of ``k`` non-negative multiples of ``step`` summing to one (rows)."""
+    m = int(round(1.0 / step))
+    rows = [c for c in itertools.product(range(m + 1), repeat=k - 1) if sum(c) <= m]
+    return np.array([[*c, m - sum(c)] for c in rows], dtype=float) / m
+
+
+def blend_candidates(
+    results: Sequence[CandidateResult],
+    y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    *,
+    step: float = BLEND_GRID_STEP,
+    name: str = BLEND,
+) -> tuple[CandidateResult, dict[str, float]]:
+    """Blend candidates by their out-of-fold decision values: the convex weights of lowest log loss.
+
+    Every weight vector on a grid of ``step`` is scored by the out-of-fold
+    log loss of the blended log-odds (the candidates' out-of-fold values
+    already exist: nothing is fitted). Pass only monotone candidates: the
+    blend inherits every direction violation of its members.
+
+    Parameters
+    ----------
+    results : sequence of CandidateResult
+        At least two candidates cross-validated on ``folds``.
+    y : numpy.ndarray
+        The 0/1 labels.
+    folds : list of (train, test) indices
+        The shared folds the candidates were scored on.
+    step : float, default :data:`BLEND_GRID_STEP`
+        Grid step of the weights, in (0, 1].
+    name : str, default :data:`BLEND`
+        Name of the blended candidate.
+
+    Returns
+    -------
+    result : CandidateResult
+        The blend's fold models (:class:`MonotoneBlend` of the members' fold
+        models), out-of-fold probabilities and decision values, fold log losses.
+    weights : dict
+        Member name -> weight.
+
+    Raises
+    ------
+    ValueError
+        Fewer than two candidates, one without out-of-fold decision values, or a bad ``step``.
+    """
+    if len(results) < 2:
+        raise ValueError(f"{name}: expected at least two candidates to blend, got {len(results)}")
+    missing = [r.name for r in results if r.oof_score is None]
+    if missing:
+        raise ValueError(f"{name}: no out-of-fold decision values for {', '.join(missing)}")
+    if not (isinstance(step, (int, float)) and 0 < step <= 1 and abs(1 / step - round(1 / step)) < 1e-9):
+        raise ValueError(f"step: expected 1/k for a positive integer k, got {step!r}")
+    start = time.perf_counter()
+    y = np.asarray(y, dtype=float)
+    S = np.column_stack([r.oof_score for r in results])
+    grid = _simplex_grid(len(results), step)
+    losses = []
+    for g in grid:  # one weight vector at a time: memory stays one column, however many rows
+        z = S @ g
+        losses.append(float(np.mean(np.logaddexp(0.0, z) - y * z)))
+    w = grid[int(np.argmin(losses))]
+    z = S @ w
+    oof = 1.0 / (1.0 + np.exp(-z))
+    fold_losses = [float(log_loss(y[te], oof[te], labels=[0, 1])) for _, te in folds]
+    members = [(r.name, r) for r in results]
+    models = [MonotoneBlend.from_fitted([(n, r.fold_models[k]) for n, r in members], w) for k in range(len(folds))]
+    violations: dict[str, float] = {}
+    for r in results:
+        for feat, v in r.violations.items():
+            violations[feat] = max(v, violations.get(feat, 0.0))
+    seconds = time.perf_counter() - start
+    result = CandidateResult(name, models, oof, fold_losses, seconds, violations, z)
+    return result, {n: float(v) for (n, _), v in zip(members, w)}
+
+
 class _Scores(ClassifierMixin, BaseEstimator):
     """A fitted stand-in classifier whose decision function is its single input column.
 
@@ -538,7 +730,8 @@ class RefitCalibrated(ClassifierMixin, BaseEstimator):
         self.n_splits = n_splits
         self.seed = seed
 
-    def fit(self, X: pd.DataFrame, y: Any, *, oof_scores: np.ndarray | None = None) -> RefitCalibrated:
+    def fit(self, X: pd.DataFrame, y: Any, *, oof_scores: np.ndarray | None = None,
+            fitted_estimator: Any | None = None) -> RefitCalibrated:
         """Fit the calibrator on out-of-fold scores and refit the estimator on all rows.
 
         Parameters
@@ -549,6 +742,10 @@ class RefitCalibrated(ClassifierMixin, BaseEstimator):
         oof_scores : numpy.ndarray, optional
             Out-of-fold decision values of ``estimator`` on ``X`` (as from
             :func:`cross_validate_candidate`); computed on :func:`cv_folds` if omitted.
+        fitted_estimator : estimator, optional
+            ``estimator`` already fitted on ``X`` and ``y`` (the blend of the
+            candidates' refit models, say): kept as ``estimator_`` instead of
+            fitting a clone again.
         """
         if self.method not in CALIBRATION_METHODS:
             raise ValueError(f"method: expected one of {', '.join(CALIBRATION_METHODS)}, got {self.method!r}")
@@ -564,7 +761,11 @@ class RefitCalibrated(ClassifierMixin, BaseEstimator):
         self.calibrator_ = _calibrate(_Scores().fit(None), oof_scores[:, None], y, self.method)
         probe = oof_scores[:: max(1, len(oof_scores) // 500), None]
         self.direct_calibration_ = _direct_calibration_matches(self.calibrator_, probe)
-        self.estimator_ = clone(self.estimator).fit(X, y)
+        if fitted_estimator is not None:
+            check_is_fitted(fitted_estimator)
+            self.estimator_ = fitted_estimator
+        else:
+            self.estimator_ = clone(self.estimator).fit(X, y)
         self.classes_ = np.array([0, 1])
         return self
 
