@@ -57,6 +57,17 @@ def test_bad_parameters_and_input_are_refused(data):
         ApprovalModel(**FAST).fit(data, data[LABEL][:10])
     with pytest.raises(ValueError, match="candidate"):
         ApprovalModel(candidates=("svm",)).fit(data, data[LABEL])
+    with pytest.raises(ValueError, match="blend_monotone.*at least two"):
+        ApprovalModel(candidates=("hgb_monotone", "blend_monotone")).fit(data, data[LABEL])
+
+
+def test_blended_model_saves_and_loads_with_identical_predictions(data, tmp_path):
+    model = ApprovalModel(seed=0, candidates=("logistic_monotone", "hgb_monotone", "blend_monotone"),
+                          n_splits=2, calibration=("sigmoid",)).fit(data, data[LABEL])
+    assert set(model.cv_results_) == {"logistic_monotone", "hgb_monotone", "blend_monotone"}
+    again = load_model(model.save(tmp_path / "approval.joblib"))
+    for name in model.calibrated_:
+        np.testing.assert_array_equal(again.candidate_proba(data, name), model.candidate_proba(data, name))
 
 
 def test_bad_rows_at_predict_time_are_refused(fitted, data):

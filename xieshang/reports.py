@@ -215,6 +215,8 @@ def model_card(model: ApprovalModel, metrics: dict[str, Any]) -> str:
     factor_lines = "\n".join(f"- **{k}**: {', '.join(v)}" for k, v in factors.items())
     cv = metrics["cross_validation"]
     winner = metrics["winner"]
+    weights = cv.get(winner, {}).get("blend_weights") or {}
+    blend_note = (" Blend weights: " + ", ".join(f"`{n}` {w:.1f}" for n, w in weights.items()) + ".") if weights else ""
     truth_note = (
         "The test rows come from our generator, so the true approval probability of every row is known and "
         "the model is compared with it (log-loss ratio to the oracle, mean |p̂ − p|, AUC gap)."
@@ -233,9 +235,10 @@ def model_card(model: ApprovalModel, metrics: dict[str, Any]) -> str:
   log loss on shared folds), calibrated with `CalibratedClassifierCV` by **{metrics["calibration"]}** scaling
   (chosen among {", ".join(model.calibration)} by held-out log loss), fitted on the out-of-fold decision
   values; the pipeline is then refit once on all training rows (`CalibratedClassifierCV(ensemble=False)`
-  semantics). Probabilities are clipped to [{model.clip:g}, {1 - model.clip:g}].
+  semantics). Probabilities are clipped to [{model.clip:g}, {1 - model.clip:g}].{blend_note}
 - Monotonic in every factor with a direction (↑ raises, ↓ lowers approval); candidates breaking a direction
-  are not eligible.
+  are not eligible. `blend_monotone` is a convex combination of the monotone candidates' log-odds (weights
+  chosen by out-of-fold log loss), hence monotone too.
 - Seed {metrics["seed"]}; training data fingerprint `{metrics["data_fingerprint"][:16]}…`.
 
 ## Intended use

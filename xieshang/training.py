@@ -20,7 +20,9 @@ The recipe :class:`~xieshang.model.ApprovalModel` follows when it is fitted:
    ``CalibratedClassifierCV`` on the decision values) is fitted on the
    out-of-fold decision values already computed (:class:`RefitCalibrated`):
    exactly ``CalibratedClassifierCV(ensemble=False)``, without repeating the
-   cross-validation. One pipeline runs per prediction, not one per fold.
+   cross-validation. One pipeline runs per prediction, not one per fold (the
+   blend: its members' refit pipelines, reused as they are, computing the
+   domain features once).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ __all__ = [
     "MonotoneBlend",
     "MonotoneLogistic",
     "RefitCalibrated",
+    "TabulatedHGB",
     "blend_candidates",
     "decision_scores",
     "make_candidates",
@@ -199,6 +202,173 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         return (self.decision_function(X) > 0).astype(np.int64)
 
 
+def _tree_values(nodes: np.ndarray, features: tuple[int, ...], grid: list[np.ndarray]) -> np.ndarray:
+    """Leaf values of one fitted tree at the points of ``grid`` (one array per feature in ``features``)."""
+    idx = np.zeros(grid[0].shape, dtype=np.int64)
+    for _ in range(len(nodes)):
+        leaf = nodes["is_leaf"][idx].astype(bool)
+        if leaf.all():
+            break
+        f = nodes["feature_idx"][idx]
+        x = grid[0] if len(features) == 1 else np.where(f == features[0], grid[0], grid[1])
+        step = np.where(x <= nodes["num_threshold"][idx], nodes["left"][idx], nodes["right"][idx])
+        idx = np.where(leaf, idx, step)
+    return nodes["value"][idx]
+
+
+def _tabulate(hgb: HistGradientBoostingClassifier) -> dict[str, Any] | None:
+    """The trees of a fitted binary boosting model, summed into one table per set of (at most two) columns.
+
+    Returns ``None`` if a tree splits on more than two columns or on a
+    categorical one. Otherwise a dict of arrays: per column its ``cuts`` (every
+    threshold any tree uses on it), and per table its columns ``f0``/``f1``,
+    the maps ``map0``/``map1`` from a column's interval between cuts to the
+    table's (coarser) interval, its row length ``n1``, its ``offset`` in
+    ``flat`` (every table, flattened), and ``const`` (the baseline).
+    """
+    try:
+        const = float(np.asarray(hgb._baseline_prediction).reshape(-1)[0])
+        trees = [it[0].nodes for it in hgb._predictors]
+    except (AttributeError, IndexError, TypeError):  # another scikit-learn's internals
+        return None
+    if hgb.n_trees_per_iteration_ != 1:
+        return None
+    groups: dict[tuple[int, ...], list[np.ndarray]] = {}
+    for nodes in trees:
+        split = nodes[~nodes["is_leaf"].astype(bool)]
+        if split["is_categorical"].any():
+            return None
+        key = tuple(sorted({int(f) for f in split["feature_idx"]}))
+        if len(key) > 2:
+            return None
+        if not key:
+            const += float(nodes["value"][0])
+            continue
+        groups.setdefault(key, []).append(nodes)
+    n_features = int(hgb.n_features_in_)
+    tables, group_cuts = [], []
+    for key, members in groups.items():
+        cuts = []
+        for f in key:
+            thr = [m["num_threshold"][(~m["is_leaf"].astype(bool)) & (m["feature_idx"] == f)] for m in members]
+            cuts.append(np.unique(np.concatenate(thr)))
+        # One point per interval between cuts: the cut closing it (x <= cut), then +inf past the last.
+        grid = np.meshgrid(*[np.append(c, np.inf) for c in cuts], indexing="ij")
+        tables.append(np.asarray(sum(_tree_values(m, key, grid) for m in members), dtype=float))
+        group_cuts.append(cuts)
+    all_cuts = [np.empty(0)] * n_features
+    for key, cuts in zip(groups, group_cuts):
+        for f, c in zip(key, cuts):
+            all_cuts[f] = np.union1d(all_cuts[f], c)
+    width = max([len(c) for c in all_cuts] + [0]) + 1
+    G = len(tables)
+    f0, f1 = np.zeros(G, dtype=np.int64), np.zeros(G, dtype=np.int64)
+    map0, map1 = np.zeros((G, width), dtype=np.int64), np.zeros((G, width), dtype=np.int64)
+    n1, offset = np.ones(G, dtype=np.int64), np.zeros(G, dtype=np.int64)
+    start = 0
+    for g, (key, cuts, table) in enumerate(zip(groups, group_cuts, tables)):
+        f0[g] = f1[g] = key[0]
+        reps = np.append(all_cuts[key[0]], np.inf)
+        map0[g, :len(reps)] = np.searchsorted(cuts[0], reps, side="left")
+        if len(key) == 2:
+            f1[g], n1[g] = key[1], table.shape[1]
+            reps = np.append(all_cuts[key[1]], np.inf)
+            map1[g, :len(reps)] = np.searchsorted(cuts[1], reps, side="left")
+        offset[g] = start
+        start += table.size
+    flat = np.concatenate([t.ravel() for t in tables]) if tables else np.zeros(1)
+    return {"const": const, "cuts": all_cuts, "f0": f0, "f1": f1, "map0": map0, "map1": map1, "n1": n1,
+            "offset": offset, "flat": flat,
+            # Derived once for prediction: the columns used, where each table's map starts, the flat
+            # position of (table, interval of its first column), the maps of the second column.
+            "used": sorted({int(f) for f in f0} | {int(f) for f in f1}),
+            "rowstart": np.arange(G, dtype=np.intp) * width,
+            "first": (offset[:, None] + map0 * n1[:, None]).ravel().astype(np.intp),
+            "second": map1.ravel().astype(np.intp)}
+
+
+class TabulatedHGB(HistGradientBoostingClassifier):
+    """``HistGradientBoostingClassifier`` that predicts from its trees summed into lookup tables.
+
+    When every fitted tree splits on at most two columns (small trees, or an
+    interaction constraint), the trees touching the same columns add up to
+    one table over the thresholds they use: the same decision values (up to
+    the order of floating-point sums), without scikit-learn's Python call per
+    tree, which dominates a one-row prediction of hundreds of small trees.
+    Otherwise, or for missing values, scikit-learn's own prediction is used.
+    The parameters are those of ``HistGradientBoostingClassifier``.
+
+    Attributes
+    ----------
+    tables_ : dict or None
+        The tables (see ``_tabulate``), or ``None`` when the trees cannot be
+        tabulated (or the tables did not reproduce scikit-learn's decision
+        values on the training rows).
+    """
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any) -> TabulatedHGB:
+        """Fit as ``HistGradientBoostingClassifier``, then tabulate the trees (checked on training rows)."""
+        self.tables_ = None
+        super().fit(X, y, sample_weight=sample_weight, **fit_params)
+        tables = _tabulate(self)
+        if tables is not None:
+            self.tables_ = tables
+            probe = X.iloc[:512] if isinstance(X, pd.DataFrame) else np.asarray(X)[:512]
+            fast = self._tabulated(probe)
+            if fast is None or not np.allclose(fast, super().decision_function(probe), rtol=1e-9, atol=1e-9):
+                self.tables_ = None
+        return self
+
+    def _tabulated(self, X: Any) -> np.ndarray | None:
+        """Decision values from the tables, or ``None`` where scikit-learn's path must answer."""
+        if getattr(self, "tables_", None) is None:
+            return None
+        names = getattr(self, "feature_names_in_", None)
+        if isinstance(X, pd.DataFrame):
+            if names is None or len(X.columns) != len(names) or not (X.columns == names).all():
+                return None
+            M = X.to_numpy(dtype=float)
+        else:
+            M = np.asarray(X, dtype=float)
+        if M.ndim != 2 or M.shape[1] != self.n_features_in_ or np.isnan(M).any():
+            return None
+        t = self.tables_
+        out = np.full(len(M), t["const"])
+        if not len(t["f0"]):
+            return out
+        used, rowstart, first, second = t["used"], t["rowstart"], t["first"], t["second"]
+        b = np.zeros((min(len(M), 4096), M.shape[1]), dtype=np.intp)
+        step = 4096  # rows per block: the (rows x tables) index arrays stay small
+        for lo in range(0, len(M), step):
+            block = M[lo:lo + step]
+            bb = b[:len(block)]
+            for f in used:
+                bb[:, f] = np.searchsorted(t["cuts"][f], block[:, f], side="left")
+            idx = first.take(bb[:, t["f0"]] + rowstart) + second.take(bb[:, t["f1"]] + rowstart)
+            out[lo:lo + step] += t["flat"].take(idx).sum(axis=1)
+        return out
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Log-odds of the positive class, shape (n,)."""
+        out = self._tabulated(X)
+        return super().decision_function(X) if out is None else out
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Probabilities of the two classes, shape (n, 2)."""
+        from scipy.special import expit
+
+        out = self._tabulated(X)
+        if out is None:
+            return super().predict_proba(X)
+        p = expit(out)
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The class whose log-odds win (as scikit-learn: the first class on a tie)."""
+        out = self._tabulated(X)
+        return super().predict(X) if out is None else self.classes_[(out > 0).astype(np.int64)]
+
+
 def _logistic_monotone(seed: int) -> Pipeline:
     """Domain features, then :class:`MonotoneLogistic` with the directions of the contract."""
     features = DomainFeatures()
@@ -250,7 +420,7 @@ def _hgb(seed: int, additive: bool) -> Pipeline:
     ``additive=True`` forbids interactions: a boosted additive model.
     """
     directions = DomainFeatures().directions()
-    hgb = HistGradientBoostingClassifier(
+    hgb = TabulatedHGB(
         learning_rate=0.1,
         max_iter=1000,
         max_leaf_nodes=8 if additive else 3,
@@ -460,6 +630,9 @@ class MonotoneBlend(ClassifierMixin, BaseEstimator):
         The fitted estimators, in order.
     weights_ : numpy.ndarray
         The checked weights.
+    shared_features_ : bool
+        Whether the members share their first step, :class:`DomainFeatures`,
+        so that it runs once per prediction.
     classes_ : numpy.ndarray
         ``array([0, 1])``.
     """
@@ -490,6 +663,7 @@ class MonotoneBlend(ClassifierMixin, BaseEstimator):
         self.weights_ = self._checked_weights()
         self.estimators_ = [clone(e).fit(X, y) if w > 0 else clone(e)
                             for (_, e), w in zip(self.estimators, self.weights_)]
+        self.shared_features_ = self._shared_features()
         self.classes_ = np.array([0, 1])
         return self
 
@@ -508,14 +682,29 @@ class MonotoneBlend(ClassifierMixin, BaseEstimator):
             if w > 0:
                 check_is_fitted(e)
         blend.estimators_ = [e for _, e in blend.estimators]
+        blend.shared_features_ = blend._shared_features()
         blend.classes_ = np.array([0, 1])
         return blend
 
+    def _shared_features(self) -> bool:
+        """Whether every weighted member is a pipeline starting with the same (stateless) :class:`DomainFeatures`."""
+        firsts = [e.steps[0][1] if isinstance(e, Pipeline) and len(e.steps) > 1 else None
+                  for e, w in zip(self.estimators_, self.weights_) if w > 0]
+        return all(type(f) is DomainFeatures and f.get_params() == firsts[0].get_params() for f in firsts)
+
     def decision_function(self, X: Any) -> np.ndarray:
-        """The weighted sum of the estimators' decision values (members of weight 0 are not run)."""
+        """The weighted sum of the estimators' decision values (members of weight 0 are not run).
+
+        When the members are pipelines starting with the same
+        :class:`DomainFeatures` (which learns nothing), the features are
+        computed once for all of them.
+        """
         check_is_fitted(self, "estimators_")
-        parts = [w * decision_scores(e, X) for e, w in zip(self.estimators_, self.weights_) if w > 0]
-        return np.sum(parts, axis=0)
+        members = [(e, w) for e, w in zip(self.estimators_, self.weights_) if w > 0]
+        if getattr(self, "shared_features_", False):
+            Xt = members[0][0].steps[0][1].transform(X)
+            return np.sum([w * decision_scores(e[1:], Xt) for e, w in members], axis=0)
+        return np.sum([w * decision_scores(e, X) for e, w in members], axis=0)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probabilities of the two classes, shape (n, 2): the logistic of the blended log-odds."""
