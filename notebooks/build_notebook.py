@@ -34,7 +34,7 @@ import pandas as pd
 from xieshang import plots
 from xieshang.contract import FEATURES, FEATURE_NAMES, LABEL, TRUTH
 from xieshang.generator import generate, true_probability
-from xieshang.training import train
+from xieshang import train
 
 SEED = 0
 pd.set_option("display.width", 120)"""),
@@ -62,7 +62,7 @@ plots.approval_rates_plot(sample, ["hardship_proof", "communication", "past_over
     ("md", """\
 ## 2. A model trained on a small sample · 小样本训练的模型
 
-`xieshang.training.train` fits the calibrated pipeline (the same one `make train` uses) on 4,000 rows here, to stay
+`xieshang.train` fits the calibrated pipeline (the same one `make train` uses) on 4,000 rows here, to stay
 fast; `make train` uses more. We score a separate test sample and compare with the true probability the
 generator knows."""),
     ("code", """\

@@ -391,3 +391,14 @@ def test_price_changes_refuses_what_is_not_an_action(pool):
         price_changes(app, {"nonsense": 1})
     with pytest.raises(ValueError, match="down_payment_ratio"):
         price_changes(app, {"down_payment_ratio": 0.9})
+
+
+def test_nothing_that_does_not_raise_the_probability_is_proposed(pool):
+    # A model stuck at its clip floor: no option helps, so none may be offered as "best reachable".
+    class Floor:
+        def predict_proba(self, X):
+            return np.tile([0.999, 0.001], (len(X), 1))
+
+    exp = explain(Floor(), rejected(pool, 1, seed=3), lang="en")
+    assert exp.status in ("no_improvement", "no_affordable_plan")
+    assert exp.actions == [] and not exp.reached

@@ -367,7 +367,7 @@ def test_console_script_never_prints_a_traceback(tmp_path, args):
 @pytest.mark.parametrize("spelling", [{1: "yes", 0: "no"}, {1: 1.0, 0: 0.0}, {1: "是", 0: "否"}])
 def test_train_accepts_every_label_spelling_validation_accepts(capsys, tmp_path, monkeypatch, spelling):
     """Labels that pass validation reach the learner as 0/1 (found: yes/no crashed the hold-out split)."""
-    import xieshang.training
+    import xieshang.model
 
     df = generate(200, seed=5)
     expected = df[LABEL].to_numpy()
@@ -380,7 +380,7 @@ def test_train_accepts_every_label_spelling_validation_accepts(capsys, tmp_path,
         seen["labels"] = train_df[LABEL].tolist()
         raise ValueError("stopped before fitting")
 
-    monkeypatch.setattr(xieshang.training, "train", fake_train)
+    monkeypatch.setattr(xieshang.model, "train", fake_train)
     tried("cli train: label spellings")
     code, _, err = cli(capsys, "train", "--data", data, "--out", tmp_path / "m", "--reports", tmp_path / "r")
     assert_one_line_failure(code, err, "stopped before fitting")

@@ -388,14 +388,14 @@ def test_explain_non_applicants(model, app, match):
 @given(case=spoiled_frames(max_rows=6, p_bad=0.2))
 def test_train_refuses_bad_frames_naming_every_bad_field(case):
     """Training validates before fitting; only spoiled frames are tried (a valid one would fit)."""
-    import xieshang.training
+    import xieshang.model
 
     frame, canon, bad, missing = case
     if canon is not None:
         return
     tried("train: spoiled frames")
     with pytest.raises(ValueError) as info:
-        xieshang.training.train(frame.assign(**{LABEL: 1}), seed=0)
+        xieshang.model.train(frame.assign(**{LABEL: 1}), seed=0)
     assert_refusal_names(info.value, bad, missing)
 
 
@@ -405,13 +405,13 @@ def test_train_refuses_bad_frames_naming_every_bad_field(case):
     (None, "missing label column 'approved'"),
 ])
 def test_train_refuses_bad_labels(labels, match):
-    import xieshang.training
+    import xieshang.model
 
     df = generate(3, seed=0)
     df = df.drop(columns=LABEL) if labels is None else df.assign(**{LABEL: pd.Series(labels, dtype=object)})
     tried("train: bad labels")
     with pytest.raises(ValueError, match=match):
-        xieshang.training.train(df, seed=0)
+        xieshang.model.train(df, seed=0)
 
 
 @pytest.mark.parametrize("make, match", [
@@ -419,11 +419,11 @@ def test_train_refuses_bad_labels(labels, match):
     (lambda df: df.head(3), r"need at least \d+ approved and \d+ refused rows"),  # too few for the folds
 ])
 def test_train_refuses_unlearnable_labels(make, match):
-    import xieshang.training
+    import xieshang.model
 
     tried("train: unlearnable labels")
     with pytest.raises(ValueError, match=match):
-        xieshang.training.train(make(generate(200, seed=0)), seed=0)
+        xieshang.model.train(make(generate(200, seed=0)), seed=0)
 
 
 @pytest.mark.parametrize("params, field", [

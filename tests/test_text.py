@@ -80,3 +80,14 @@ def test_points_and_percent():
     assert T.percent(0.384) == "38%"
     assert T.points(0.12, "zh") == "+12个百分点"
     assert T.points(-0.004, "en") == "-0.4 pts"
+
+
+def test_cost_note_quotes_the_contract():
+    from xieshang.contract import feature
+
+    terms = T.cost_terms()
+    assert terms["doc"] == feature("income_proof").action.cost
+    assert terms["dp_unit"] == feature("down_payment_ratio").action.unit_cost
+    for lang in ("zh", "en"):
+        note = T.heading("cost_note", lang, **terms)
+        assert f"{terms['plan']:g}" in note and f"{terms['cut_unit']:g}" in note

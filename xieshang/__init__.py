@@ -7,8 +7,7 @@ what lenders look at; it is not advice from any lender.
 from .contract import FEATURES, FEATURE_NAMES, feature
 from .explain import Explanation, explain
 from .generator import generate, true_probability
-from .model import ApprovalModel, load_model
-from .training import train
+from .model import ApprovalModel, load_model, train
 from .validation import validate_frame
 
 __all__ = [

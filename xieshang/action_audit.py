@@ -25,7 +25,7 @@ from .contract import ACTIONABLE_NAMES, FEATURE_NAMES, LABEL, feature
 from .explain import explain
 from .files import write_json
 from .generator import affordability, true_probability
-from .validation import validate_frame
+from .validation import validate_frame, validate_labels
 
 __all__ = ["audit_actions", "write_action_report"]
 
@@ -62,8 +62,8 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
     clean = validate_frame(df)
     p_model = np.asarray(model.predict_proba(clean), dtype=float)[:, 1]
     rejected = p_model < target
-    if LABEL in df.columns:
-        rejected &= df[LABEL].to_numpy() == 0
+    if LABEL in df.columns:  # any spelling validate_labels accepts (0/1, yes/no, 0.0/1.0...)
+        rejected &= validate_labels(df[LABEL]).to_numpy() == 0
     idx = np.flatnonzero(rejected)
     rng = np.random.default_rng(seed)
     if len(idx) > n:

@@ -80,7 +80,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from .generator import generate
     from .reports import summary_table, write_reports
     from .contract import LABEL
-    from .training import holdout_split, train
+    from .model import train
+    from .training import holdout_split
     from .validation import validate_frame
 
     start = time.perf_counter()

@@ -266,7 +266,7 @@ class Explanation:
                 for a in self.single_actions:
                     lines.append("    - " + T.heading("step_line", lang, text=a.text, gain=T.points(a.gain, lang)))
             lines.append("")
-            lines.append(T.heading("cost_note", lang))
+            lines.append(T.heading("cost_note", lang, **T.cost_terms()))
         lines.append(T.heading("disclaimer", lang))
         return "\n".join(lines)
 
@@ -702,7 +702,8 @@ def _explain_row(model: Any, row: dict[str, Any], target: float, lang: str) -> E
     bound = np.full(n_p, -np.inf)
     bound[feas_p] = up
     reached = bool(up.max() >= target)
-    goal = target if reached else float(up.max()) - REACH_TOLERANCE
+    # Out of reach: near the best, but an option must raise the probability at all.
+    goal = target if reached else max(float(up.max()) - REACH_TOLERANCE, base + _EPS)
     _, p_of = space.split(order)
     search = order[bound[p_of] >= goal]
 
@@ -717,6 +718,8 @@ def _explain_row(model: Any, row: dict[str, Any], target: float, lang: str) -> E
             if j0 == len(search) or cost_flat[search[j0]] > c_star + _EPS:
                 break
         todo = search[j0:][~done[j0:]][:chunk]
+        if len(todo) == 0:  # everything that could reach the goal is scored: nothing does
+            break
         chunk *= _GROWTH
         rows = _Rows(row, len(todo))
         _fill(rows, space, slice(None), todo)

@@ -26,7 +26,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
-from .contract import FEATURE_NAMES, FEATURES
+from .contract import FEATURE_NAMES, FEATURES, LABEL
 from .features import typical_approved
 from .files import atomic_path, exclusive_lock, write_json
 from .training import (BLEND, CALIBRATION_METHODS, CANDIDATES, CandidateResult, MonotoneBlend, RefitCalibrated,
@@ -34,7 +34,7 @@ from .training import (BLEND, CALIBRATION_METHODS, CANDIDATES, CandidateResult, 
                        make_candidates)
 from .validation import validate_frame, validate_labels
 
-__all__ = ["ApprovalModel", "load_model", "DEFAULT_PATH", "FORMAT_VERSION", "sidecar_path", "pending_path",
+__all__ = ["ApprovalModel", "train", "load_model", "DEFAULT_PATH", "FORMAT_VERSION", "sidecar_path", "pending_path",
            "contract_spec"]
 
 DEFAULT_PATH = Path("model/approval.joblib")
@@ -371,6 +371,33 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
             "feature_contract": contract_spec(),
             "metrics": metrics or {},
         }
+
+
+def train(df: pd.DataFrame, seed: int = 0, *, verbose: bool = False) -> ApprovalModel:
+    """Fit the calibrated approval model on ``df``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The contract's columns and the ``approved`` label; every other column
+        (``true_probability`` in particular) is ignored.
+    seed : int, default 0
+        Seed of every random step: the same data and seed give the same model.
+    verbose : bool, default False
+        Print progress stage by stage.
+
+    Returns
+    -------
+    ApprovalModel
+        The fitted model.
+
+    Raises
+    ------
+    ValueError
+        If ``df`` violates the contract or lacks a valid label.
+    """
+    clean = validate_frame(df, require_label=True)
+    return ApprovalModel(seed=seed, verbose=verbose).fit(clean.drop(columns=LABEL), clean[LABEL])
 
 
 def contract_spec() -> list[dict[str, Any]]:

@@ -339,9 +339,14 @@ HEADINGS: dict[str, dict[str, str]] = {
         "en": "No realistic step raises the probability of approval.",
     },
     "cost_note": {
-        "zh": "成本以“努力单位”计:提交一份材料为1;首付按预付的月收入月数计。",
-        "en": "Cost is in effort units: handing in one document is 1; a down payment adds the months of "
-              "income paid up front.",
+        "zh": "成本以“努力单位”计:提交一份材料为{doc:g};沟通态度每提升一级为{talk:g};更正信息为{info:g};改变分期期数为{plan:g};"
+              "撤回减免罚息申请为{waiver:g};首付为{dp:g}加每预付一个月收入{dp_unit:g};"
+              "削减支出为{cut:g}加每削减10%{cut_unit:g}。",
+        "en": "Cost is in effort units: handing in a document is {doc:g}; each step up in attitude "
+              "(evasive, responsive, proactive) {talk:g}; correcting the information "
+              "{info:g}; changing the number of instalments {plan:g}; withdrawing the penalty-waiver request "
+              "{waiver:g}; a down payment {dp:g} plus {dp_unit:g} per month of income paid up front; cutting "
+              "expenses {cut:g} plus {cut_unit:g} per 10% cut.",
     },
     "disclaimer": {
         "zh": "本结果由基于合成数据训练的模型给出,仅供参考,不代表任何贷款平台的意见。",
@@ -349,6 +354,18 @@ HEADINGS: dict[str, dict[str, str]] = {
     },
     "no_change": {"zh": "无需改变", "en": "no change needed"},
 }
+
+
+def cost_terms() -> dict[str, float]:
+    """The costs quoted by the ``cost_note`` line, read from the contract's action specs."""
+    spec = {name: feature(name).action for name in ("income_proof", "communication", "info_verified", "plan_months",
+                                                    "penalty_waiver_requested", "down_payment_ratio",
+                                                    "monthly_expenses")}
+    return {"doc": spec["income_proof"].cost, "talk": spec["communication"].cost + spec["communication"].unit_cost,
+            "info": spec["info_verified"].cost,
+            "plan": spec["plan_months"].cost, "waiver": spec["penalty_waiver_requested"].cost,
+            "dp": spec["down_payment_ratio"].cost, "dp_unit": spec["down_payment_ratio"].unit_cost,
+            "cut": spec["monthly_expenses"].cost, "cut_unit": spec["monthly_expenses"].unit_cost}
 
 
 def heading(key: str, lang: str, **values: Any) -> str:

@@ -31,7 +31,7 @@ import itertools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,8 +51,6 @@ from .contract import BOOL_NAMES, FEATURES, LABEL, feature
 from .features import DomainFeatures
 from .validation import validate_frame
 
-if TYPE_CHECKING:
-    from .model import ApprovalModel
 
 __all__ = [
     "CANDIDATES",
@@ -72,7 +70,6 @@ __all__ = [
     "choose_calibration",
     "direction_violations",
     "holdout_split",
-    "train",
 ]
 
 BLEND = "blend_monotone"
@@ -995,33 +992,4 @@ def holdout_split(df: pd.DataFrame, test_size: float = 0.2, seed: int = 0) -> tu
         raise ValueError(f"need at least 2 approved and 2 refused rows to hold out a test set, got {counts[1]} and {counts[0]}")
     tr, te = train_test_split(np.arange(len(df)), test_size=test_size, random_state=int(seed), stratify=y)
     return df.iloc[np.sort(tr)], df.iloc[np.sort(te)]
-
-
-def train(df: pd.DataFrame, seed: int = 0, *, verbose: bool = False) -> ApprovalModel:
-    """Fit the calibrated approval model on ``df``.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The contract's columns and the ``approved`` label; every other column
-        (``true_probability`` in particular) is ignored.
-    seed : int, default 0
-        Seed of every random step: the same data and seed give the same model.
-    verbose : bool, default False
-        Print progress stage by stage.
-
-    Returns
-    -------
-    ApprovalModel
-        The fitted model.
-
-    Raises
-    ------
-    ValueError
-        If ``df`` violates the contract or lacks a valid label.
-    """
-    from .model import ApprovalModel  # the model builds on this module
-
-    clean = validate_frame(df, require_label=True)
-    return ApprovalModel(seed=seed, verbose=verbose).fit(clean.drop(columns=LABEL), clean[LABEL])
 
