@@ -302,7 +302,8 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         The new joblib is written in full under :func:`pending_path` first,
         then the sidecar is renamed into place (the commit), then the joblib:
         an interrupted run leaves either the previous pair or the new one
-        (:func:`load_model` completes a save killed after its commit). A lock
+        (:func:`load_model` reads the pending file of a save killed after its
+        commit; the next save replaces it). A lock
         makes concurrent saves to the same path take turns.
 
         Parameters
