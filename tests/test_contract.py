@@ -49,3 +49,11 @@ def test_expected_describes_the_allowed_values():
     assert feature("credit_score").expected() == "an integer in [350, 950]"
     assert "'proactive'" in feature("communication").expected()
     assert "boolean" in feature("income_proof").expected()
+
+
+def test_documents_are_explicit_cheap_boolean_actions():
+    assert set(contract.DOCUMENT_NAMES) == {"hardship_proof", "income_proof", "bank_statements", "asset_proof",
+                                            "expense_statement"}
+    for name in contract.DOCUMENT_NAMES:
+        f = feature(name)
+        assert f.kind == "bool" and f.direction == 1 and f.action.kind == "set_true"

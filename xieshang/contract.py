@@ -20,6 +20,7 @@ __all__ = [
     "BOOL_NAMES",
     "CATEGORY_NAMES",
     "ACTIONABLE_NAMES",
+    "DOCUMENT_NAMES",
     "LABEL",
     "TRUTH",
     "HARDSHIP_REASONS",
@@ -105,6 +106,8 @@ class Feature:
         Unit of the value (``"RMB/month"``, ``"days"``...), empty if none.
     action : ActionSpec, optional
         ``None`` where the borrower cannot act on it.
+    document : bool, default False
+        Whether the column says a supporting document was handed in.
     """
 
     name: str
@@ -119,6 +122,7 @@ class Feature:
     categories: tuple[str, ...] = ()
     unit: str = ""
     action: ActionSpec | None = field(default=None)
+    document: bool = False
 
     @property
     def actionable(self) -> bool:
@@ -179,23 +183,23 @@ FEATURES: tuple[Feature, ...] = (
         "hardship_proof", "bool", "困难证明(失业证明、医疗诊断等)",
         "hardship proof (unemployment certificate, diagnosis...)",
         "困难的证据", "evidence of hardship", 1,
-        action=ActionSpec("set_true", cost=1.0, requires="has_hardship"),
+        document=True, action=ActionSpec("set_true", cost=1.0, requires="has_hardship"),
     ),
     Feature(
         "income_proof", "bool", "收入证明/工资单", "income proof / payslips",
-        "证明材料", "evidence", 1, action=_DOC,
+        "证明材料", "evidence", 1, document=True, action=_DOC,
     ),
     Feature(
         "bank_statements", "bool", "银行流水", "bank statements",
-        "证明材料", "evidence", 1, action=_DOC,
+        "证明材料", "evidence", 1, document=True, action=_DOC,
     ),
     Feature(
         "asset_proof", "bool", "资产证明", "asset proof",
-        "证明材料", "evidence", 1, action=_DOC,
+        "证明材料", "evidence", 1, document=True, action=_DOC,
     ),
     Feature(
         "expense_statement", "bool", "家庭支出明细", "household expense statement",
-        "证明材料", "evidence", 1, action=_DOC,
+        "证明材料", "evidence", 1, document=True, action=_DOC,
     ),
     Feature(
         "credit_score", "int", "信用分", "credit score",
@@ -258,6 +262,7 @@ NUMERIC_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.is_numeric)
 BOOL_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.kind == "bool")
 CATEGORY_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.kind == "category")
 ACTIONABLE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.actionable)
+DOCUMENT_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.document)
 
 _BY_NAME = {f.name: f for f in FEATURES}
 

@@ -35,7 +35,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .contract import BOOL_NAMES, CATEGORY_NAMES, FEATURE_NAMES, FEATURES, NUMERIC_NAMES, feature
+from .contract import BOOL_NAMES, CATEGORY_NAMES, DOCUMENT_NAMES, FEATURE_NAMES, FEATURES, NUMERIC_NAMES, feature
 from .validation import column_arrays, validate_frame
 
 __all__ = ["DomainFeatures", "ENGINEERED", "document_names", "onehot_name", "typical_approved"]
@@ -88,8 +88,8 @@ def typical_approved(X: pd.DataFrame, y: Any) -> dict[str, Any]:
 
 
 def document_names() -> tuple[str, ...]:
-    """Boolean contract columns that are documents handed in (the "evidence" factors)."""
-    return tuple(f.name for f in FEATURES if f.kind == "bool" and f.factor_en.startswith("evidence"))
+    """Boolean contract columns that are documents handed in (``Feature.document``)."""
+    return DOCUMENT_NAMES
 
 
 def onehot_name(column: str, category: str) -> str:
