@@ -164,3 +164,10 @@ def test_effects_are_documented_once_and_all_used(sample):
             assert not np.allclose(true_logit(sample), base), name
         finally:
             COEF[name] = saved
+
+
+def test_affordable_needs_positive_disposable_income_covering_the_instalment():
+    from xieshang.generator import affordable
+
+    got = affordable(np.array([100.0, 100.0, 100.0, 0.0, 100.0]), np.array([100.0, 99.0, 0.0, 0.0, -50.0]))
+    assert got.tolist() == [True, False, False, False, False]

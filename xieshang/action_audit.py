@@ -24,7 +24,7 @@ import pandas as pd
 from .contract import ACTIONABLE_NAMES, FEATURE_NAMES, LABEL, feature
 from .explain import explain
 from .files import write_json
-from .generator import affordability, true_probability
+from .generator import affordability, affordable, true_probability
 from .validation import validate_frame, validate_labels
 
 __all__ = ["audit_actions", "write_action_report"]
@@ -85,7 +85,7 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
         after = validate_frame(after)
         breaks["non_actionable_changed"] += int(any(k not in ACTIONABLE_NAMES for k in best.changes))
         inst, disp, _ = affordability(after)
-        breaks["unaffordable_plan"] += int(not (disp[0] > 0 and inst[0] <= disp[0] + 1e-9))
+        breaks["unaffordable_plan"] += int(not affordable(inst[0], disp[0]))
         breaks["hardship_proof_without_hardship"] += int(
             "hardship_proof" in best.changes and str(after["hardship_reason"].iloc[0]) == "none")
         old_exp = float(row["monthly_expenses"].iloc[0])

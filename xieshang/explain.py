@@ -73,7 +73,7 @@ import pandas as pd
 from . import text as T
 from .contract import CATEGORY_NAMES, FEATURES, Feature, LABEL, feature
 from .features import typical_approved
-from .generator import affordability, generate
+from .generator import affordability, affordable, generate
 from .validation import applicant_frame
 
 __all__ = [
@@ -567,7 +567,7 @@ def option_space(row: dict[str, Any]) -> _Space:
     for j, d in enumerate(plan):
         cols[dims[d].name] = np.asarray(dims[d].values, dtype=float)[gp[:, j]]
     inst, disp, _ = affordability(pd.DataFrame(cols))
-    feasible = (disp > 0) & (inst <= disp + 1e-9)
+    feasible = affordable(inst, disp)
     top = np.ones(len(go), dtype=bool)
     for j, d in enumerate(other):
         if dims[d].directional:
@@ -772,7 +772,7 @@ def _reasons(row: dict[str, Any], candidates: list[tuple[str, Any]], p_ref: np.n
     points = _logit(p_ref) - _logit(base)
     inst, disp = float(space.instalment_p[0]), float(space.disposable_p[0])
     ctx = {"instalment": inst, "disposable": disp, "share": inst / disp if disp > 0 else float("inf")}
-    unaffordable = disp <= 0 or inst > disp
+    unaffordable = not affordable(inst, disp)
     order = np.argsort(-gains, kind="stable")
     out: list[Reason] = []
     group_used = False

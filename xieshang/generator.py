@@ -34,7 +34,7 @@ from .contract import (
 )
 from .validation import validate_frame
 
-__all__ = ["Effect", "EFFECTS", "COEF", "generate", "true_probability", "true_logit", "affordability"]
+__all__ = ["Effect", "EFFECTS", "COEF", "generate", "true_probability", "true_logit", "affordability", "affordable"]
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,16 @@ def affordability(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     with np.errstate(divide="ignore", invalid="ignore"):
         burden = np.where(disp > 0, inst / np.where(disp > 0, disp, 1.0), BURDEN_CAP)
     return inst, disp, np.minimum(burden, BURDEN_CAP)
+
+
+def affordable(instalment: np.ndarray | float, disposable: np.ndarray | float) -> np.ndarray:
+    """The rule for a plan a borrower can carry: disposable income is positive and covers the instalment.
+
+    The single definition used by the action search, its audit, the reasons and the plots
+    (a 1e-9 RMB tolerance absorbs float rounding of the instalment).
+    """
+    disposable = np.asarray(disposable, dtype=float)
+    return (disposable > 0) & (np.asarray(instalment, dtype=float) <= disposable + 1e-9)
 
 
 def _terms(df: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -894,7 +894,7 @@ def whatif_curve(
     -------
     matplotlib.figure.Figure
     """
-    from .generator import affordability
+    from .generator import affordability, affordable
     from .validation import applicant_frame
 
     name = feature
@@ -917,7 +917,7 @@ def whatif_curve(
                 label=f"{_t('now', lang)}: {value_label(name, current, lang)} → {now_p:.0%}")
     if f.is_numeric:
         inst, disp, _ = affordability(_with_values(row, name, g))
-        bad = inst > disp
+        bad = ~affordable(inst, disp)
         if bad.any():
             ax.fill_between(g, 0, 1, where=bad, step="mid", transform=ax.get_xaxis_transform(),
                             color=_COLORS["shade"], alpha=0.18, lw=0, label=_t("unaffordable", lang))
