@@ -24,8 +24,14 @@ __all__ = [
     "LABEL",
     "TRUTH",
     "HARDSHIP_REASONS",
+    "NO_HARDSHIP",
     "COMMUNICATION_LEVELS",
+    "MISSING_OK_NAMES",
+    "OPTIONAL_NAMES",
+    "REQUIRED_NAMES",
+    "VALUE_LABELS",
     "feature",
+    "value_label",
 ]
 
 Kind = Literal["float", "int", "bool", "category"]
@@ -46,8 +52,29 @@ HARDSHIP_REASONS: tuple[str, ...] = (
     "other_debts",
 )
 
+NO_HARDSHIP = "none"
+"""The ``hardship_reason`` of a borrower who states no hardship."""
+
 # Ordered from worst to best attitude: the ordinal code is the index.
 COMMUNICATION_LEVELS: tuple[str, ...] = ("evasive", "responsive", "proactive")
+
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "hardship_reason": {
+        "none": ("无", "none"),
+        "unemployment": ("失业", "unemployment"),
+        "illness": ("疾病", "illness"),
+        "income_drop": ("收入下降", "a drop in income"),
+        "business_failure": ("经营失败", "a business failure"),
+        "family_emergency": ("家庭变故", "a family emergency"),
+        "other_debts": ("其他债务", "other debts"),
+    },
+    "communication": {
+        "evasive": ("回避", "evasive"),
+        "responsive": ("被动回应", "responsive"),
+        "proactive": ("积极主动", "proactive"),
+    },
+}
+"""Category value -> (Chinese label, English label): the one source for texts, plots and input parsing."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +135,12 @@ class Feature:
         ``None`` where the borrower cannot act on it.
     document : bool, default False
         Whether the column says a supporting document was handed in.
+    missing_ok : bool, default False
+        Whether a value may be unknown (NaN / blank): real records often lack
+        it. The plan's own terms, the money columns and the label may not.
+    required : bool, default True
+        Whether a file must have the column at all; an optional column that
+        is absent is read as unknown everywhere (``missing_ok`` is implied).
     """
 
     name: str
@@ -123,6 +156,8 @@ class Feature:
     unit: str = ""
     action: ActionSpec | None = field(default=None)
     document: bool = False
+    missing_ok: bool = False
+    required: bool = True
 
     @property
     def actionable(self) -> bool:
@@ -159,7 +194,7 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "days_overdue", "int", "逾期天数", "days overdue",
-        "当前逾期状况", "current delinquency", 0, 0, 720, unit="days",
+        "当前逾期状况", "current delinquency", 0, 0, 720, unit="days", missing_ok=True,
     ),
     Feature(
         "monthly_income", "float", "月收入", "monthly income",
@@ -183,60 +218,60 @@ FEATURES: tuple[Feature, ...] = (
         "hardship_proof", "bool", "困难证明(失业证明、医疗诊断等)",
         "hardship proof (unemployment certificate, diagnosis...)",
         "困难的证据", "evidence of hardship", 1,
-        document=True, action=ActionSpec("set_true", cost=1.0, requires="has_hardship"),
+        document=True, action=ActionSpec("set_true", cost=1.0, requires="has_hardship"), missing_ok=True,
     ),
     Feature(
         "income_proof", "bool", "收入证明/工资单", "income proof / payslips",
-        "证明材料", "evidence", 1, document=True, action=_DOC,
+        "证明材料", "evidence", 1, document=True, action=_DOC, missing_ok=True,
     ),
     Feature(
         "bank_statements", "bool", "银行流水", "bank statements",
-        "证明材料", "evidence", 1, document=True, action=_DOC,
+        "证明材料", "evidence", 1, document=True, action=_DOC, missing_ok=True,
     ),
     Feature(
         "asset_proof", "bool", "资产证明", "asset proof",
-        "证明材料", "evidence", 1, document=True, action=_DOC,
+        "证明材料", "evidence", 1, document=True, action=_DOC, missing_ok=True,
     ),
     Feature(
         "expense_statement", "bool", "家庭支出明细", "household expense statement",
-        "证明材料", "evidence", 1, document=True, action=_DOC,
+        "证明材料", "evidence", 1, document=True, action=_DOC, missing_ok=True,
     ),
     Feature(
         "credit_score", "int", "信用分", "credit score",
-        "信用记录", "credit record", 1, 350, 950,
+        "信用记录", "credit record", 1, 350, 950, missing_ok=True,
     ),
     Feature(
         "past_overdue_count", "int", "近24个月逾期次数", "overdue episodes (last 24 months)",
-        "信用记录", "credit record", -1, 0, 24,
+        "信用记录", "credit record", -1, 0, 24, missing_ok=True,
     ),
     Feature(
         "on_time_ratio", "float", "按时还款比例", "share of instalments paid on time",
-        "还款历史", "repayment history", 1, 0.0, 1.0,
+        "还款历史", "repayment history", 1, 0.0, 1.0, missing_ok=True,
     ),
     Feature(
         "months_on_book", "int", "借款账龄(月)", "months on book",
-        "与平台的关系", "relationship with the lender", 1, 0, 240, unit="months",
+        "与平台的关系", "relationship with the lender", 1, 0, 240, unit="months", missing_ok=True,
     ),
     Feature(
         "communication", "category", "沟通态度", "communication",
         "还款意愿和态度", "willingness and attitude", 1,
         categories=COMMUNICATION_LEVELS,
         # Getting in touch first is cheap; each level up costs one unit.
-        action=ActionSpec("raise_level", cost=0.0, unit_cost=1.0),
+        action=ActionSpec("raise_level", cost=0.0, unit_cost=1.0), missing_ok=True,
     ),
     Feature(
         "broken_promises", "int", "未兑现的还款承诺次数", "broken promises to pay",
-        "诚实守信", "honesty and willingness", -1, 0, 20,
+        "诚实守信", "honesty and willingness", -1, 0, 20, missing_ok=True,
     ),
     Feature(
         "info_verified", "bool", "信息经核实属实", "information verified as true",
         "提供真实信息", "truthful information", 1,
-        action=ActionSpec("set_true", cost=1.5),
+        action=ActionSpec("set_true", cost=1.5), missing_ok=True,
     ),
     Feature(
         "materials_on_time", "bool", "按期提交材料", "materials handed in on time",
         "及时跟进", "follow-up", 1,
-        action=ActionSpec("set_true", cost=1.0),
+        action=ActionSpec("set_true", cost=1.0), missing_ok=True,
     ),
     Feature(
         "plan_months", "int", "申请分期期数", "instalments proposed",
@@ -255,6 +290,12 @@ FEATURES: tuple[Feature, ...] = (
         "方案条款", "plan terms", -1,
         action=ActionSpec("set_false", cost=2.0),
     ),
+    Feature(
+        "savings", "float", "可动用的存款(含亲友可借)", "savings available (incl. help from family)",
+        "还款能力", "repayment capacity", 0, 0, 10_000_000, unit="RMB",
+        # Optional: a file without it keeps working; unknown savings means no down payment is offered.
+        missing_ok=True, required=False,
+    ),
 )
 
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
@@ -263,6 +304,9 @@ BOOL_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.kind == "bool"
 CATEGORY_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.kind == "category")
 ACTIONABLE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.actionable)
 DOCUMENT_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.document)
+MISSING_OK_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.missing_ok or not f.required)
+OPTIONAL_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES if not f.required)
+REQUIRED_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.required)
 
 _BY_NAME = {f.name: f for f in FEATURES}
 
@@ -281,3 +325,11 @@ def feature(name: str) -> Feature:
         raise ValueError(
             f"unknown feature {name!r}; expected one of: {', '.join(FEATURE_NAMES)}"
         ) from None
+
+
+def value_label(name: str, value: str, lang: str) -> str:
+    """The readable label of a category value in ``lang`` ("zh" or "en"); the raw value where none is set."""
+    zh_en = VALUE_LABELS.get(name, {}).get(value)
+    if zh_en is None:
+        return value
+    return zh_en[0] if lang == "zh" else zh_en[1]

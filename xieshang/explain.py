@@ -368,6 +368,8 @@ def _has_hardship(row: dict[str, Any]) -> bool:
 def _reason_candidates(row: dict[str, Any], ref: dict[str, Any]) -> list[tuple[str, Any]]:
     out = []
     for f in FEATURES:
+        if f.name not in T.REASON_TEMPLATES:  # e.g. savings: bounds a down payment, never a reason
+            continue
         r = ref[f.name]
         if f.name == "hardship_proof" and not _has_hardship(row):
             continue

@@ -377,6 +377,11 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
     down = np.where(pays_down, np.round(rng.beta(1.5, 5.0, n) * 0.5, 2), 0.0)
     down = np.clip(down, *_bounds("down_payment_ratio"))
     waiver = draw(_sigmoid(-0.4 - 0.3 * strength))
+    # Savings (and what family would lend): driven by strength; a down payment was paid from them,
+    # so what is left is drawn on top of it. Not an effect on approval: it bounds what can be paid down.
+    lo, hi = _bounds("savings")
+    saved = np.exp(np.log(6_000) + 0.9 * strength + 1.0 * rng.standard_normal(n)) * (rng.random(n) < 0.8)
+    savings = np.clip(np.round(saved, -2), lo, hi)
 
     cols = {
         "outstanding_balance": balance.astype(float),
@@ -401,6 +406,7 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
         "plan_months": plan.astype(np.int64),
         "down_payment_ratio": down.astype(float),
         "penalty_waiver_requested": waiver,
+        "savings": savings.astype(float),
     }
     df = pd.DataFrame({name: cols[name] for name in FEATURE_NAMES})
     p = _sigmoid(sum(COEF[k] * v for k, v in _terms(df).items()))

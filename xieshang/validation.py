@@ -11,7 +11,12 @@ Policy, documented in the README:
   the result is always in contract order;
 * strings are accepted where they spell a valid value after Unicode NFKC
   normalisation and stripping (so ``" 12 "`` and full-width ``"１２"`` are 12);
-* nothing is clipped or guessed: a value out of range is an error.
+* nothing is clipped or guessed: a value out of range is an error;
+* a column the contract marks ``missing_ok`` may hold unknown values (NaN,
+  ``None``, ``pd.NA``, a blank or ``"NA"`` string): they stay unknown (NaN;
+  such an int or bool column then comes back as float64 with NaN, a category
+  with NaN), never imputed; an optional column (``required=False``) may be
+  absent and is then unknown in every row.
 
 A frame whose columns already have the contract's dtypes (float64, int64,
 bool, categorical with the contract's categories) takes a fast path: its
@@ -38,6 +43,20 @@ _NAMES = frozenset(f.name for f in FEATURES)
 _TRUE = {"true", "1", "yes", "y", "t", "是", "有", "真"}
 _FALSE = {"false", "0", "no", "n", "f", "否", "无", "假"}
 _MAX_SHOWN = 3  # bad row indices quoted per problem
+# Cells that say "unknown" in real files (after NFKC, stripped, lower-cased). Not "none": a category value.
+_MISSING_STRINGS = frozenset({"", "na", "n/a", "nan", "null", "nil", "-", "--", "?", "未知", "缺失", "不详", "空"})
+
+
+def _is_missing(v: object) -> bool:
+    """Whether a cell means "unknown": NaN, None, ``pd.NA``, ``NaT`` or a blank / "NA"-like string."""
+    if isinstance(v, str):
+        return unicodedata.normalize("NFKC", v).strip().lower() in _MISSING_STRINGS
+    if isinstance(v, _COLLECTIONS):
+        return False
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
 
 
 def _norm_str(x: object) -> object:
@@ -75,6 +94,22 @@ def _examples(values: pd.Series, mask: np.ndarray) -> str:
 _COLLECTIONS = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series, pd.DataFrame)
 
 
+def _missing_mask(col: pd.Series) -> np.ndarray:
+    """Boolean mask of the unknown cells of a column (vectorised for non-object dtypes)."""
+    if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+        return col.map(_is_missing).to_numpy(bool)
+    return col.isna().to_numpy(bool)
+
+
+def _unknown_not_allowed(f: Feature, col: pd.Series, missing: np.ndarray, problems: list[str]) -> bool:
+    """Record blanks in a column that may not be blank; whether there were any."""
+    if missing.any() and not f.missing_ok:
+        problems.append(f"{f.name}: expected {f.expected()}, got missing/NaN at {_rows(col.index, missing)} "
+                        "(this column may not be blank: fill it in or drop those rows)")
+        return True
+    return False
+
+
 def _check_scalars(f: Feature, col: pd.Series, problems: list[str]) -> bool:
     """Whether every cell is a scalar; if not, record the problem."""
     if col.dtype != object:
@@ -107,6 +142,10 @@ def _check_numeric(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series
     if pd.api.types.is_complex_dtype(col):
         problems.append(f"{f.name}: expected {f.expected()}, got complex numbers")
         return None
+    missing = _missing_mask(col)
+    blank_error = _unknown_not_allowed(f, col, missing, problems)
+    if missing.any():
+        col = col.astype(object).where(~missing, None)
     if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
         normed = col.map(_norm_str)
         # Integers too large for a float (pandas raises OverflowError on them) are out of range.
@@ -130,11 +169,8 @@ def _check_numeric(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series
         problems.append(f"{f.name}: expected {f.expected()}, got dtype {col.dtype}")
         return None
     values = col.to_numpy(dtype=float, na_value=np.nan)
-    ok = True
+    ok = not blank_error
     nan = np.isnan(values)
-    if nan.any():
-        problems.append(f"{f.name}: expected {f.expected()}, got missing/NaN at {_rows(col.index, nan)}")
-        ok = False
     inf = np.isinf(values)
     if inf.any():
         problems.append(f"{f.name}: expected {f.expected()}, got infinite value at {_rows(col.index, inf)}")
@@ -158,7 +194,7 @@ def _check_numeric(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series
             ok = False
     if not ok:
         return None
-    if f.kind == "int":
+    if f.kind == "int" and not nan.any():
         return pd.Series(values.astype(np.int64), index=col.index, name=f.name)
     return pd.Series(values, index=col.index, name=f.name)
 
@@ -182,13 +218,20 @@ def _to_bool(v: object) -> object:
 def _check_bool(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
     if pd.api.types.is_bool_dtype(col) and not col.isna().any():
         return col.astype(bool)
+    missing = _missing_mask(col)
+    blank_error = _unknown_not_allowed(f, col, missing, problems)
     conv = col.map(_to_bool)
-    bad = conv.isna().to_numpy()
+    bad = conv.isna().to_numpy() & ~missing
     if bad.any():
         problems.append(
             f"{f.name}: expected {f.expected()}, got {_examples(col, bad)} at {_rows(col.index, bad)}"
         )
         return None
+    if blank_error:
+        return None
+    if missing.any():  # unknown stays unknown: 0.0 / 1.0 / NaN
+        values = np.where(missing, np.nan, conv.where(~missing, False).astype(bool).to_numpy(float))
+        return pd.Series(values, index=col.index, name=f.name)
     return conv.astype(bool)
 
 
@@ -198,7 +241,12 @@ def _check_category(f: Feature, col: pd.Series, problems: list[str]) -> pd.Serie
         if not col.isna().any():
             return pd.Series(col.cat.set_categories(f.categories).cat.as_unordered(), index=col.index, name=f.name)
     normed = col.astype(object).map(lambda v: _norm_str(v).lower() if isinstance(v, str) else v)
-    bad = ~normed.isin(f.categories).to_numpy()
+    missing = _missing_mask(col) & ~normed.isin(f.categories).to_numpy()
+    blank_error = _unknown_not_allowed(f, col, missing, problems)
+    normed = normed.where(~missing, None)
+    bad = ~normed.isin(f.categories).to_numpy() & ~missing
+    if blank_error and not bad.any():
+        return None
     if bad.any():
         problems.append(
             f"{f.name}: expected {f.expected()}, got {_examples(col.astype(object), bad)} "
@@ -255,6 +303,9 @@ def _already_clean(f: Feature, values: Any) -> bool:
         return False
     if f.kind == "bool":
         return True
+    if f.missing_ok and f.kind == "float":  # unknown (NaN) is a valid value here
+        known = values[~np.isnan(values)]
+        return bool(known.size == 0 or (known.min() >= f.low and known.max() <= f.high))
     return bool(values.min() >= f.low and values.max() <= f.high)  # NaN fails both comparisons
 
 
@@ -300,20 +351,29 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
         raise ValueError("invalid input: the frame is empty; expected at least one row")
     arrays = column_arrays(X)
     fine = {f.name for f in FEATURES if f.name in arrays and _already_clean(f, arrays[f.name])}
-    if len(fine) == len(FEATURES) and not require_label:
+    absent = [f.name for f in FEATURES if not f.required and f.name not in arrays]
+    if len(fine) + len(absent) == len(FEATURES) and not require_label:
         # Fast path: nothing to convert. Copy-on-write makes the result independent of X.
         k = len(FEATURE_NAMES)
-        if tuple(X.columns[:k]) == FEATURE_NAMES:  # contract columns first, extras (if any) after
+        if not absent and tuple(X.columns[:k]) == FEATURE_NAMES:  # contract columns first, extras after
             return X.iloc[:, :k].copy(deep=not _COPY_ON_WRITE)
-        return X[list(FEATURE_NAMES)]
+        if not absent:
+            return X[list(FEATURE_NAMES)]
+        present = [n for n in FEATURE_NAMES if n in fine]
+        out = X[present].copy(deep=not _COPY_ON_WRITE)
+        for name in absent:  # an optional column: unknown in every row
+            out[name] = np.nan
+        return out[list(FEATURE_NAMES)]
     problems: list[str] = []
-    missing = [f.name for f in FEATURES if f.name not in X.columns]
+    missing = [f.name for f in FEATURES if f.required and f.name not in X.columns]
     if missing:
         problems.append(f"missing column(s): {', '.join(missing)}")
     out: dict[str, pd.Series] = {}
     for f in FEATURES:
         if f.name in fine:
             out[f.name] = X[f.name]
+        elif not f.required and f.name not in X.columns:  # an optional column: unknown in every row
+            out[f.name] = pd.Series(np.nan, index=X.index, name=f.name, dtype=np.float64)
         elif f.name in X.columns and _check_scalars(f, X[f.name], problems):
             clean = _CHECKS[f.kind](f, X[f.name], problems)
             if clean is not None:
