@@ -12,7 +12,7 @@ DATA   := data/raw/requests_seed$(SEED)_n$(ROWS).parquet
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: help install data train test bench bench-scale bench-dice robustness docs notebook clean
+.PHONY: help install lint data train test bench bench-scale bench-dice robustness docs notebook clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,6 +30,10 @@ data: $(STAMP)  ## Generate the synthetic training data (ROWS, SEED)
 
 train: data  ## Generate data, train, write model/ and reports/ (ROWS, SEED)
 	$(BIN)/xieshang train --data $(DATA) --seed $(SEED) --out model/ --reports reports/
+
+lint: $(STAMP)  ## ruff (lint) and mypy (types), configured in pyproject.toml
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: $(STAMP)  ## Run the test suite (and the notebook)
 	$(BIN)/python -m pytest tests --nbmake notebooks/

@@ -58,3 +58,15 @@ def test_bad_input_names_every_problem():
         expected_calibration_error([0, 1], [0.5, 1.5])
     with pytest.raises(ValueError, match="n_bins"):
         expected_calibration_error([0, 1], [0.5, 0.5], n_bins=0)
+
+
+def test_ece_and_calibration_table_use_the_same_bins():
+    from xieshang.metrics import probability_bins
+    from xieshang.plots import calibration_table
+
+    p = np.array([0.0, 0.1, 0.3, 0.2999999, 0.7, 1.0, 0.95])
+    y = np.array([0, 0, 1, 0, 1, 1, 1])
+    bins = probability_bins(p, 10)
+    assert list(bins) == [0, 1, 3, 2, 7, 9, 9]
+    table = calibration_table(y, p, n_bins=10)
+    assert list(table["n"]) == list(np.bincount(bins)[np.bincount(bins) > 0])

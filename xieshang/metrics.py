@@ -14,7 +14,10 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
+from .checks import check_int
+
 __all__ = [
+    "probability_bins",
     "expected_calibration_error",
     "calibration_slope_intercept",
     "truth_comparison",
@@ -52,12 +55,22 @@ def expected_calibration_error(y_true: Any, p: Any, n_bins: int = 10) -> float:
         Labels other than 0/1, probabilities outside [0, 1], mismatched lengths.
     """
     y, pp = _check(y_true, p)
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
-        raise ValueError(f"n_bins: expected a positive integer, got {n_bins!r}")
-    bins = np.minimum((pp * n_bins).astype(int), n_bins - 1)
-    n = np.bincount(bins, minlength=n_bins)
+    n_bins = check_int(n_bins, "n_bins", low=1)
+    bins = probability_bins(pp, n_bins)
     gap = np.abs(np.bincount(bins, weights=y, minlength=n_bins) - np.bincount(bins, weights=pp, minlength=n_bins))
     return float(gap.sum() / len(y))
+
+
+def probability_bins(p: np.ndarray, n_bins: int) -> np.ndarray:
+    """Index of the equal-width bin of each probability: ``[0, 1/n)``, ``[1/n, 2/n)``, ..., ``[1 - 1/n, 1]``.
+
+    The one binning of the ECE and of the calibration table and reliability
+    diagram (:func:`xieshang.plots.calibration_table`), so both put every
+    probability in the same bin.
+    """
+    n_bins = check_int(n_bins, "n_bins", low=1)
+    # 1e-9 absorbs float error at the edges (0.3 * 10 is 2.9999999999999996): 0.3 opens the bin [0.3, 0.4).
+    return np.clip(np.floor(np.asarray(p, dtype=float) * n_bins + 1e-9).astype(np.int64), 0, n_bins - 1)
 
 
 def _logistic_fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray | None) -> np.ndarray:

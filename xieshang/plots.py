@@ -31,7 +31,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .contract import COMMUNICATION_LEVELS, FEATURE_NAMES, FEATURES, HARDSHIP_REASONS, LABEL, feature
+from .contract import VALUE_LABELS
 from .contract import feature as _feature  # for functions whose parameter is named ``feature``
+from .contract import value_label as _contract_value_label
+from .checks import check_int
+from .metrics import probability_bins
 
 __all__ = [
     "TEXT",
@@ -161,20 +165,6 @@ TEXT: dict[str, dict[str, str]] = {
 }
 """Every word the figures draw, other than the contract's feature labels."""
 
-_VALUE_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "none": "none", "unemployment": "unemployment", "illness": "illness",
-        "income_drop": "income drop", "business_failure": "business failure",
-        "family_emergency": "family emergency", "other_debts": "other debts",
-        "evasive": "evasive", "responsive": "responsive", "proactive": "proactive",
-    },
-    "zh": {
-        "none": "无", "unemployment": "失业", "illness": "疾病", "income_drop": "收入下降",
-        "business_failure": "经营失败", "family_emergency": "家庭变故", "other_debts": "其他债务",
-        "evasive": "回避", "responsive": "被动回应", "proactive": "积极主动",
-    },
-}
-assert set(_VALUE_TEXT["en"]) == set(HARDSHIP_REASONS) | set(COMMUNICATION_LEVELS)
 
 _COLORS = {"model": "#1f77b4", "truth": "#444444", "reason": "#d62728", "reach": "#2ca02c",
            "short": "#ff7f0e", "now": "#222222", "shade": "#9e9e9e"}
@@ -200,7 +190,7 @@ def _font_covers(path: str, chars: str) -> bool:
 
 def _all_zh_text() -> str:
     """Every non-ASCII character the figures may draw in Chinese."""
-    parts = [f.label_zh for f in FEATURES] + list(TEXT["zh"].values()) + list(_VALUE_TEXT["zh"].values())
+    parts = [f.label_zh for f in FEATURES] + list(TEXT["zh"].values()) + [zh for labels in VALUE_LABELS.values() for zh, _ in labels.values()]
     return "".join(sorted({c for c in "".join(parts) if ord(c) > 127}))
 
 
@@ -308,7 +298,7 @@ def value_label(name: str, value: Any, lang: str = "en") -> str:
     if f.kind == "bool":
         return _t("yes" if bool(value) else "no", lang)
     if f.kind == "category":
-        return _VALUE_TEXT[lang].get(str(value), str(value))
+        return _contract_value_label(name, str(value), lang)
     v = float(value)
     if f.kind == "float" and f.high is not None and f.high <= 1.0:
         return f"{v:.0%}"
@@ -400,13 +390,12 @@ def calibration_table(y_true: Any, p: Any, n_bins: int = 10, truth: Any = None) 
         ``mean_predicted``, ``observed_rate``, ``ci_low``, ``ci_high``
         (Wilson 95 % interval) and, with ``truth``, ``mean_truth``.
     """
-    if not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
-        raise ValueError(f"n_bins: expected a positive integer, got {n_bins!r}")
+    n_bins = check_int(n_bins, "n_bins", low=1)
     arrays = [("p", p)] + ([("truth", truth)] if truth is not None else [])
     y, probs = _check_binary(y_true, *arrays)
     pp = probs[0]
+    idx = probability_bins(pp, n_bins)
     edges = np.linspace(0.0, 1.0, n_bins + 1)
-    idx = np.clip(np.searchsorted(edges, pp, side="right") - 1, 0, n_bins - 1)
     n = np.bincount(idx, minlength=n_bins)
     keep = n > 0
     with np.errstate(invalid="ignore", divide="ignore"):
