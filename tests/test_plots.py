@@ -209,10 +209,14 @@ def test_reliability_diagram_overlays_models_on_one_axis(sample, X):
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels.count(plots.TEXT["en"]["perfect"]) == 1
     assert sum("toy" in s for s in labels) == 3 and sum("oracle" in s for s in labels) == 2
-    hist_ax = ax._xieshang_hist
+    twins = [a for a in fig.axes if a is not ax and a.get_gid() == "xieshang-histogram"]
+    assert len(twins) == 1  # the second call reuses the first call's histogram axes
+    hist_ax = twins[0]
     assert len(hist_ax.patches) == 2  # one histogram per model
     top = max(p.get_path().vertices[:, 1].max() for p in hist_ax.patches)
     assert top <= hist_ax.get_ylim()[1] / 3  # stays in the lower part
+    colours = {c.lines[0].get_color() for c in ax.containers}  # the data line of each errorbar
+    assert len(colours) == 2  # each model its own colour
 
 
 def test_roc_plot_reports_each_auc(sample, X):

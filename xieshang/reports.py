@@ -40,7 +40,14 @@ ORACLE = "oracle"
 """Key of the true probabilities' own metrics in ``metrics["test"]``."""
 
 
-def evaluate_candidates(model: ApprovalModel, test: pd.DataFrame) -> dict[str, dict[str, float]]:
+def candidate_probabilities(model: ApprovalModel, test: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Approval probability of every candidate on the rows of ``test``: computed once per training's reports."""
+    X = validate_frame(test)
+    return {name: model.candidate_proba(X, name) for name in model.calibrated_}
+
+
+def evaluate_candidates(model: ApprovalModel, test: pd.DataFrame,
+                        probabilities: dict[str, np.ndarray] | None = None) -> dict[str, dict[str, float]]:
     """Held-out metrics of every candidate (winner included), and of the oracle if known.
 
     Parameters
@@ -51,23 +58,22 @@ def evaluate_candidates(model: ApprovalModel, test: pd.DataFrame) -> dict[str, d
         Held-out rows with ``approved``; with a ``true_probability`` column the
         comparisons against the truth are added (only then: the truth is known
         for our generator's data alone).
+    probabilities : dict, optional
+        :func:`candidate_probabilities` of ``test``, if already computed.
     """
     clean = validate_frame(test, require_label=True)
     y = clean[LABEL].to_numpy()
-    X = clean.drop(columns=LABEL)
     p_true = test[TRUTH].to_numpy(float) if TRUTH in test.columns else None
-    out = {name: evaluate(y, model.candidate_proba(X, name), p_true) for name in model.calibrated_}
+    probs = candidate_probabilities(model, clean) if probabilities is None else probabilities
+    out = {name: evaluate(y, probs[name], p_true) for name in model.calibrated_}
     if p_true is not None:
         out[ORACLE] = evaluate(y, p_true)
     return out
 
 
 def _save(fig: Any, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
 
 
 def write_figures(
@@ -78,19 +84,23 @@ def write_figures(
     lang: str = "en",
     effect_rows: int = 400,
     seed: int = 0,
+    probabilities: dict[str, np.ndarray] | None = None,
 ) -> list[Path]:
     """Reliability diagram, ROC curves and factor effects (model beside truth) as PNG files.
+
+    The figures are matplotlib ``Figure`` objects saved directly (no pyplot, no
+    backend switch: the caller's matplotlib state is left alone).
+
+    Parameters
+    ----------
+    probabilities : dict, optional
+        :func:`candidate_probabilities` of ``test``, if already computed.
 
     Returns
     -------
     list of Path
         The files written.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from . import plots
 
     out = Path(out_dir)
@@ -98,7 +108,8 @@ def write_figures(
     y = clean[LABEL].to_numpy()
     X = clean.drop(columns=LABEL)
     has_truth = TRUTH in test.columns
-    p = model.candidate_proba(X)
+    probs = candidate_probabilities(model, X) if probabilities is None else probabilities
+    p = probs[model.candidate_]
     written = []
 
     p_true = test[TRUTH].to_numpy(float) if has_truth else None
@@ -106,7 +117,7 @@ def write_figures(
     written.append(out / "reliability.png")
     _save(fig, written[-1])
 
-    scores = {name: model.candidate_proba(X, name) for name in model.calibrated_}
+    scores = dict(probs)
     if has_truth:
         scores[ORACLE] = p_true
     fig = plots.roc_plot(y, scores, lang=lang)
@@ -120,14 +131,7 @@ def write_figures(
         from .generator import true_probability
 
         truth = true_probability
-    cols = 4
-    rows = math.ceil(len(FEATURES) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.4 * rows))
-    for ax, f in zip(axes.ravel(), FEATURES):
-        plots.factor_effect(model.candidate_proba, truth, sample, f.name, ax=ax, lang=lang)
-    for ax in axes.ravel()[len(FEATURES):]:
-        ax.set_visible(False)
-    fig.tight_layout()
+    fig = plots.factor_effects(model.candidate_proba, truth, sample, lang=lang)
     written.append(out / "factor_effects.png")
     _save(fig, written[-1])
     return written
@@ -308,7 +312,10 @@ def write_reports(
     say = progress or (lambda _s: None)
     reports = Path(reports_dir)
     say("evaluating every candidate on the held-out test set")
-    test_metrics = evaluate_candidates(model, test)
+    test = pd.concat([validate_frame(test, require_label=True),
+                      test[[c for c in (TRUTH,) if c in test.columns]]], axis=1)  # validated once
+    probabilities = candidate_probabilities(model, test)
+    test_metrics = evaluate_candidates(model, test, probabilities)
     metrics: dict[str, Any] = {
         "winner": model.candidate_,
         "calibration": model.calibration_,
@@ -329,7 +336,8 @@ def write_reports(
     reports.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".figures.", dir=reports))  # hidden until committed
     try:
-        figures = write_figures(model, test, staging, lang=lang, effect_rows=effect_rows, seed=int(model.seed))
+        figures = write_figures(model, test, staging, lang=lang, effect_rows=effect_rows, seed=int(model.seed),
+                                probabilities=probabilities)
         card = model_card(model, metrics)
         say(f"saving the model to {model_path}")
         # Commit everything in one burst of renames at the very end, the model first, under a
