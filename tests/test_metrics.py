@@ -52,7 +52,7 @@ def test_evaluate_adds_truth_only_when_given():
 
 
 def test_bad_input_names_every_problem():
-    with pytest.raises(ValueError, match="0/1 labels.*one per label"):
+    with pytest.raises(ValueError, match=r"0/1 labels.*one per label"):
         evaluate([0, 2, 1], [0.1, 0.2])
     with pytest.raises(ValueError, match=r"probabilities in \[0, 1\]"):
         expected_calibration_error([0, 1], [0.5, 1.5])

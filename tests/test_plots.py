@@ -324,7 +324,7 @@ def test_whatif_curve_marks_now_and_unaffordable_plans(X):
     assert now == [f"now: {X['plan_months'].iloc[idx]} → {toy_model(X.iloc[[idx]])[0]:.0%}"]
     assert plots.TEXT["en"]["target"].format(target=0.6) in labels
     assert plots.TEXT["en"]["unaffordable"] in labels
-    shade = [c for c in ax.collections if c.get_label() == plots.TEXT["en"]["unaffordable"]][0]
+    shade = next(c for c in ax.collections if c.get_label() == plots.TEXT["en"]["unaffordable"])
     xs = shade.get_paths()[0].vertices[:, 0]
     assert xs.min() < 2 and xs.max() < X["plan_months"].iloc[idx]  # short plans only
     with pytest.raises(ValueError, match="plan_months"):

@@ -164,7 +164,7 @@ def with_values(df: pd.DataFrame, name: str, values: np.ndarray) -> pd.DataFrame
 
 
 def partial_dependence(
-    proba: Any, df: pd.DataFrame, feature_name: str, grid: Sequence[Any] | None = None,
+    proba: Any, df: pd.DataFrame, feature_name: str, grid: Sequence[Any] | np.ndarray | None = None,
     max_rows: int = 200_000,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean probability when ``feature_name`` is set to each grid value for every row.
@@ -257,7 +257,7 @@ def whatif_grid(row: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def whatif(proba: Any, applicant: Any, feature_name: str,
-           grid: Sequence[Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
+           grid: Sequence[Any] | np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Approval probability of one applicant as one feature moves over ``grid``.
 
     Parameters

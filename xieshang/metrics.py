@@ -153,7 +153,7 @@ def evaluate(y_true: Any, p: Any, p_true: Any = None, n_bins: int = 10) -> dict[
     y, pp = _check(y_true, p)
     slope, intercept = calibration_slope_intercept(y, pp)
     out = {
-        "n": int(len(y)),
+        "n": len(y),
         "roc_auc": float(roc_auc_score(y, pp)) if 0 < y.sum() < len(y) else float("nan"),
         "log_loss": float(log_loss(y, np.clip(pp, _EPS, 1 - _EPS), labels=[0, 1])),
         "brier": float(brier_score_loss(y, pp)),

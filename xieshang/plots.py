@@ -19,7 +19,7 @@ from __future__ import annotations
 import textwrap
 import warnings
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,7 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .contract import FEATURE_NAMES, FEATURES, LABEL, feature
-from .contract import VALUE_LABELS
+from .contract import FEATURE_NAMES, FEATURES, LABEL, VALUE_LABELS, feature
 from .contract import feature as _feature  # for functions whose parameter is named ``feature``
 from .contract import value_label as _contract_value_label
 from .inspection import (
@@ -198,7 +197,8 @@ def _font_covers(path: str, chars: str) -> bool:
 
 def _all_zh_text() -> str:
     """Every non-ASCII character the figures may draw in Chinese."""
-    parts = [f.label_zh for f in FEATURES] + list(TEXT["zh"].values()) + [zh for labels in VALUE_LABELS.values() for zh, _ in labels.values()]
+    values = [zh for labels in VALUE_LABELS.values() for zh, _ in labels.values()]
+    parts = [f.label_zh for f in FEATURES] + list(TEXT["zh"].values()) + values
     return "".join(sorted({c for c in "".join(parts) if ord(c) > 127}))
 
 
@@ -206,7 +206,7 @@ def _all_zh_text() -> str:
 _PLACEHOLDER_FONTS = ("Last Resort",)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _find_cjk_font(chars: str, bundled: str) -> str | None:
     """Path of the first font covering ``chars``: ``bundled``, known CJK fonts, any font."""
     candidates: list[str] = []
@@ -257,7 +257,7 @@ def _use_font(family: str) -> None:
     """
     families = list(mpl.rcParams["font.family"])
     if family not in families:
-        mpl.rcParams["font.family"] = families + [family]
+        mpl.rcParams["font.family"] = [*families, family]
 
 
 def resolve_lang(lang: str, text: str | None = None) -> str:
@@ -311,13 +311,21 @@ def value_label(name: str, value: Any, lang: str = "en") -> str:
     if f.kind == "float" and f.high is not None and f.high <= 1.0:
         return f"{v:.0%}"
     if f.kind == "int":
-        return f"{int(round(v))}"
+        return f"{round(v)}"
     if f.unit.startswith("RMB"):
         return f"{v:,.0f}元" if lang == "zh" else f"{v:,.0f} RMB"
     return f"{v:,.0f}"
 
 
 # ----------------------------------------------------------------------------- helpers
+def _figure(ax: Axes) -> Figure:
+    """The top-level figure an axes is drawn in (what every drawing function returns)."""
+    fig = ax.get_figure(root=True)
+    if not isinstance(fig, Figure):
+        raise ValueError(f"ax: expected axes placed in a matplotlib Figure, got {type(fig).__name__}")
+    return fig
+
+
 def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     if ax is not None:
         return ax
@@ -393,10 +401,10 @@ def reliability_diagram(
         ax.plot(x, table["mean_truth"], ls="--", marker="s", ms=3.5, lw=1.2, color=color, alpha=0.8,
                 label=_t("truth_series", lang, label=name))
     pp = np.asarray(p, dtype=float).ravel()
-    hist_ax.hist(pp, bins=np.linspace(0, 1, 41), histtype="stepfilled", alpha=0.18,
+    hist_ax.hist(pp, bins=40, range=(0.0, 1.0), histtype="stepfilled", alpha=0.18,
                  color=color, label=_t("histogram", lang, label=name))
     # The tallest bar of every model's histogram on these axes: they fill the bottom quarter.
-    top = max(float(patch.get_path().vertices[:, 1].max()) for patch in hist_ax.patches)
+    top = max(float(np.asarray(patch.get_path().vertices)[:, 1].max()) for patch in hist_ax.patches)
     hist_ax.set_ylim(0, max(top, 1.0) * 4.0)
     hist_ax.set_yticks([])
     ax.set_xlim(0, 1)
@@ -411,7 +419,7 @@ def reliability_diagram(
     handles, labels = ax.get_legend_handles_labels()
     h2, l2 = hist_ax.get_legend_handles_labels()
     ax.legend(handles + h2, labels + l2, loc="upper left", fontsize="small", framealpha=0.9)
-    return ax.figure
+    return _figure(ax)
 
 
 def roc_plot(y_true: Any, scores: Mapping[str, Any], ax: Axes | None = None, lang: str = "en") -> Figure:
@@ -449,7 +457,7 @@ def roc_plot(y_true: Any, scores: Mapping[str, Any], ax: Axes | None = None, lan
     ax.set_title(_t("roc_title", lang))
     ax.grid(alpha=0.25)
     ax.legend(loc="lower right", fontsize="small")
-    return ax.figure
+    return _figure(ax)
 
 
 # ----------------------------------------------------------------------------- factor effects
@@ -521,7 +529,7 @@ def factor_effect(
     ax.set_ylim(0, 1)
     ax.grid(alpha=0.25)
     ax.legend(fontsize="small")
-    return ax.figure
+    return _figure(ax)
 
 
 def _small_multiples(features: Any, ncols: int, panel: tuple[float, float]) -> tuple[list[str], Figure, np.ndarray]:
@@ -693,7 +701,7 @@ def whatif_curve(
     ax.set_ylim(0, 1)
     ax.grid(alpha=0.25)
     ax.legend(fontsize="small", loc="best")
-    return ax.figure
+    return _figure(ax)
 
 
 # ----------------------------------------------------------------------------- explanations
@@ -833,4 +841,4 @@ def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
     unique = dict(zip(labels, handles))  # one entry per kind of reason bar
     ax.legend(unique.values(), unique.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.1),
               ncol=2, fontsize="small", frameon=False)
-    return ax.figure
+    return _figure(ax)

@@ -118,7 +118,7 @@ def write_figures(
     _save(fig, written[-1])
 
     scores = dict(probs)
-    if has_truth:
+    if p_true is not None:
         scores[ORACLE] = p_true
     fig = plots.roc_plot(y, scores, lang=lang)
     written.append(out / "roc.png")
