@@ -370,7 +370,11 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
     -------
     pandas.DataFrame
         The contract's columns, plus ``approved`` (0/1 label) and
-        ``true_probability`` (never a model input).
+        ``true_probability`` (never a model input). ``savings`` is what the
+        borrower could mobilise when asking, the proposed down payment
+        included (``down_payment_ratio × outstanding_balance ≤ savings``);
+        it is unknown (NaN) in a share of rows (:data:`SAVINGS_UNKNOWN`) and
+        has no effect on the truth.
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
