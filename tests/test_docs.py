@@ -71,3 +71,24 @@ def test_the_provenance_check_catches_bad_effects(effect, problem):
 def test_every_quote_is_verbatim_and_translated():
     for quote, english in QUOTES_EN.items():
         assert quote in ARTICLE and english.strip()
+
+
+def test_every_quote_in_the_glossary_is_used():
+    assert set(QUOTES_EN) == {e.quote for e in EFFECTS if e.quote}
+
+
+def test_the_model_card_carries_the_disclaimer_and_every_effect_with_its_provenance():
+    from types import SimpleNamespace
+
+    from xieshang.reports import model_card
+
+    model = SimpleNamespace(n_splits=2, calibration=("sigmoid",), clip=0.001)
+    metrics = {"cross_validation": {"m": {}}, "winner": "m", "calibration": "sigmoid", "seed": 0,
+               "data_fingerprint": "0" * 64, "n_train": 10, "n_test": 10, "test": {"m": {}}, "has_truth": False}
+    card = model_card(model, metrics)
+    head = card[: card.index("## Model details")]
+    assert DISCLAIMER_EN in head and DISCLAIMER_ZH in head
+    assert "quoted\n  from the article" not in card
+    for e in EFFECTS:
+        row = next(line for line in card.splitlines() if line.startswith(f"| `{e.name}` | {e.size:+g} |"))
+        assert PROVENANCE_LABELS[e.provenance] in row

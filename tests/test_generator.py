@@ -65,7 +65,7 @@ def test_true_probability_validates_its_input(sample):
 
 
 def test_base_rate_is_in_range(big):
-    assert 0.30 <= big[LABEL].mean() <= 0.50
+    assert 0.35 <= big[LABEL].mean() <= 0.45
 
 
 def test_labels_are_calibrated_by_construction(big):
@@ -157,6 +157,18 @@ def test_the_truth_uses_the_one_plan_rule(sample):
     assert rules.affordable(*rules.plan_terms(ok)).all() and not rules.affordable(*rules.plan_terms(short)).any()
     jump = true_logit(ok) - true_logit(short)
     assert (jump > -COEF["unaffordable_plan"] * 0.99).all()
+
+
+def test_the_truth_follows_the_rule_when_the_rule_changes(sample, monkeypatch):
+    # No affordability formula of the generator's own: a stricter living floor in xieshang.rules
+    # makes every plan unaffordable, and the truth drops by exactly that effect where it was affordable.
+    before = true_logit(sample)
+    was_ok = rules.affordable(*rules.plan_terms(sample))
+    assert was_ok.any()
+    monkeypatch.setattr(rules, "LIVING_FLOOR", 1e12)
+    after = true_logit(sample)
+    np.testing.assert_allclose((after - before)[was_ok], COEF["unaffordable_plan"])
+    np.testing.assert_allclose((after - before)[~was_ok], 0.0)
 
 
 def test_conscientious_borrowers_size_the_plan_by_the_rule(big):
