@@ -21,9 +21,13 @@ CELLS: list[tuple[str, str]] = [
 What moves the approval of a negotiated repayment plan (协商还款), how well a model trained on a small sample
 learns it, and what one rejected applicant could do about it.
 
-The data are **synthetic**: a structural model (`xieshang.generator`) that encodes one article's account of what
-lenders look at, with a known true approval probability. Nothing here is advice from any lender.
-本笔记本使用的是合成数据,不代表任何平台的审批意见。
+> **Synthetic data, assumed effect sizes, not advice.** The data are drawn by a structural model
+> (`xieshang.generator`) with a known true approval probability. Its factors follow one article's account of what
+> lenders look at, but the size of every effect (and some effects themselves) are this project's assumptions,
+> marked in `data/README.md`. Nothing here is any lender's decision or rule, nor financial or legal advice.
+>
+> **合成数据、假设的效应大小、不构成建议。** 本笔记本使用的是合成数据,各效应的大小(以及部分效应本身)是本项目的
+> 假设,不代表任何平台的审批意见,不构成金融或法律建议。
 
 Runs top to bottom in well under a minute."""),
     ("code", """\

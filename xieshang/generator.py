@@ -3,7 +3,7 @@
 Two latent traits drive every observable, the way they would in life:
 
 * ``strength`` (financial strength, standard normal): income, balance,
-  other debts, assets;
+  other debts, assets, savings;
 * ``conscientiousness`` (standard normal, correlated 0.3 with strength):
   credit record, repayment history, attitude, promises kept, paperwork.
 
@@ -11,8 +11,13 @@ A hardship (drawn more often for the financially weak) then hits income:
 the unemployed earn little or nothing, illness and business failure cut
 income, and only a borrower with a hardship can hold a hardship proof.
 
-The approval decision follows the article: the true log-odds are a sum of the
-documented :data:`EFFECTS`, and ``approved ~ Bernoulli(true_probability)``.
+The approval decision is a sum of the documented :data:`EFFECTS` on the log
+odds, and ``approved ~ Bernoulli(true_probability)``. Each effect says where it
+comes from (:attr:`Effect.provenance`): the article says it, it follows from
+the article by a stated step, or it is this project's assumption. Every effect
+*size* is an assumption: the article gives directions, never numbers.
+The plan's arithmetic (instalment, disposable income, what is affordable) is
+:mod:`xieshang.rules`, the same rule the explanations use.
 ``data/README.md`` is rendered from :data:`EFFECTS` by :mod:`xieshang.docs`
 and a test checks the two agree.
 """
@@ -20,21 +25,44 @@ and a test checks the two agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from . import rules
 from .contract import (
     COMMUNICATION_LEVELS,
     FEATURE_NAMES,
     HARDSHIP_REASONS,
     LABEL,
+    NO_HARDSHIP,
     TRUTH,
     feature,
 )
 from .validation import validate_frame
 
-__all__ = ["Effect", "EFFECTS", "COEF", "generate", "true_probability", "true_logit", "affordability", "affordable"]
+__all__ = [
+    "BURDEN_CAP",
+    "BURDEN_FREE",
+    "COEF",
+    "DELINQUENCY_SCALE",
+    "EFFECTS",
+    "Effect",
+    "PROVENANCES",
+    "Provenance",
+    "QUOTES_EN",
+    "SAVINGS_UNKNOWN",
+    "affordability",
+    "generate",
+    "true_logit",
+    "true_probability",
+]
+
+Provenance = Literal["article", "inference", "assumption"]
+PROVENANCES: tuple[str, ...] = ("article", "inference", "assumption")
+"""Where an effect comes from: the article says it; it follows from the article by the
+step in ``why``; or it is this project's assumption (reason in ``why``)."""
 
 
 @dataclass(frozen=True)
@@ -46,140 +74,199 @@ class Effect:
     name : str
         Key of the coefficient in :data:`COEF`.
     size : float
-        Coefficient (change in log-odds per unit of ``term``).
+        Coefficient (change in log-odds per unit of ``term``). Always this
+        project's choice: the article states no magnitudes.
     term_en, term_zh : str
         What the coefficient multiplies.
-    quote : str
-        The sentence of the source article the effect comes from (verbatim).
+    provenance : {"article", "inference", "assumption"}
+        ``"article"``: the quoted sentence says the effect (its direction);
+        ``"inference"``: it follows from the quoted sentence by the step in
+        ``why``; ``"assumption"``: ours, for the reason in ``why``.
+    quote : str, default ""
+        A sentence of the source article, verbatim, that supports the effect
+        (required for ``"article"``, the premise of an ``"inference"``; an
+        ``"assumption"`` may have none).
+    why_en, why_zh : str, default ""
+        The step of an inference or the reason for an assumption.
     """
 
     name: str
     size: float
     term_en: str
     term_zh: str
-    quote: str
+    provenance: Provenance
+    quote: str = ""
+    why_en: str = ""
+    why_zh: str = ""
 
     @property
     def quote_en(self) -> str:
-        """English rendering of :attr:`quote`."""
-        return QUOTES_EN[self.quote]
+        """English rendering of :attr:`quote` (empty when there is no quote)."""
+        return QUOTES_EN[self.quote] if self.quote else ""
 
 
 _Q_WILL = "一个积极主动、诚实守信的借款人更容易获得平台的信任和支持,从而增加协商成功的概率。"
+_Q_WILLINGNESS = "协商还款是否成功,主要受到以下几个方面的影响:借款人的还款意愿和态度至关必不可少。"
 _Q_PROOF = "假若借款人能够提供充分的证据证明本人确实存在还款困难,例如失业证明、医疗诊断报告等,那么平台也许会更加倾向于接受其分期还款的请求。"
 _Q_DOCS = "这些材料多数情况下包含但不限于收入证明、资产证明、家庭支出明细等,用以证明本身确实存在还款困难。"
+_Q_DEBTS = "若是借款人有其他债务负担,能够提供相关贷款合同或银行流水记录。这些材料有助于增强借款人申请协商还款的说服力。"
 _Q_RECORD = "要是借款人在过去有过多次逾期还款的表现,那么平台可能将会认为其信用风险较高,从而拒绝其分期还款的申请。"
 _Q_ONTIME = "假如借款人之前一直准时还款,那么平台可能存在给予更多信任和支持,允许其实行分期还款。"
+_Q_HISTORY = "借款人的还款能力和历史表现也是平台考量的必不可少因素。"
 _Q_CAPACITY = "借呗平台则会依据借款人的还款能力和信用记录,评估分期还款计划的可行性,并最终确定是否接受借款人的请求。"
 _Q_REASON = "倘若借款人无法提供充分的理由或信用记录较差,借呗平台有可能拒绝其分期还款的申请。"
-_Q_TRUE = "如按期提交申请材料、避免提供虚假信息等以免影响申请结果。"
-_Q_FOLLOW = "在整个申请进展中,借款人应保持积极主动的态度,及时跟进进展情况,并随时准备补充或更新相关材料。"
-_Q_VOLUNTARY = "需要留意的是协商还款并不是一种强制性的措施而是基于双方自愿的原则实行的。"
-_Q_PLAN = "借款人能够按照自身情况提出具体的分期还款计划,例如每月偿还多少金额等。"
+_Q_RULES = "借款人还应留意遵守借呗平台的各项规定,如按期提交申请材料、避免提供虚假信息等以免影响申请结果。"
+_Q_OVERDUE_COST = "这样不仅可缓解当前的经济压力还可以避免因逾期还款而产生的额外费用和对个人信用记录的负面作用。"
 
 QUOTES_EN: dict[str, str] = {
     _Q_WILL: "A proactive, honest and trustworthy borrower more easily wins the lender's trust and "
              "support, which raises the chance that the negotiation succeeds.",
+    _Q_WILLINGNESS: "Whether a negotiation succeeds depends mainly on the following: the borrower's "
+                    "willingness to repay and attitude are essential.",
     _Q_PROOF: "If the borrower can give sufficient evidence of real hardship, such as an unemployment "
               "certificate or a medical diagnosis, the lender may be more inclined to accept instalments.",
     _Q_DOCS: "These materials usually include, among others, income proof, asset proof and a household "
              "expense statement, to prove the difficulty is real.",
+    _Q_DEBTS: "If the borrower has other debts, they can hand in the loan contracts or bank statements. "
+              "These materials make the request more persuasive.",
     _Q_RECORD: "If the borrower has been overdue many times in the past, the lender may judge the credit "
                "risk high and refuse the instalment request.",
     _Q_ONTIME: "If the borrower has always paid on time, the lender may give more trust and support and "
                "allow instalments.",
+    _Q_HISTORY: "The borrower's capacity to repay and past record are also essential factors for the lender.",
     _Q_CAPACITY: "The lender assesses the feasibility of the plan from the borrower's capacity to pay and "
                  "credit record, and then decides whether to accept the request.",
     _Q_REASON: "If the borrower cannot give a sufficient reason or has a poor credit record, the lender "
                "may refuse the instalment request.",
-    _Q_TRUE: "Such as handing in application materials on time and not giving false information, so as "
-             "not to harm the result.",
-    _Q_FOLLOW: "Throughout the application the borrower should stay proactive, follow up on progress and "
-               "be ready to add or update materials.",
-    _Q_VOLUNTARY: "A negotiated repayment is not compulsory: it rests on the voluntary agreement of both parties.",
-    _Q_PLAN: "The borrower can propose a concrete instalment plan according to their situation, e.g. how "
-             "much to repay each month.",
+    _Q_RULES: "The borrower should also follow the lender's rules, such as handing in application "
+              "materials on time and not giving false information, so as not to harm the result.",
+    _Q_OVERDUE_COST: "This eases the present financial pressure and avoids the extra charges of paying late "
+                     "and the damage to the personal credit record.",
 }
+
+BURDEN_CAP = 3.0
+"""Burden (instalment / disposable income) beyond which it counts the same (assumption)."""
+BURDEN_FREE = 0.5
+"""Burden up to which a plan costs nothing in the truth (assumption): a lender is at ease when the
+instalment takes at most half of disposable income, stricter than :func:`xieshang.rules.affordable`."""
+DELINQUENCY_SCALE = 180.0
+"""Days over which the harm of being overdue builds up (assumption): ``1 − exp(−days / 180)``."""
+SAVINGS_UNKNOWN = {"evasive": 0.35, "other": 0.10}
+"""Share of rows whose savings are unknown (NaN), by attitude: evasive borrowers disclose less."""
+
+_A, _I, _S = "article", "inference", "assumption"
 
 EFFECTS: tuple[Effect, ...] = (
     Effect("intercept", 0.35, "1 (baseline: a borrower with a stated hardship, average profile)",
-           "1(基准:有困难原因、各项居中的借款人)", _Q_VOLUNTARY),
-    Effect("no_hardship", -1.5, "1 if hardship_reason is 'none'", "困难原因为“无”时为1", _Q_REASON),
-    Effect("reason_unemployment", 0.2, "1 if hardship_reason is 'unemployment'", "困难原因为失业时为1", _Q_PROOF),
-    Effect("reason_illness", 0.35, "1 if hardship_reason is 'illness'", "困难原因为疾病时为1", _Q_PROOF),
+           "1(基准:有困难原因、各项居中的借款人)", _S,
+           why_en="Tuned so that about 40 % of synthetic requests are approved; the article gives no rate.",
+           why_zh="取值使约40%的合成申请获批;文章没有给出通过率。"),
+    Effect("no_hardship", -1.5, "1 if hardship_reason is 'none'", "困难原因为“无”时为1", _A, _Q_REASON),
+    Effect("reason_unemployment", 0.2, "1 if hardship_reason is 'unemployment'", "困难原因为失业时为1", _I, _Q_PROOF,
+           why_en="The article's examples of a real, provable hardship are unemployment and illness: we read a "
+                  "named hardship as a slightly stronger reason than a vague drop in income (the reference).",
+           why_zh="文章举出的可证明困难是失业和疾病:我们把这类明确的困难视为比笼统的“收入下降”(基准)略强的理由。"),
+    Effect("reason_illness", 0.35, "1 if hardship_reason is 'illness'", "困难原因为疾病时为1", _I, _Q_PROOF,
+           why_en="As for unemployment; a medical diagnosis is the article's other example of proof.",
+           why_zh="同失业;医疗诊断报告是文章举出的另一种证明。"),
     Effect("reason_family_emergency", 0.2, "1 if hardship_reason is 'family_emergency'",
-           "困难原因为家庭变故时为1", _Q_REASON),
-    Effect("reason_other_debts", -0.3, "1 if hardship_reason is 'other_debts'",
-           "困难原因为其他债务时为1", _Q_REASON),
+           "困难原因为家庭变故时为1", _S,
+           why_en="The article does not name family emergencies; we assume a lender accepts a sudden family "
+                  "event like the named hardships.",
+           why_zh="文章没有提到家庭变故;我们假设平台像对待文中列举的困难一样接受突发的家庭变故。"),
+    Effect("reason_other_debts", 0.1, "1 if hardship_reason is 'other_debts'",
+           "困难原因为其他债务时为1", _I, _Q_DEBTS,
+           why_en="The article treats other debts as a hardship to document, not a fault: a named, documentable "
+                  "reason, so a small plus like the other named reasons. Their weight on capacity acts through "
+                  "other_debt_payments in the plan's burden, not here.",
+           why_zh="文章把其他债务当作需要举证的困难,而非过错:作为明确、可证明的理由,与其他明确理由一样略有加分。"
+                  "其他债务对还款能力的影响通过“其他债务月还款”进入负担率,不在此项。"),
     Effect("hardship_proof", 0.9, "1 if a hardship proof is handed in (only possible with a hardship)",
-           "提交了困难证明时为1(仅在有困难时可能)", _Q_PROOF),
-    Effect("income_proof", 0.35, "1 if income proof is handed in", "提交收入证明时为1", _Q_DOCS),
-    Effect("bank_statements", 0.3, "1 if bank statements are handed in", "提交银行流水时为1", _Q_DOCS),
-    Effect("asset_proof", 0.2, "1 if asset proof is handed in", "提交资产证明时为1", _Q_DOCS),
+           "提交了困难证明时为1(仅在有困难时可能)", _A, _Q_PROOF),
+    Effect("income_proof", 0.35, "1 if income proof is handed in", "提交收入证明时为1", _A, _Q_DOCS),
+    Effect("bank_statements", 0.3, "1 if bank statements are handed in", "提交银行流水时为1", _A, _Q_DEBTS),
+    Effect("asset_proof", 0.2, "1 if asset proof is handed in", "提交资产证明时为1", _A, _Q_DOCS),
     Effect("expense_statement", 0.25, "1 if a household expense statement is handed in",
-           "提交家庭支出明细时为1", _Q_DOCS),
-    Effect("credit_score", 0.005, "credit_score − 650 (points)", "信用分 − 650(分)", _Q_RECORD),
-    Effect("past_overdue_count", -0.15, "past_overdue_count (episodes)", "近24个月逾期次数", _Q_RECORD),
-    Effect("on_time_ratio", 2.5, "on_time_ratio − 0.9", "按时还款比例 − 0.9", _Q_ONTIME),
-    Effect("months_on_book", 0.25, "ln(1 + months_on_book / 12)", "ln(1 + 账龄月数/12)", _Q_ONTIME),
-    Effect("proactive", 0.6, "1 if communication is 'proactive'", "沟通态度为主动时为1", _Q_WILL),
-    Effect("evasive", -0.8, "1 if communication is 'evasive'", "沟通态度为回避时为1", _Q_WILL),
-    Effect("broken_promises", -0.3, "broken_promises (count)", "未兑现承诺次数", _Q_WILL),
-    Effect("info_not_verified", -3.0, "1 if the information given did not check out", "信息未核实属实时为1", _Q_TRUE),
-    Effect("materials_on_time", 0.5, "1 if materials were handed in on time", "按期提交材料时为1", _Q_FOLLOW),
-    Effect("burden", -1.5,
-           "max(0, min(burden, 3) − 0.5), burden = instalment / disposable income "
-           "(instalment = balance × (1 − down payment) / plan_months; disposable = income − expenses − "
-           "other debt payments; burden = 3 where disposable ≤ 0)",
-           "max(0, min(负担率, 3) − 0.5),负担率 = 月供 / 可支配收入(月供 = 欠款 × (1 − 首付比例) / 期数;"
-           "可支配收入 = 收入 − 支出 − 其他债务月还款;可支配收入 ≤ 0 时负担率取3)", _Q_CAPACITY),
-    Effect("long_plan", -0.05, "max(0, plan_months − 36) (months beyond 36)", "max(0, 期数 − 36)", _Q_PLAN),
-    Effect("down_payment_ratio", 2.0, "down_payment_ratio", "首付比例", _Q_PLAN),
-    Effect("early_delinquency", -1.2, "exp(−days_overdue / 20) (lenders rarely negotiate in the first days)",
-           "exp(−逾期天数/20)(逾期初期平台很少协商)", _Q_VOLUNTARY),
-    Effect("long_delinquency", -0.003, "max(0, days_overdue − 180) (days beyond half a year)",
-           "max(0, 逾期天数 − 180)", _Q_RECORD),
+           "提交家庭支出明细时为1", _A, _Q_DOCS),
+    Effect("credit_score", 0.005, "credit_score − 650 (points)", "信用分 − 650(分)", _A, _Q_REASON),
+    Effect("past_overdue_count", -0.15, "past_overdue_count (episodes)", "近24个月逾期次数", _A, _Q_RECORD),
+    Effect("on_time_ratio", 2.5, "on_time_ratio − 0.9", "按时还款比例 − 0.9", _A, _Q_ONTIME),
+    Effect("months_on_book", 0.25, "ln(1 + months_on_book / 12)", "ln(1 + 账龄月数/12)", _I, _Q_HISTORY,
+           why_en="The lender weighs the borrower's past record; a longer relationship is more of that record "
+                  "(diminishing: the logarithm).",
+           why_zh="平台考量借款人的历史表现;账龄越长,可参考的历史越多(边际递减:取对数)。"),
+    Effect("proactive", 0.6, "1 if communication is 'proactive'", "沟通态度为主动时为1", _A, _Q_WILL),
+    Effect("evasive", -0.8, "1 if communication is 'evasive'", "沟通态度为回避时为1", _A, _Q_WILL),
+    Effect("broken_promises", -0.3, "broken_promises (count)", "未兑现承诺次数", _A, _Q_WILL),
+    Effect("info_not_verified", -3.0, "1 if the information given did not check out", "信息未核实属实时为1",
+           _A, _Q_RULES),
+    Effect("materials_on_time", 0.5, "1 if materials were handed in on time", "按期提交材料时为1", _A, _Q_RULES),
+    Effect("burden", -1.2,
+           f"max(0, min(burden, {BURDEN_CAP:g}) − {BURDEN_FREE:g}), burden = instalment / disposable income "
+           f"(xieshang.rules; burden = {BURDEN_CAP:g} where disposable ≤ 0)",
+           f"max(0, min(负担率, {BURDEN_CAP:g}) − {BURDEN_FREE:g}),负担率 = 月供 / 可支配收入"
+           f"(xieshang.rules;可支配收入 ≤ 0 时负担率取{BURDEN_CAP:g})", _I, _Q_CAPACITY,
+           why_en="The lender judges the plan's feasibility from the capacity to pay: the larger the share of "
+                  f"disposable income the instalment takes, the less feasible. The free level {BURDEN_FREE:g} "
+                  f"and the cap {BURDEN_CAP:g} are assumptions.",
+           why_zh="平台依据还款能力评估方案可行性:月供占可支配收入越高,方案越难执行。"
+                  f"免罚水平{BURDEN_FREE:g}与上限{BURDEN_CAP:g}为假设。"),
+    Effect("unaffordable_plan", -0.8, "1 if the plan fails xieshang.rules.affordable (leaves no living buffer)",
+           "方案不满足 xieshang.rules.affordable(不留生活缓冲)时为1", _I, _Q_CAPACITY,
+           why_en="A plan that leaves the household less than the rules' living buffer cannot be kept, so a lender "
+                  "assessing feasibility would doubt it; the buffer itself is an assumption of xieshang.rules.",
+           why_zh="不留出规则所定生活缓冲的方案难以履行,评估可行性的平台会对其存疑;缓冲大小是 xieshang.rules 的假设。"),
+    Effect("long_plan", -0.05, f"max(0, plan_months − {rules.LONG_PLAN_MONTHS}) (months beyond "
+           f"{rules.LONG_PLAN_MONTHS})", f"max(0, 期数 − {rules.LONG_PLAN_MONTHS})", _S,
+           why_en="The article allows plans over 'several months or even longer' and names no limit; we assume "
+                  "a lender is mildly warier of very long plans (more months in which new trouble can arise).",
+           why_zh="文章允许“几个月甚至更长的时间”,未给上限;我们假设平台对过长的方案略有顾虑(期数越多,变数越多)。"),
+    Effect("down_payment_ratio", 2.0, "down_payment_ratio", "首付比例", _I, _Q_WILLINGNESS,
+           why_en="The article counts willingness to repay first; paying part of the balance at once is concrete "
+                  "evidence of it. The article says nothing of down payments: the link and its size are ours.",
+           why_zh="文章把还款意愿列为首要因素;先行偿还一部分是还款意愿的具体证据。文章未提首付:这一联系及其大小由本项目设定。"),
+    Effect("days_overdue", -0.8, f"1 − exp(−days_overdue / {DELINQUENCY_SCALE:g}) (0 when current, "
+           "grows with every day, levels off)",
+           f"1 − exp(−逾期天数 / {DELINQUENCY_SCALE:g})(未逾期为0,逐日增加,逐渐饱和)", _I, _Q_OVERDUE_COST,
+           why_en="Each day overdue adds charges and damage to the credit record, which the lender weighs: a "
+                  "request made early is never worse than the same request made later. Shape and size are ours.",
+           why_zh="逾期每多一天,就多一份费用和信用记录损害,而平台看重信用记录:及早申请绝不会比拖延后申请更差。"
+                  "曲线形状与大小为假设。"),
     Effect("penalty_waiver_requested", -0.4, "1 if a waiver of penalty interest is requested",
-           "申请减免罚息时为1", _Q_PLAN),
-    Effect("balance", -0.2, "ln(outstanding_balance / 20,000)", "ln(欠款 / 20000)", _Q_CAPACITY),
+           "申请减免罚息时为1", _S,
+           why_en="Not in the article: we assume that also asking the lender to give up penalty interest asks more "
+                  "of it and lowers approval a little.",
+           why_zh="文章未提及:我们假设在分期之外再要求减免罚息,对平台要求更多,会略微降低通过率。"),
+    Effect("balance", -0.2, "ln(outstanding_balance / 20,000)", "ln(欠款 / 20000)", _S,
+           why_en="Not in the article: we assume a lender is warier of larger sums at the same capacity "
+                  "(more at stake); the burden term already counts the instalment.",
+           why_zh="文章未提及:我们假设在同等还款能力下,欠款越多平台越谨慎(风险敞口更大);月供已计入负担率。"),
 )
 
 COEF: dict[str, float] = {e.name: e.size for e in EFFECTS}
 """Coefficient of each effect, by name: what :func:`true_logit` uses."""
 
-BURDEN_CAP = 3.0
-BURDEN_FREE = 0.5
-
 
 def affordability(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Monthly instalment, disposable income and burden of each row's plan.
 
+    Instalment and disposable income come from :func:`xieshang.rules.plan_terms`.
+
     Returns
     -------
     instalment, disposable, burden : numpy.ndarray
-        ``burden = instalment / disposable``, capped at 3 and set to 3 where
-        disposable income is not positive.
+        ``burden = instalment / disposable``, capped at :data:`BURDEN_CAP` and
+        set to it where disposable income is not positive.
     """
-    bal = df["outstanding_balance"].to_numpy(float)
-    inst = bal * (1.0 - df["down_payment_ratio"].to_numpy(float)) / df["plan_months"].to_numpy(float)
-    disp = (
-        df["monthly_income"].to_numpy(float)
-        - df["monthly_expenses"].to_numpy(float)
-        - df["other_debt_payments"].to_numpy(float)
-    )
+    inst, disp = rules.plan_terms(df)
     with np.errstate(divide="ignore", invalid="ignore"):
         burden = np.where(disp > 0, inst / np.where(disp > 0, disp, 1.0), BURDEN_CAP)
     return inst, disp, np.minimum(burden, BURDEN_CAP)
 
 
-def affordable(instalment: np.ndarray | float, disposable: np.ndarray | float) -> np.ndarray:
-    """The rule for a plan a borrower can carry: disposable income is positive and covers the instalment.
-
-    The single definition used by the action search, its audit, the reasons and the plots
-    (a 1e-9 RMB tolerance absorbs float rounding of the instalment).
-    """
-    disposable = np.asarray(disposable, dtype=float)
-    return (disposable > 0) & (np.asarray(instalment, dtype=float) <= disposable + 1e-9)
+# Transitional: explain, plots and action_audit still import it from here until they move to
+# xieshang.rules (the one plan rule); not part of this module's API.
+affordable = rules.affordable
 
 
 def _terms(df: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -188,11 +275,11 @@ def _terms(df: pd.DataFrame) -> dict[str, np.ndarray]:
     comm = df["communication"].astype(str).to_numpy()
     days = df["days_overdue"].to_numpy(float)
     plan = df["plan_months"].to_numpy(float)
-    _, _, burden = affordability(df)
+    inst, disp, burden = affordability(df)
     t = {
         "intercept": np.ones(len(df)),
-        "no_hardship": (reason == "none").astype(float),
-        "hardship_proof": (df["hardship_proof"].to_numpy(bool) & (reason != "none")).astype(float),
+        "no_hardship": (reason == NO_HARDSHIP).astype(float),
+        "hardship_proof": (df["hardship_proof"].to_numpy(bool) & (reason != NO_HARDSHIP)).astype(float),
         "credit_score": df["credit_score"].to_numpy(float) - 650.0,
         "past_overdue_count": df["past_overdue_count"].to_numpy(float),
         "on_time_ratio": df["on_time_ratio"].to_numpy(float) - 0.9,
@@ -203,10 +290,10 @@ def _terms(df: pd.DataFrame) -> dict[str, np.ndarray]:
         "info_not_verified": (~df["info_verified"].to_numpy(bool)).astype(float),
         "materials_on_time": df["materials_on_time"].to_numpy(float),
         "burden": np.maximum(0.0, burden - BURDEN_FREE),
-        "long_plan": np.maximum(0.0, plan - 36.0),
+        "unaffordable_plan": (~rules.affordable(inst, disp)).astype(float),
+        "long_plan": np.maximum(0.0, plan - rules.LONG_PLAN_MONTHS),
         "down_payment_ratio": df["down_payment_ratio"].to_numpy(float),
-        "early_delinquency": np.exp(-days / 20.0),
-        "long_delinquency": np.maximum(0.0, days - 180.0),
+        "days_overdue": -np.expm1(-days / DELINQUENCY_SCALE),
         "penalty_waiver_requested": df["penalty_waiver_requested"].to_numpy(float),
         "balance": np.log(df["outstanding_balance"].to_numpy(float) / 20_000.0),
     }
@@ -283,7 +370,11 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
     -------
     pandas.DataFrame
         The contract's columns, plus ``approved`` (0/1 label) and
-        ``true_probability`` (never a model input).
+        ``true_probability`` (never a model input). ``savings`` is what the
+        borrower could mobilise when asking, the proposed down payment
+        included (``down_payment_ratio × outstanding_balance ≤ savings``);
+        it is unknown (NaN) in a share of rows (:data:`SAVINGS_UNKNOWN`) and
+        has no effect on the truth.
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
@@ -299,7 +390,7 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
     # Hardship: a softmax shifted so weaker borrowers suffer more hardships.
     base = np.log(np.array(list(_REASON_WEIGHTS.values())))
     shift = np.zeros(len(HARDSHIP_REASONS))
-    shift[HARDSHIP_REASONS.index("none")] = 0.8
+    shift[HARDSHIP_REASONS.index(NO_HARDSHIP)] = 0.8
     shift[HARDSHIP_REASONS.index("other_debts")] = -0.3
     logits = base[None, :] + strength[:, None] * shift[None, :]
     probs = np.exp(logits)
@@ -308,7 +399,7 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
     reason_idx = (u[:, None] > np.cumsum(probs, axis=1)).sum(axis=1)
     reason_idx = np.minimum(reason_idx, len(HARDSHIP_REASONS) - 1)
     reasons = np.array(HARDSHIP_REASONS)[reason_idx]
-    has_hardship = reasons != "none"
+    has_hardship = reasons != NO_HARDSHIP
 
     # Money: pre-hardship income is log-normal around 8,000 RMB a month.
     income0 = np.exp(np.log(8000) + 0.55 * strength + 0.35 * rng.standard_normal(n))
@@ -316,7 +407,7 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
     # Beta with the right mean and moderate spread; many unemployed end near 0.
     conc = 6.0
     left = rng.beta(left_mean * conc + 1e-3, (1 - left_mean) * conc + 1e-3)
-    left = np.where(reasons == "none", 1.0, left)
+    left = np.where(reasons == NO_HARDSHIP, 1.0, left)
     unemployed_zero = (reasons == "unemployment") & (rng.random(n) < 0.2)
     lo, hi = _bounds("monthly_income")
     income = np.clip(np.round(income0 * left * (~unemployed_zero), -1), lo, hi)
@@ -361,27 +452,37 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
     expense_statement = draw(_sigmoid(-0.6 + 0.7 * consc))
     materials_on_time = draw(_sigmoid(0.6 + 1.0 * consc))
 
-    # The plan: weaker finances ask for longer plans and rarely pay down.
+    # Savings (incl. what family would lend), as known when asking: strength drives them; the
+    # unemployed and the weak often have next to nothing. Never an effect on approval.
+    has_savings = draw(_sigmoid(0.8 + 1.2 * strength - 1.2 * (reasons == "unemployment") - 0.4 * has_hardship))
+    lo, hi = _bounds("savings")
+    saved = np.exp(np.log(5_000) + 1.0 * strength + 1.0 * rng.standard_normal(n))
+    near_zero = rng.random(n) * 500  # a few hundred RMB at most
+    savings = np.clip(np.floor(np.where(has_savings, saved, near_zero) / 100) * 100, lo, hi)
+
+    # Down payment: paid out of those savings, so never more than the borrower has.
+    pays_down = draw(_sigmoid(-0.6 + 0.6 * strength))
+    wanted = np.where(pays_down, np.round(rng.beta(1.5, 5.0, n) * 0.5, 2), 0.0)
+    can = np.floor(100 * savings / balance) / 100
+    down = np.clip(np.minimum(wanted, can), *_bounds("down_payment_ratio"))
+
+    # The plan: weaker finances ask for longer plans.
     plan = rng.choice(_PLAN_CHOICES, size=n, p=_PLAN_WEIGHTS / _PLAN_WEIGHTS.sum())
     longer = (strength < -0.5) & (rng.random(n) < 0.3)
     plan = np.where(longer, np.minimum(plan * 2, 60), plan)
-    # Conscientious borrowers tend to size the plan to what they can pay: the shortest
-    # usual plan whose instalment fits in their disposable income, if any.
-    disposable = income - expenses - other
-    fits = balance[:, None] / _PLAN_CHOICES[None, :] <= np.maximum(disposable, 0)[:, None]
+    # Conscientious borrowers tend to size the plan to what they can pay: the shortest usual plan
+    # the plan rule calls affordable, if any.
+    disposable = rules.disposable_income(income, expenses, other)
+    fits = rules.affordable(rules.instalment(balance[:, None], down[:, None], _PLAN_CHOICES[None, :]),
+                            disposable[:, None])
     shortest = np.where(fits.any(axis=1), _PLAN_CHOICES[np.argmax(fits, axis=1)], plan)
     sizes_plan = rng.random(n) < _sigmoid(0.3 + 0.8 * consc)
     plan = np.where(sizes_plan, np.maximum(shortest, np.minimum(plan, 12)), plan)
     plan = np.clip(plan, *_bounds("plan_months"))
-    pays_down = draw(_sigmoid(-0.6 + 0.6 * strength))
-    down = np.where(pays_down, np.round(rng.beta(1.5, 5.0, n) * 0.5, 2), 0.0)
-    down = np.clip(down, *_bounds("down_payment_ratio"))
     waiver = draw(_sigmoid(-0.4 - 0.3 * strength))
-    # Savings (and what family would lend): driven by strength; a down payment was paid from them,
-    # so what is left is drawn on top of it. Not an effect on approval: it bounds what can be paid down.
-    lo, hi = _bounds("savings")
-    saved = np.exp(np.log(6_000) + 0.9 * strength + 1.0 * rng.standard_normal(n)) * (rng.random(n) < 0.8)
-    savings = np.clip(np.round(saved, -2), lo, hi)
+    # Unknown savings: many files lack them, evasive borrowers' more often (the model must cope).
+    unknown = rng.random(n) < np.where(comm_idx == 0, SAVINGS_UNKNOWN["evasive"], SAVINGS_UNKNOWN["other"])
+    savings = np.where(unknown, np.nan, savings)
 
     cols = {
         "outstanding_balance": balance.astype(float),

@@ -227,7 +227,11 @@ def model_card(model: ApprovalModel, metrics: dict[str, Any]) -> str:
         if metrics.get("has_truth") else
         "The test rows carry no true probability, so no comparison against the truth is reported."
     )
+    from .docs import disclaimer, effects_table
+
     return f"""# Model card: xieshang approval model
+
+{disclaimer()}
 
 > **This model learns from synthetic data encoding one article's account of what lenders look at
 > when a borrower asks for a negotiated repayment plan (协商还款), not from any lender's decisions.**
@@ -273,12 +277,18 @@ average effect in the model beside the true effect).
 {_actions_section(metrics.get("actions"))}
 ## Training and evaluation data
 - Training: {metrics["n_train"]:,} rows; test: {metrics["n_test"]:,} rows held out before any fitting.
-- Data: synthetic requests from `xieshang.generator` (an explicit structural model whose effects are quoted
-  from the article; see `data/README.md`), or a file in the same feature contract.
+- Data: synthetic requests from `xieshang.generator` (an explicit structural model; see `data/README.md`),
+  or a file in the same feature contract.
+- Provenance of the truth's effects: `article` (the quoted sentence says it), `inference` (follows from the
+  quoted sentence by the step in *why*) or `assumption` (ours, for the reason in *why*). Every size is this
+  project's assumption: the article gives no numbers. 每个效应的来源:原文、推论或假设;所有系数大小均为假设。
+
+{effects_table()}
 
 ## Caveats and recommendations
-- The truth here is the article's account turned into numbers by the team; a real lender may weigh
-  things differently or use information not in the contract. Good scores against the truth only show the
+- The truth here is the article's account turned into numbers by the team, with assumptions where the
+  article is silent (marked above); a real lender may weigh things differently or use information not in
+  the contract. Good scores against the truth only show the
   model recovers *that* account.
 - Calibration holds for data like the training data; for other populations, retrain and re-check.
 - Never use the estimate to refuse or grant anything to a real person.
