@@ -194,7 +194,8 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "days_overdue", "int", "逾期天数", "days overdue",
-        "当前逾期状况", "current delinquency", 0, 0, 720, unit="days", missing_ok=True,
+        "当前逾期状况", "current delinquency", -1, 0, 720, unit="days", missing_ok=True,
+        # Every day overdue adds penalty interest and harms the credit record: it never helps.
     ),
     Feature(
         "monthly_income", "float", "月收入", "monthly income",
