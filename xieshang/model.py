@@ -1,6 +1,6 @@
 """The approval model: a calibrated scikit-learn estimator, and its safe storage.
 
-:class:`ApprovalModel` follows the recipe of :mod:`xieshang.training`.
+:class:`ApprovalModel` follows the recipe of :mod:`xieshang.modeling`.
 :meth:`ApprovalModel.save` writes ``approval.joblib`` with a readable sidecar
 ``approval.json`` (library versions, seed, data fingerprint, feature contract,
 metrics, SHA-256 of the joblib file). :func:`load_model` checks the hash and
@@ -29,16 +29,16 @@ from threadpoolctl import ThreadpoolController, threadpool_limits
 from .contract import FEATURE_NAMES, FEATURES, LABEL
 from .features import typical_approved
 from .files import atomic_path, exclusive_lock, write_json
-from .training import (BLEND, CALIBRATION_METHODS, CANDIDATES, CandidateResult, MonotoneBlend, RefitCalibrated,
-                       blend_candidates, choose_calibration, cross_validate_candidate, cv_folds, direction_violations,
-                       make_candidates)
+from .modeling import (AVAILABLE, BLEND, CALIBRATION_METHODS, CANDIDATES, CandidateResult, MonotoneBlend,
+                       RefitCalibrated, blend_candidates, choose_calibration, cross_validate_named, cv_folds,
+                       direction_violations)
 from .validation import validate_frame, validate_labels
 
 __all__ = ["ApprovalModel", "train", "load_model", "DEFAULT_PATH", "FORMAT_VERSION", "sidecar_path", "pending_path",
            "contract_spec"]
 
 DEFAULT_PATH = Path("model/approval.joblib")
-FORMAT_VERSION = 2  # 2: one refit pipeline per candidate (RefitCalibrated), not fold ensembles
+FORMAT_VERSION = 3  # 3: xieshang.modeling classes, boosting sized on the folds; 2: one refit pipeline per candidate
 _RETRAIN = "retrain it with `make train`"
 
 
@@ -71,11 +71,15 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
     ----------
     seed : int, default 0
         Seed of every random step (folds, quantiles, boosting).
-    candidates : tuple of str, default :data:`~xieshang.training.CANDIDATES`
-        Candidates compared by cross-validated log loss. ``"blend_monotone"``
-        (:data:`~xieshang.training.BLEND`) is the convex blend of the other
-        candidates that respect the contract's directions (at least two).
-    n_splits : int, default 5
+    candidates : tuple of str, default :data:`~xieshang.modeling.CANDIDATES`
+        Candidates compared by cross-validated log loss, among
+        :data:`~xieshang.modeling.AVAILABLE`: ``"hgb_monotone"`` (monotone
+        boosting whose capacity and length are chosen on the folds),
+        ``"logistic_monotone"`` (a monotone additive model) and
+        ``"blend_monotone"`` (:data:`~xieshang.modeling.BLEND`, the convex
+        blend of the other candidates that respect the contract's directions;
+        at least two).
+    n_splits : int, default 4
         Number of shared cross-validation folds.
     calibration : tuple of str, default ("sigmoid", "isotonic", "temperature")
         Calibration methods compared by held-out log loss.
@@ -100,9 +104,11 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
     cv_results_ : dict
         For every candidate: fold log losses, their mean, whether it respects
         the contract's directions, its calibration scores and fit seconds
-        (and, for the blend, ``blend_weights``: member -> weight).
+        (for ``hgb_monotone``, the chosen ``capacity``, the refit's ``n_iter``,
+        the folds' best iterations and the first fold's ``screening`` of every
+        capacity; for the blend, ``blend_weights``: member -> weight).
     calibrated_ : dict
-        Candidate name -> its :class:`~xieshang.training.RefitCalibrated`
+        Candidate name -> its :class:`~xieshang.modeling.RefitCalibrated`
         (the pipeline refit once on all rows, calibrated on its out-of-fold
         decision values).
     data_fingerprint_ : str
@@ -115,7 +121,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         self,
         seed: int = 0,
         candidates: tuple[str, ...] = CANDIDATES,
-        n_splits: int = 5,
+        n_splits: int = 4,
         calibration: tuple[str, ...] = CALIBRATION_METHODS,
         clip: float = 1e-3,
         n_threads: int = 1,
@@ -142,6 +148,10 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         if isinstance(self.n_threads, bool) or not isinstance(self.n_threads, (int, np.integer)) or self.n_threads < 1:
             problems.append(f"n_threads: expected a positive integer, got {self.n_threads!r}")
         names = list(self.candidates) if isinstance(self.candidates, (list, tuple)) else []
+        unknown = [n for n in names if n not in AVAILABLE]
+        if unknown or not names or len(set(names)) != len(names):
+            problems.append(f"candidates: expected distinct names among {', '.join(AVAILABLE)}, got "
+                            f"{self.candidates!r}")
         if BLEND in names and (names.count(BLEND) > 1 or len(set(names) - {BLEND}) < 2):
             problems.append(f"candidates: {BLEND!r} (once) blends the other candidates, expected at least two "
                             f"others, got {names!r}")
@@ -181,27 +191,31 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         with threadpool_limits(limits=int(self.n_threads)):
             folds = cv_folds(yv, int(self.n_splits), seed)
             names = list(self.candidates)
-            pipelines = make_candidates(seed, [n for n in names if n != BLEND])
             results: dict[str, CandidateResult] = {}
+            estimators: dict[str, Any] = {}
             cv: dict[str, dict[str, Any]] = {}
             calibrated: dict[str, RefitCalibrated] = {}
-            for name, pipe in pipelines.items():
+            for name in [n for n in names if n != BLEND]:
                 _say(self.verbose, f"cross-validating {name} on {len(folds)} folds of {len(yv):,} rows")
-                res = cross_validate_candidate(
-                    name, pipe, clean, yv, folds, seed=seed,
+                res, estimators[name], info = cross_validate_named(
+                    name, clean, yv, folds, seed=seed,
                     progress=(lambda s: _say(True, s)) if self.verbose else None,
                 )
                 results[name] = res
-                calibrated[name], cv[name] = self._calibrate_refit(res, pipe, clean, yv, folds)
+                calibrated[name], cv[name] = self._calibrate_refit(res, estimators[name], clean, yv, folds)
+                cv[name].update(info)
+                if info:
+                    _say(self.verbose, f"  {name}: chose {info.get('capacity')}, refit for {info.get('n_iter')} "
+                         "iterations")
             if BLEND in names:
-                members = [n for n in pipelines if results[n].monotone]
+                members = [n for n in estimators if results[n].monotone]
                 if len(members) < 2:
                     _say(self.verbose, f"{BLEND}: skipped, fewer than two candidates respect the directions")
                 else:
                     _say(self.verbose, f"blending {', '.join(members)} by their out-of-fold decision values")
                     res, weights = blend_candidates([results[n] for n in members], yv, folds, name=BLEND)
                     w = list(weights.values())
-                    blend = MonotoneBlend([(n, pipelines[n]) for n in members], w)
+                    blend = MonotoneBlend([(n, estimators[n]) for n in members], w)
                     refit = MonotoneBlend.from_fitted([(n, calibrated[n].estimator_) for n in members], w)
                     results[BLEND] = res
                     calibrated[BLEND], cv[BLEND] = self._calibrate_refit(res, blend, clean, yv, folds, fitted=refit)
