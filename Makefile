@@ -12,7 +12,7 @@ DATA   := data/raw/requests_seed$(SEED)_n$(ROWS).parquet
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: help install data train test bench bench-worlds bench-scale bench-dice robustness docs notebook clean
+.PHONY: help install data train test bench bench-worlds bench-fit bench-scale bench-dice robustness docs notebook clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ bench: $(STAMP)  ## Run the benchmarks (not bench_scale, bench_worlds); print an
 
 bench-worlds: $(STAMP)  ## The project against a plain boosted baseline on every world of bench/worlds.py (~5 min)
 	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_worlds.py | tee reports/bench/bench_worlds.txt
+
+bench-fit: $(STAMP)  ## Fit time and peak memory at 50k, 200k and 1M rows (~6 min)
+	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_scale.py --fit-curve | tee reports/bench/bench_fit.txt
 
 bench-scale: $(STAMP)  ## Train on 1M rows and score 5M rows: time and peak memory (~20 min)
 	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_scale.py | tee reports/bench/bench_scale.txt

@@ -86,7 +86,19 @@ def run_world(name: str, make, rows: int, seed: int = 0) -> dict:
     viol = direction_violations(model.predict_proba, test_df, n_rows=300, seed=1)
     return {"world": name, "project": evaluate(yt, pm, pt), "baseline": evaluate(yt, np.clip(pb, 1e-3, 1 - 1e-3), pt),
             "fit_s": fit_s, "base_s": base_s, "violations": viol, "chosen": model.candidate_,
-            "calibration": model.calibration_, "detail": model.cv_results_.get(model.candidate_, {}).get("capacity")}
+            "calibration": model.calibration_, "detail": _detail(model.cv_results_)}
+
+
+def _detail(cv: dict) -> str:
+    """What the training chose on the folds: the boosting capacity and length, the blend weights."""
+    out = []
+    boost = cv.get("hgb_monotone", {})
+    if boost.get("capacity"):
+        out.append(f"boosting {boost['capacity']}, {boost['n_iter']} iterations")
+    weights = cv.get("blend_monotone", {}).get("blend_weights")
+    if weights:
+        out.append("blend " + ", ".join(f"{n} {w:.1f}" for n, w in weights.items()))
+    return "; ".join(out)
 
 
 def main() -> None:

@@ -79,15 +79,22 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         ``"blend_monotone"`` (:data:`~xieshang.modeling.BLEND`, the convex
         blend of the other candidates that respect the contract's directions;
         at least two).
-    n_splits : int, default 4
-        Number of shared cross-validation folds.
-    calibration : tuple of str, default ("sigmoid", "isotonic", "temperature")
-        Calibration methods compared by held-out log loss.
+    n_splits : int, default 3
+        Number of shared cross-validation folds (the refit uses every row;
+        the folds only choose, size and calibrate).
+    calibration : tuple of str, default ("sigmoid", "isotonic")
+        Calibration methods compared by held-out log loss, among
+        :data:`~xieshang.modeling.CALIBRATION_METHODS` (``"temperature"``
+        too: sigmoid scaling without its intercept, which the sigmoid nests).
     clip : float, default 1e-3
         Probabilities are clipped to ``[clip, 1 - clip]``: never exactly 0 or 1.
     n_threads : int, default 1
         OpenMP/BLAS threads inside ``fit`` and ``predict_proba``; one thread is
         never pathological on shared cores (``bench/bench_threads.py``).
+    max_cv_rows : int or None, default 200_000
+        Above this many training rows the cross-validation (capacity, length,
+        calibration, blend weights) runs on a stratified subsample of that
+        size; the refit always uses every row. ``None``: never subsample.
     verbose : bool, default False
         Print progress stage by stage while fitting.
 
@@ -121,10 +128,11 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         self,
         seed: int = 0,
         candidates: tuple[str, ...] = CANDIDATES,
-        n_splits: int = 4,
-        calibration: tuple[str, ...] = CALIBRATION_METHODS,
+        n_splits: int = 3,
+        calibration: tuple[str, ...] = ("sigmoid", "isotonic"),
         clip: float = 1e-3,
         n_threads: int = 1,
+        max_cv_rows: int | None = 200_000,
         verbose: bool = False,
     ) -> None:
         self.seed = seed
@@ -133,6 +141,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         self.calibration = calibration
         self.clip = clip
         self.n_threads = n_threads
+        self.max_cv_rows = max_cv_rows
         self.verbose = verbose
 
     # -- fitting -------------------------------------------------------------------------
@@ -147,6 +156,10 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
             problems.append(f"clip: expected a number in (0, 0.5), got {self.clip!r}")
         if isinstance(self.n_threads, bool) or not isinstance(self.n_threads, (int, np.integer)) or self.n_threads < 1:
             problems.append(f"n_threads: expected a positive integer, got {self.n_threads!r}")
+        if self.max_cv_rows is not None and (isinstance(self.max_cv_rows, bool)
+                                             or not isinstance(self.max_cv_rows, (int, np.integer))
+                                             or self.max_cv_rows < 1000):
+            problems.append(f"max_cv_rows: expected None or an integer >= 1000, got {self.max_cv_rows!r}")
         names = list(self.candidates) if isinstance(self.candidates, (list, tuple)) else []
         unknown = [n for n in names if n not in AVAILABLE]
         if unknown or not names or len(set(names)) != len(names):
@@ -189,20 +202,25 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         yv = labels.to_numpy()
         seed = int(self.seed)
         with threadpool_limits(limits=int(self.n_threads)):
-            folds = cv_folds(yv, int(self.n_splits), seed)
+            # A large training set is cross-validated on a stratified subsample (choices and calibration
+            # need far fewer rows than the refit, which uses every row).
+            cv_rows = _cv_subsample(yv, self.max_cv_rows, seed)
+            Xcv = clean if cv_rows is None else clean.iloc[cv_rows].reset_index(drop=True)
+            ycv = yv if cv_rows is None else yv[cv_rows]
+            folds = cv_folds(ycv, int(self.n_splits), seed)
             names = list(self.candidates)
             results: dict[str, CandidateResult] = {}
             estimators: dict[str, Any] = {}
             cv: dict[str, dict[str, Any]] = {}
             calibrated: dict[str, RefitCalibrated] = {}
             for name in [n for n in names if n != BLEND]:
-                _say(self.verbose, f"cross-validating {name} on {len(folds)} folds of {len(yv):,} rows")
+                _say(self.verbose, f"cross-validating {name} on {len(folds)} folds of {len(ycv):,} rows")
                 res, estimators[name], info = cross_validate_named(
-                    name, clean, yv, folds, seed=seed,
+                    name, Xcv, ycv, folds, seed=seed,
                     progress=(lambda s: _say(True, s)) if self.verbose else None,
                 )
                 results[name] = res
-                calibrated[name], cv[name] = self._calibrate_refit(res, estimators[name], clean, yv, folds)
+                calibrated[name], cv[name] = self._calibrate_refit(res, estimators[name], clean, yv, ycv, folds)
                 cv[name].update(info)
                 if info:
                     _say(self.verbose, f"  {name}: chose {info.get('capacity')}, refit for {info.get('n_iter')} "
@@ -213,12 +231,13 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
                     _say(self.verbose, f"{BLEND}: skipped, fewer than two candidates respect the directions")
                 else:
                     _say(self.verbose, f"blending {', '.join(members)} by their out-of-fold decision values")
-                    res, weights = blend_candidates([results[n] for n in members], yv, folds, name=BLEND)
+                    res, weights = blend_candidates([results[n] for n in members], ycv, folds, name=BLEND)
                     w = list(weights.values())
                     blend = MonotoneBlend([(n, estimators[n]) for n in members], w)
                     refit = MonotoneBlend.from_fitted([(n, calibrated[n].estimator_) for n in members], w)
                     results[BLEND] = res
-                    calibrated[BLEND], cv[BLEND] = self._calibrate_refit(res, blend, clean, yv, folds, fitted=refit)
+                    calibrated[BLEND], cv[BLEND] = self._calibrate_refit(res, blend, clean, yv, ycv, folds,
+                                                                         fitted=refit)
                     cv[BLEND]["blend_weights"] = weights
                     _say(self.verbose, f"  {BLEND}: weights " + ", ".join(f"{n} {v:.1f}" for n, v in weights.items()))
         eligible = [n for n in results if results[n].monotone]
@@ -243,14 +262,17 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         return self
 
     def _calibrate_refit(self, res: CandidateResult, estimator: Any, X: pd.DataFrame, y: np.ndarray,
-                         folds: list[tuple[np.ndarray, np.ndarray]], fitted: Any | None = None,
+                         y_cv: np.ndarray, folds: list[tuple[np.ndarray, np.ndarray]], fitted: Any | None = None,
                          ) -> tuple[RefitCalibrated, dict[str, Any]]:
-        """Choose ``res``'s calibration, refit (or take ``fitted``), check its directions; its ``cv_results_`` entry."""
+        """Choose ``res``'s calibration, refit (or take ``fitted``), check its directions; its ``cv_results_`` entry.
+
+        ``y_cv`` are the labels of the cross-validated rows (``y`` itself unless subsampled).
+        """
         seed, name = int(self.seed), res.name
-        method, scores = choose_calibration(res, y, folds, methods=self.calibration)
+        method, scores = choose_calibration(res, y_cv, folds, methods=self.calibration)
         t0 = time.perf_counter()
         cal = RefitCalibrated(estimator, method=method, n_splits=int(self.n_splits), seed=seed).fit(
-            X, y, oof_scores=res.oof_score, fitted_estimator=fitted)
+            X, y, oof_scores=res.oof_score, fitted_estimator=fitted, oof_labels=y_cv)
         # The refit model is the one that predicts: it must respect the directions too.
         for feat, v in direction_violations(cal.predict_proba, X, seed=seed + len(folds)).items():
             res.violations[feat] = max(v, res.violations.get(feat, 0.0))
@@ -433,6 +455,16 @@ def pending_path(path: str | Path) -> Path:
     """Where :meth:`ApprovalModel.save` puts a new joblib file before committing it."""
     path = Path(path)
     return path.with_name(f"{path.stem}.pending{path.suffix}")
+
+
+def _cv_subsample(y: np.ndarray, max_rows: int | None, seed: int) -> np.ndarray | None:
+    """Sorted indices of a stratified subsample of ``max_rows`` rows, or ``None`` when every row is used."""
+    if max_rows is None or len(y) <= max_rows:
+        return None
+    from sklearn.model_selection import train_test_split
+
+    keep, _ = train_test_split(np.arange(len(y)), train_size=int(max_rows), random_state=int(seed), stratify=y)
+    return np.sort(keep)
 
 
 def _fingerprint(X: pd.DataFrame, y: np.ndarray) -> str:

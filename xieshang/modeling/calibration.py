@@ -178,7 +178,7 @@ class RefitCalibrated(ClassifierMixin, BaseEstimator):
         self.seed = seed
 
     def fit(self, X: pd.DataFrame, y: Any, *, oof_scores: np.ndarray | None = None,
-            fitted_estimator: Any | None = None) -> RefitCalibrated:
+            fitted_estimator: Any | None = None, oof_labels: Any | None = None) -> RefitCalibrated:
         """Fit the calibrator on out-of-fold scores and refit the estimator on all rows.
 
         Parameters
@@ -193,6 +193,10 @@ class RefitCalibrated(ClassifierMixin, BaseEstimator):
             ``estimator`` already fitted on ``X`` and ``y`` (the blend of the
             candidates' refit models, say): kept as ``estimator_`` instead of
             fitting a clone again.
+        oof_labels : array-like of 0/1, optional
+            The labels of ``oof_scores`` when they come from other rows than
+            ``X`` (the cross-validation ran on a subsample of a large training
+            set); by default ``y``.
         """
         if self.method not in CALIBRATION_METHODS:
             raise ValueError(f"method: expected one of {', '.join(CALIBRATION_METHODS)}, got {self.method!r}")
@@ -203,9 +207,10 @@ class RefitCalibrated(ClassifierMixin, BaseEstimator):
                 fold = clone(self.estimator).fit(X.iloc[tr], y[tr])
                 oof_scores[te] = decision_scores(fold, X.iloc[te])
         oof_scores = np.asarray(oof_scores, dtype=float).reshape(-1)
-        if len(oof_scores) != len(y):
-            raise ValueError(f"oof_scores: expected {len(y)} values (one per row), got {len(oof_scores)}")
-        self.calibrator_ = _calibrate(_Scores().fit(None), oof_scores[:, None], y, self.method)
+        y_cal = y if oof_labels is None else np.asarray(oof_labels).astype(np.int64)
+        if len(oof_scores) != len(y_cal):
+            raise ValueError(f"oof_scores: expected {len(y_cal)} values (one per labelled row), got {len(oof_scores)}")
+        self.calibrator_ = _calibrate(_Scores().fit(None), oof_scores[:, None], y_cal, self.method)
         probe = oof_scores[:: max(1, len(oof_scores) // 500), None]
         self.direct_calibration_ = _direct_calibration_matches(self.calibrator_, probe)
         if fitted_estimator is not None:

@@ -32,6 +32,11 @@ AVAILABLE: tuple[str, ...] = ("hgb_monotone", "logistic_monotone", BLEND)
 """Every candidate name ``ApprovalModel`` accepts (the blend last: it is built from the others)."""
 
 
+PROBE_FOLDS = 1
+"""Fold models probed by the direction check (the first): they share the refit model's features and
+constraints, and the refit model, the one that predicts, is always probed."""
+
+
 def _logistic_monotone(seed: int) -> Pipeline:
     """Domain features, then :class:`MonotoneLogistic` with the directions of the contract."""
     features = DomainFeatures()
@@ -97,9 +102,11 @@ def cross_validate_named(
         ``n_iter``, ``fold_iterations``, ``screening``), for ``cv_results_``.
     """
     if name == "hgb_monotone":
-        found = search_monotone_boosting(X, y, folds, seed=seed, name=name, progress=progress)
+        found = search_monotone_boosting(X, y, folds, seed=seed, name=name, progress=progress,
+                                         probe_folds=PROBE_FOLDS)
         info = {"capacity": capacity_label(found.capacity), "n_iter": found.n_iter,
                 "fold_iterations": found.fold_iterations, "screening": found.screening}
         return found.result, found.estimator, info
     pipe = make_candidates(seed, [name])[name]
-    return cross_validate_candidate(name, pipe, X, y, folds, seed=seed, progress=progress), pipe, {}
+    result = cross_validate_candidate(name, pipe, X, y, folds, seed=seed, progress=progress, probe_folds=PROBE_FOLDS)
+    return result, pipe, {}

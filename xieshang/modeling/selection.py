@@ -144,8 +144,14 @@ def cross_validate_candidate(
     *,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    probe_folds: int | None = None,
 ) -> CandidateResult:
-    """Fit ``estimator`` on every fold, keep the fold models and out-of-fold predictions."""
+    """Fit ``estimator`` on every fold, keep the fold models and out-of-fold predictions.
+
+    ``probe_folds``: how many fold models (the first ones) :func:`direction_violations`
+    probes; every one by default. The fold models share the refit model's
+    features and constraints, and the refit model is always probed.
+    """
     oof, oof_score = np.empty(len(y)), np.empty(len(y))
     models, losses, violations = [], [], {}
     start = time.perf_counter()
@@ -155,8 +161,9 @@ def cross_validate_candidate(
         oof[te] = m.predict_proba(X.iloc[te])[:, 1]
         oof_score[te] = decision_scores(m, X.iloc[te])
         losses.append(float(log_loss(y[te], oof[te], labels=[0, 1])))
-        for feat, v in direction_violations(m.predict_proba, X.iloc[te], seed=seed + k).items():
-            violations[feat] = max(v, violations.get(feat, 0.0))
+        if probe_folds is None or k < probe_folds:
+            for feat, v in direction_violations(m.predict_proba, X.iloc[te], seed=seed + k).items():
+                violations[feat] = max(v, violations.get(feat, 0.0))
         models.append(m)
         if progress:
             progress(f"  {name}: fold {k + 1}/{len(folds)} log loss {losses[-1]:.4f} ({time.perf_counter() - t0:.1f} s)")
