@@ -29,7 +29,7 @@ from threadpoolctl import ThreadpoolController, threadpool_limits
 from .contract import FEATURE_NAMES, FEATURES, LABEL
 from .features import typical_approved
 from .files import atomic_path, exclusive_lock, write_json
-from .modeling import (AVAILABLE, BLEND, CALIBRATION_METHODS, CANDIDATES, CandidateResult, MonotoneBlend,
+from .modeling import (AVAILABLE, BLEND, CANDIDATES, CandidateResult, MonotoneBlend,
                        RefitCalibrated, blend_candidates, choose_calibration, cross_validate_named, cv_folds,
                        direction_violations)
 from .validation import validate_frame, validate_labels
