@@ -320,7 +320,8 @@ def accept_missing(monkeypatch):
     def passthrough(X, *args, **kwargs):
         return X[list(FEATURE_NAMES)]
 
-    for where in ("xieshang.features.validate_frame", "xieshang.modeling.selection.validate_frame"):
+    for where in ("xieshang.features.validate_frame", "xieshang.modeling.selection.validate_frame",
+                  "xieshang.model.validate_frame"):
         monkeypatch.setattr(where, passthrough)
 
 
@@ -348,3 +349,19 @@ def test_boosting_search_and_direction_check_accept_missing_values(data, accept_
     assert np.isfinite(found.result.oof_score).all() and found.result.monotone
     final = found.estimator.fit(X, y)
     assert direction_violations(final.predict_proba, X, seed=0) == {}
+
+
+def test_the_whole_model_trains_and_predicts_on_rows_with_missing_values(data, test_rows, accept_missing):
+    from xieshang import ApprovalModel
+
+    rng = np.random.default_rng(2)
+    X = _with_missing(data.drop(columns=[LABEL, TRUTH]), rng)
+    model = ApprovalModel(seed=0, n_splits=2).fit(X, data[LABEL])
+    assert set(model.cv_results_) == set(CANDIDATES)
+    holed = _with_missing(test_rows.drop(columns=[LABEL, TRUTH]), rng)
+    p = model.predict_proba(holed)[:, 1]
+    assert np.isfinite(p).all() and ((p >= model.clip) & (p <= 1 - model.clip)).all()
+    # Still better than the approval rate alone on rows it never saw, holes and all.
+    y = test_rows[LABEL].to_numpy()
+    assert evaluate(y, p)["log_loss"] < evaluate(y, np.full(len(y), y.mean()))["log_loss"]
+    assert direction_violations(model.predict_proba, holed, seed=4) == {}
