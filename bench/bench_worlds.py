@@ -9,13 +9,15 @@ For every world of ``bench/worlds.py`` (50,000 training rows, a separate
   income left after it, one-hot categories, ``HistGradientBoostingClassifier``
   (defaults, ``random_state=0``) inside ``CalibratedClassifierCV(method="isotonic", cv=5)``.
 
-Both fit under one thread. Printed per world: log-loss ratio to the oracle
+Both fit under one thread, each ``--repeat`` times (default 2), interleaved, and
+the fastest fit of each counts (noise from other work on shared cores only
+adds time). Printed per world: log-loss ratio to the oracle
 (the truth's own log loss on the test labels), mean |p̂ − p|, AUC gap to
 the oracle, fit seconds and the fit-time ratio project / baseline, then the
 targets of issue 9 (ratio <= 1.01 and <= the baseline's, mean |p̂ − p| <= 0.02,
 fit <= 2x the baseline, no direction violations).
 
-Usage: ``python bench/bench_worlds.py [--rows 50000] [--worlds ours,other,soft,steps]``
+Usage: ``python bench/bench_worlds.py [--rows 50000] [--worlds ours,other,soft,steps] [--repeat 2]``
 """
 
 from __future__ import annotations
@@ -69,19 +71,24 @@ def baseline() -> CalibratedClassifierCV:
     return CalibratedClassifierCV(pipe, method="isotonic", cv=5)
 
 
-def run_world(name: str, make, rows: int, seed: int = 0) -> dict:
+def run_world(name: str, make, rows: int, seed: int = 0, repeat: int = 2) -> dict:
     train_df, test_df = make(rows, seed + 1), make(rows, seed + 2)
     X, y = train_df[list(FEATURE_NAMES)], train_df[LABEL].to_numpy()
     yt, pt = test_df[LABEL].to_numpy(), test_df[TRUTH].to_numpy()
-    t = time.perf_counter()
-    with threadpool_limits(1):
-        base = baseline().fit(X, y)
-    base_s = time.perf_counter() - t
+    base_times, fit_times, base, model = [], [], None, None
+    for _ in range(repeat):  # interleaved, the fastest of each kept: the shared cores' noise only adds time
+        t = time.perf_counter()
+        with threadpool_limits(1):
+            b = baseline().fit(X, y)
+        base_times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        m = train(train_df.drop(columns=TRUTH), seed=seed)
+        fit_times.append(time.perf_counter() - t)
+        base = b if base is None else base  # both are deterministic: the first fit of each is kept
+        model = m if model is None else model
+    base_s, fit_s = min(base_times), min(fit_times)
     with threadpool_limits(1):
         pb = base.predict_proba(test_df[list(FEATURE_NAMES)])[:, 1]
-    t = time.perf_counter()
-    model = train(train_df.drop(columns=TRUTH), seed=seed)
-    fit_s = time.perf_counter() - t
     pm = model.predict_proba(test_df)[:, 1]
     viol = direction_violations(model.predict_proba, test_df, n_rows=300, seed=1)
     return {"world": name, "project": evaluate(yt, pm, pt), "baseline": evaluate(yt, np.clip(pb, 1e-3, 1 - 1e-3), pt),
@@ -105,18 +112,20 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=50_000, help="training rows (and test rows) per world")
     ap.add_argument("--worlds", default=",".join(WORLDS), help="comma-separated worlds of bench/worlds.py")
+    ap.add_argument("--repeat", type=int, default=2, help="fits of each model per world; the fastest is kept")
     args = ap.parse_args()
     print(f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, load average {os.getloadavg()[0]:.2f} "
-          f"(other work on the same cores slows every time below); {args.rows:,} train / {args.rows:,} test rows")
+          f"(other work on the same cores slows every time below); {args.rows:,} train / {args.rows:,} test rows; "
+          f"fit times: the fastest of {args.repeat} interleaved fits")
     results = []
     for w in args.worlds.split(","):
-        r = run_world(w, WORLDS[w], args.rows)
+        r = run_world(w, WORLDS[w], args.rows, repeat=args.repeat)
         results.append(r)
         print(f"  {w}: project {r['fit_s']:.1f} s ({r['chosen']} + {r['calibration']}; {r['detail']}), "
               f"baseline {r['base_s']:.1f} s", flush=True)
     head = (f"{'world':7s} {'LL/oracle':>17s} {'mean|p̂−p|':>17s} {'AUC gap':>17s} {'fit s':>13s} {'fit':>6s}  "
             "viol  targets")
-    print("\n" + " " * 8 + "(project / baseline)" + " " * 58 + "ratio")
+    print("\nEach cell: project / baseline; fit ratio = project / baseline; viol = direction violations")
     print(head)
     for r in results:
         m, b = r["project"], r["baseline"]
