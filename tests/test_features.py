@@ -143,3 +143,16 @@ print('ok')
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_typical_approved_skips_missing_values(rows):
+    from xieshang.features import typical_approved
+
+    X = validate_frame(rows).reset_index(drop=True)
+    y = rows["approved"].to_numpy()
+    X["credit_score"] = X["credit_score"].astype(float)
+    X.loc[X.index[:5], "credit_score"] = np.nan
+    X["days_overdue"] = X["days_overdue"].astype(float).where(y == 0)  # unknown for every approved row
+    ref = typical_approved(X, y)
+    assert ref["credit_score"] == round(X.loc[y == 1, "credit_score"].median())
+    assert ref["days_overdue"] == round(X["days_overdue"].median())

@@ -99,8 +99,10 @@ def typical_approved(X: pd.DataFrame, y: Any) -> dict[str, Any]:
             else:
                 ref[f.name] = str(ok[f.name].astype(str).mode().iloc[0])
         else:
-            med = float(ok[f.name].median())
-            ref[f.name] = int(round(med)) if f.kind == "int" else med
+            med = float(ok[f.name].median())  # missing values are skipped
+            if np.isnan(med):  # unknown for every approved row: the median of every row, else unknown
+                med = float(X[f.name].median())
+            ref[f.name] = int(round(med)) if f.kind == "int" and np.isfinite(med) else med
     return ref
 
 
