@@ -1,6 +1,9 @@
 """Benchmark: training on 1,000,000 rows and scoring 5,000,000 rows — time and peak memory.
 
-Run: ``python bench/bench_scale.py [--scale 1.0] [--reference 0.1]``
+Run: ``python bench/bench_scale.py [--scale 1.0] [--reference 0.1]``, or
+``python bench/bench_scale.py --fit-curve`` (``make bench-fit``): only the fit
+of ``ApprovalModel`` at 50k, 200k and 1M rows, each in its own process, with
+its peak memory and how time grows (target: 1M rows in at most 5 minutes).
 
 Every step runs the real command line in its own process, and its peak
 resident memory (``ru_maxrss`` of that process) is read when it ends:
@@ -43,11 +46,21 @@ _CHILD = r"""
 import json, resource, sys, time
 step, args, report = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
 t = time.perf_counter()
+extra = {}
 if step == "cli":
     from xieshang.cli import main
     code = main(args)
     if code:
         sys.exit(code)
+elif step == "fit":
+    from xieshang import ApprovalModel, generate
+    df = generate(args[0], seed=0)
+    X, y = df.drop(columns=["approved", "true_probability"]), df["approved"]
+    t = time.perf_counter()  # the fit alone
+    model = ApprovalModel(seed=0).fit(X, y)
+    extra = {"candidate": model.candidate_, "calibration": model.calibration_,
+             "capacity": model.cv_results_.get("hgb_monotone", {}).get("capacity"),
+             "n_iter": model.cv_results_.get("hgb_monotone", {}).get("n_iter")}
 elif step == "write_score_file":
     import pyarrow as pa, pyarrow.parquet as pq
     from xieshang.generator import generate
@@ -62,7 +75,7 @@ elif step == "write_score_file":
     writer.close()
 seconds = time.perf_counter() - t
 peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-json.dump({"seconds": seconds, "peak_mib": peak_mib}, open(report, "w"))
+json.dump({"seconds": seconds, "peak_mib": peak_mib, **extra}, open(report, "w"))
 """
 
 
@@ -97,11 +110,47 @@ def run_size(scale: float, work: Path) -> dict[str, dict[str, float]]:
     return steps
 
 
+FIT_SIZES = (50_000, 200_000, 1_000_000)
+FIT_TARGET_S = 300.0
+
+
+def fit_curve(sizes: tuple[int, ...]) -> None:
+    """Fit time and peak memory of ``ApprovalModel().fit`` at each size, each in its own process."""
+    print(f"fit curve: {', '.join(f'{n:,}' for n in sizes)} rows of xieshang.generate, one thread; "
+          f"load average {os.getloadavg()[0]:.2f}", flush=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="xieshang_fit_") as work:
+        for n in sizes:
+            r = run_step("fit", [n], Path(work))
+            rows.append((n, r))
+            print(f"  {n:>9,} rows: {r['seconds']:.1f} s, peak {r['peak_mib']:,.0f} MiB "
+                  f"({r['candidate']} + {r['calibration']}; boosting {r['capacity']}, {r['n_iter']} iterations)",
+                  flush=True)
+    print(f"\n{'rows':>11}{'fit s':>9}{'peak MiB':>10}{'rows x prev':>13}{'time x prev':>13}")
+    prev = None
+    for n, r in rows:
+        growth = (f"{n / prev[0]:>13.1f}{r['seconds'] / prev[1]['seconds']:>13.2f}" if prev else f"{'':>13}{'':>13}")
+        print(f"{n:>11,}{r['seconds']:>9.1f}{r['peak_mib']:>10,.0f}{growth}")
+        prev = (n, r)
+    last_n, last = rows[-1]
+    ok = last["seconds"] <= FIT_TARGET_S
+    print(f"target: {last_n:,} rows fit in {last['seconds']:.0f} s {'<=' if ok else '>'} {FIT_TARGET_S:.0f} s "
+          f"{'ok' if ok else 'MISSED'} (2 shared cores, one thread)")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.with_name("fit_curve.json").write_text(json.dumps(
+        {"when": time.strftime("%Y-%m-%d %H:%M"), "sizes": {str(n): r for n, r in rows}}, indent=2) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (default 1.0)")
     ap.add_argument("--reference", type=float, default=0.1, help="size of the reference run, as a fraction")
+    ap.add_argument("--fit-curve", action="store_true",
+                    help="only the fit: time and peak memory at 50k, 200k and 1M rows (~6 min), then stop")
     args = ap.parse_args()
+    if args.fit_curve:
+        fit_curve(FIT_SIZES)
+        return
     results = {}
     for label, scale in (("reference", args.scale * args.reference), ("full", args.scale)):
         work = Path(tempfile.mkdtemp(prefix=f"xieshang_scale_{label}_"))

@@ -6,8 +6,9 @@ ECE, and the fit time (<= 60 s for 50k rows on 2 cores), for 50,000 training
 rows and a separate 50,000-row test set from
 
 * ``ours``: :func:`xieshang.generate`;
-* ``other``: :func:`other_generator` below, differently shaped (other
-  distributions, interactions, thresholds), written here and nowhere else;
+* ``other``: :func:`worlds.other_generator` (``bench/worlds.py``, with the
+  rest of the zoo ``bench_worlds.py`` runs), differently shaped (other
+  distributions, interactions, thresholds);
 
 then a learning curve of the chosen model over 5k / 50k / 500k training rows
 on ours. Times are also given as a ratio to the time of one plain
@@ -20,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -28,83 +31,16 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-from xieshang import generate, train
-from xieshang.contract import COMMUNICATION_LEVELS, FEATURE_NAMES, HARDSHIP_REASONS, LABEL, TRUTH, feature
-from xieshang.features import DomainFeatures
-from xieshang.metrics import evaluate
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from worlds import other_generator  # noqa: E402  (the zoo of worlds lives in bench/worlds.py)
+
+from xieshang import generate, train  # noqa: E402
+from xieshang.contract import LABEL, TRUTH  # noqa: E402
+from xieshang.features import DomainFeatures  # noqa: E402
+from xieshang.metrics import evaluate  # noqa: E402
 
 TARGETS = {"log_loss_ratio_to_oracle": 1.02, "mean_abs_error_to_truth": 0.02, "auc_gap_to_oracle": 0.005}
 FIT_TARGET_S = 60.0
-
-
-def _sig(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def other_generator(n: int, seed: int) -> pd.DataFrame:
-    """A second world, unlike ours: independent uniform-ish features, interactions and thresholds.
-
-    The truth keeps the article's directions (documents help, overdues hurt...)
-    but its shape differs: the plan's affordability is judged against income
-    alone with a sharp threshold, documents matter only past days 30, a good
-    attitude halves the harm of past overdues, the credit score saturates.
-    """
-    rng = np.random.default_rng(seed)
-
-    def clip(name: str, v: np.ndarray) -> np.ndarray:
-        f = feature(name)
-        return np.clip(v, f.low, f.high)
-
-    income = clip("monthly_income", np.round(rng.gamma(3.0, 2500.0, n), -1))
-    cols = {
-        "outstanding_balance": clip("outstanding_balance", np.round(rng.uniform(2_000, 120_000, n))),
-        "days_overdue": clip("days_overdue", rng.integers(0, 400, n)).astype(np.int64),
-        "monthly_income": income,
-        "monthly_expenses": clip("monthly_expenses", np.round(income * rng.uniform(0.1, 0.7, n), -1)),
-        "other_debt_payments": clip("other_debt_payments", np.round(income * rng.uniform(0, 0.4, n) * (rng.random(n) < 0.4), -1)),
-        "hardship_reason": pd.Categorical(rng.choice(HARDSHIP_REASONS, n), categories=HARDSHIP_REASONS),
-        "credit_score": clip("credit_score", rng.integers(400, 900, n)).astype(np.int64),
-        "past_overdue_count": clip("past_overdue_count", rng.integers(0, 12, n)).astype(np.int64),
-        "on_time_ratio": np.round(rng.uniform(0.3, 1.0, n), 3),
-        "months_on_book": clip("months_on_book", rng.integers(0, 120, n)).astype(np.int64),
-        "communication": pd.Categorical(rng.choice(COMMUNICATION_LEVELS, n, p=[0.3, 0.4, 0.3]),
-                                        categories=COMMUNICATION_LEVELS),
-        "broken_promises": clip("broken_promises", rng.poisson(1.0, n)).astype(np.int64),
-        "plan_months": rng.choice([6, 12, 24, 36, 48, 60], n).astype(np.int64),
-        "down_payment_ratio": np.round(rng.uniform(0, 0.4, n) * (rng.random(n) < 0.5), 2),
-    }
-    has_hardship = cols["hardship_reason"].astype(str) != "none"
-    for name in ("income_proof", "bank_statements", "asset_proof", "expense_statement",
-                 "info_verified", "materials_on_time", "penalty_waiver_requested"):
-        cols[name] = rng.random(n) < 0.5
-    cols["info_verified"] = rng.random(n) < 0.85
-    cols["hardship_proof"] = np.asarray(has_hardship) & (rng.random(n) < 0.5)
-    df = pd.DataFrame({name: cols[name] for name in FEATURE_NAMES})
-
-    instalment = df.outstanding_balance * (1 - df.down_payment_ratio) / df.plan_months
-    share_of_income = instalment / np.maximum(df.monthly_income, 100.0)
-    docs = df[["income_proof", "bank_statements", "asset_proof", "expense_statement"]].sum(axis=1)
-    level = df.communication.cat.codes
-    logit = (
-        0.5
-        - 3.0 * _sig((share_of_income - 0.35) * 25)  # sharp affordability threshold
-        + 0.4 * docs * (df.days_overdue > 30)  # documents count only once truly delinquent
-        + 1.2 * df.hardship_proof
-        - 0.25 * df.past_overdue_count / (1 + level)  # a good attitude halves the harm
-        + 1.5 * np.tanh((df.credit_score - 600) / 120)  # saturating credit score
-        + 1.5 * (df.on_time_ratio - 0.7)
-        + 0.5 * (level - 1)
-        - 0.2 * df.broken_promises
-        - 2.0 * ~df.info_verified
-        + 0.3 * df.materials_on_time
-        - 0.6 * df.penalty_waiver_requested
-        + 0.15 * np.log1p(df.months_on_book)
-        - 0.8 * (df.hardship_reason.astype(str) == "none")
-    ).to_numpy(float)
-    p = _sig(logit)
-    df[LABEL] = (rng.random(n) < p).astype(np.int64)
-    df[TRUTH] = p
-    return df
 
 
 def _reference_seconds(df: pd.DataFrame) -> float:

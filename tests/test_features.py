@@ -79,3 +79,80 @@ def test_transform_validates_clean_and_unclean_input_alike(rows):
     out_of_range.loc[out_of_range.index[0], "credit_score"] = 10_000
     with pytest.raises(ValueError, match="credit_score"):
         features.transform(out_of_range)
+
+
+@pytest.fixture()
+def holed(rows, monkeypatch):
+    """Valid rows with missing values set after validation (validation accepts NaN only once the contract does)."""
+    monkeypatch.setattr("xieshang.features.validate_frame", lambda X, *a, **k: X[list(FEATURE_NAMES)])
+    X = validate_frame(rows).reset_index(drop=True)
+    X["credit_score"] = X["credit_score"].astype(float)
+    X.loc[[0, 3], "credit_score"] = np.nan
+    X["income_proof"] = X["income_proof"].astype(float)
+    X.loc[[1, 3], "income_proof"] = np.nan
+    X["communication"] = X["communication"].mask(X.index == 2)
+    hardship = (X["hardship_reason"] != "none").to_numpy()
+    X["hardship_proof"] = X["hardship_proof"].astype(float)
+    first_hardship, first_none = int(np.flatnonzero(hardship)[0]), int(np.flatnonzero(~hardship)[0])
+    X.loc[[first_hardship, first_none], "hardship_proof"] = np.nan
+    return X, first_hardship, first_none
+
+
+def test_missing_values_pass_through_as_nan_and_are_counted(rows, holed):
+    X, with_hardship, without = holed
+    clean = DomainFeatures().fit(rows).transform(validate_frame(rows).reset_index(drop=True))
+    out = DomainFeatures().fit(X).transform(X)
+    assert list(out.columns) == list(clean.columns)
+    assert out["credit_score"].isna().tolist()[:4] == [True, False, False, True]
+    assert np.isnan(out.loc[2, "communication"]) and not out["communication"].drop(index=2).isna().any()
+    # Documents: the known ones are counted, the unknown ones counted apart.
+    known = X[list(document_names())].fillna(0).sum(axis=1)
+    np.testing.assert_array_equal(out["document_count"], known)
+    np.testing.assert_array_equal(out["documents_unknown"], X[list(document_names())].isna().sum(axis=1))
+    assert out.loc[1, "documents_unknown"] >= 1
+    # A stated hardship with an unknown proof: unknown; no hardship: nothing to prove, whatever the flag.
+    assert np.isnan(out.loc[with_hardship, "proven_hardship"]) and out.loc[without, "proven_hardship"] == 0.0
+    # Nothing imputed: every other value is what the complete rows give.
+    untouched = ~X.isna().any(axis=1)
+    pd.testing.assert_frame_equal(out[untouched.to_numpy()], clean[untouched.to_numpy()])
+
+
+def test_a_new_contract_column_flows_through_without_code_changes():
+    import subprocess
+    import sys
+
+    code = """
+import dataclasses, numpy as np
+import xieshang.contract as c
+savings = dataclasses.replace(c.feature('monthly_income'), name='savings', low=0.0, high=1e7, direction=1)
+c.FEATURES = c.FEATURES + (savings,)
+c.FEATURE_NAMES = c.FEATURE_NAMES + ('savings',)
+c._BY_NAME['savings'] = savings
+import importlib
+import xieshang.features as f
+f = importlib.reload(f)  # the package imported it before the contract grew: read the new contract
+from xieshang.generator import generate
+f.validate_frame = lambda X, *a, **k: X[list(c.FEATURE_NAMES)]
+rows = generate(50, seed=1)
+rows['savings'] = np.where(np.arange(50) % 3 == 0, np.nan, 1000.0)
+t = f.DomainFeatures().fit(rows)
+out = t.transform(rows)
+assert t.directions()['savings'] == 1
+assert np.isnan(out['savings'][0]) and out['savings'][1] == 1000.0
+print('ok')
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_typical_approved_skips_missing_values(rows):
+    from xieshang.features import typical_approved
+
+    X = validate_frame(rows).reset_index(drop=True)
+    y = rows["approved"].to_numpy()
+    X["credit_score"] = X["credit_score"].astype(float)
+    X.loc[X.index[:5], "credit_score"] = np.nan
+    X["days_overdue"] = X["days_overdue"].astype(float).where(y == 0)  # unknown for every approved row
+    ref = typical_approved(X, y)
+    assert ref["credit_score"] == round(X.loc[y == 1, "credit_score"].median())
+    assert ref["days_overdue"] == round(X["days_overdue"].median())

@@ -161,3 +161,25 @@ def test_reasons_reference_comes_from_the_training_data(fitted, data, saved):
     assert ref["plan_months"] == round(ok["plan_months"].median())
     assert ref["communication"] == "proactive" and ref["income_proof"] is True
     assert load_model(saved).reference_values_ == ref
+
+
+def test_large_sets_are_cross_validated_on_a_stratified_subsample_and_refit_on_every_row(data, monkeypatch):
+    import xieshang.model as model_module
+
+    seen, original = [], model_module.cross_validate_named
+
+    def spy(name, X, y, folds, **kwargs):
+        seen.append((len(X), float(np.mean(y))))
+        return original(name, X, y, folds, **kwargs)
+
+    monkeypatch.setattr(model_module, "cross_validate_named", spy)
+    model = ApprovalModel(seed=0, max_cv_rows=1000, **FAST).fit(data, data[LABEL])
+    assert [n for n, _ in seen] == [1000, 1000]
+    assert abs(seen[0][1] - data[LABEL].mean()) < 0.002  # stratified
+    # The refit saw every row: the additive model's quantile knots span the whole training range.
+    logistic = model.calibrated_["logistic_monotone"].estimator_.named_steps["logistic"]
+    j = list(logistic.feature_names_in_).index("credit_score")
+    assert logistic.knots_[j][0] == data["credit_score"].min() and logistic.knots_[j][-1] == data["credit_score"].max()
+    assert model.n_train_rows_ == len(data)
+    with pytest.raises(ValueError, match="max_cv_rows"):
+        ApprovalModel(max_cv_rows=10).fit(data, data[LABEL])

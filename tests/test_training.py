@@ -7,8 +7,9 @@ from xieshang.contract import LABEL, TRUTH
 from xieshang.generator import generate
 from xieshang.metrics import evaluate
 from xieshang.features import DomainFeatures
-from xieshang.training import (
+from xieshang.modeling import (
     BLEND,
+    CAPACITIES,
     CANDIDATES,
     MonotoneBlend,
     MonotoneLogistic,
@@ -21,6 +22,7 @@ from xieshang.training import (
     direction_violations,
     holdout_split,
     make_candidates,
+    search_monotone_boosting,
 )
 
 
@@ -263,3 +265,103 @@ def test_tabulated_boosting_gives_scikit_learn_decision_values(data, test_rows):
     deep = TabulatedHGB(max_iter=20, max_leaf_nodes=31, random_state=0).fit(DomainFeatures().fit(X).transform(X), y)
     assert deep.tables_ is None
     np.testing.assert_array_equal(deep.predict_proba(Xt), HGB.predict_proba(deep, Xt))
+
+
+def test_boosting_capacity_and_length_are_chosen_on_the_folds(data, test_rows):
+    X, y = data.drop(columns=[LABEL, TRUTH]), data[LABEL].to_numpy()
+    folds = cv_folds(y, 3, seed=0)
+    found = search_monotone_boosting(X, y, folds, seed=0)
+    # The capacity of lowest held-out log loss on the first fold, among every one screened.
+    assert len(found.screening) == len(CAPACITIES)
+    assert found.screening[min(found.screening, key=found.screening.get)] == min(found.screening.values())
+    chosen = [k for k, v in found.screening.items() if v == min(found.screening.values())][0]
+    assert chosen.startswith(f"leaves={found.capacity['max_leaf_nodes']},")
+    # Early stopping inside each fold sizes the refit: the mean best iteration, then no validation split.
+    assert len(found.fold_iterations) == len(folds) == len(found.result.fold_models)
+    assert found.n_iter == max(1, round(np.mean(found.fold_iterations)))
+    hgb = found.estimator.named_steps["hgb"]
+    assert hgb.max_iter == found.n_iter and hgb.early_stopping is False
+    for m in found.result.fold_models:
+        assert m.named_steps["hgb"].early_stopping is True
+    # Out-of-fold values: each fold's rows come from the model that did not see them.
+    for (tr, te), m in zip(folds, found.result.fold_models):
+        np.testing.assert_allclose(found.result.oof_score[te], m.decision_function(X.iloc[te]), rtol=1e-9)
+    assert found.result.monotone
+    with pytest.raises(ValueError, match="capacities"):
+        search_monotone_boosting(X, y, folds, capacities=())
+
+
+def test_the_refit_boosting_runs_the_iterations_found_in_the_folds(model):
+    cv = model.cv_results_["hgb_monotone"]
+    assert {"capacity", "n_iter", "fold_iterations", "screening"} <= set(cv)
+    refit = model.calibrated_["hgb_monotone"].estimator_.named_steps["hgb"]
+    assert refit.n_iter_ == cv["n_iter"] and not refit.early_stopping
+
+
+def _with_missing(frame, rng):
+    """Valid rows, then missing values where the contract will allow them (after validation)."""
+    from xieshang.validation import validate_frame
+
+    X = validate_frame(frame).reset_index(drop=True)
+    n = len(X)
+    for col in ("credit_score", "days_overdue", "on_time_ratio"):
+        X[col] = X[col].astype(float).mask(rng.random(n) < 0.2)
+    for col in ("income_proof", "hardship_proof", "materials_on_time"):
+        X[col] = X[col].astype(float).mask(rng.random(n) < 0.2)
+    X["communication"] = X["communication"].mask(rng.random(n) < 0.2)
+    return X
+
+
+@pytest.fixture()
+def accept_missing(monkeypatch):
+    """Validation accepts NaN only after the contract change lands: let clean-but-holed frames through."""
+    from xieshang.contract import FEATURE_NAMES
+
+    def passthrough(X, *args, **kwargs):
+        return X[list(FEATURE_NAMES)]
+
+    for where in ("xieshang.features.validate_frame", "xieshang.modeling.selection.validate_frame",
+                  "xieshang.model.validate_frame"):
+        monkeypatch.setattr(where, passthrough)
+
+
+@pytest.mark.parametrize("name", ["hgb_monotone", "logistic_monotone"])
+def test_candidates_use_the_missingness_itself(data, accept_missing, name):
+    rng = np.random.default_rng(0)
+    X = _with_missing(data.drop(columns=[LABEL, TRUTH]), rng)
+    y = data[LABEL].to_numpy().copy()
+    unknown = X["credit_score"].isna().to_numpy()
+    y[unknown] = rng.random(unknown.sum()) < 0.95  # not knowing the score says much here
+    m = make_candidates(0, [name])[name].fit(X, y)
+    p = m.predict_proba(X)[:, 1]
+    assert np.isfinite(p).all()
+    # Imputing the median would hide it; the model gives the unknown rows their own, higher, estimate.
+    filled = X.assign(credit_score=X["credit_score"].fillna(X["credit_score"].median()))
+    assert p[unknown].mean() > m.predict_proba(filled)[unknown, 1].mean() + 0.1
+
+
+def test_boosting_search_and_direction_check_accept_missing_values(data, accept_missing):
+    rng = np.random.default_rng(1)
+    X = _with_missing(data.drop(columns=[LABEL, TRUTH]), rng)
+    y = data[LABEL].to_numpy()
+    folds = cv_folds(y, 3, seed=0)
+    found = search_monotone_boosting(X, y, folds, seed=0, capacities=CAPACITIES[:1])
+    assert np.isfinite(found.result.oof_score).all() and found.result.monotone
+    final = found.estimator.fit(X, y)
+    assert direction_violations(final.predict_proba, X, seed=0) == {}
+
+
+def test_the_whole_model_trains_and_predicts_on_rows_with_missing_values(data, test_rows, accept_missing):
+    from xieshang import ApprovalModel
+
+    rng = np.random.default_rng(2)
+    X = _with_missing(data.drop(columns=[LABEL, TRUTH]), rng)
+    model = ApprovalModel(seed=0, n_splits=2).fit(X, data[LABEL])
+    assert set(model.cv_results_) == set(CANDIDATES)
+    holed = _with_missing(test_rows.drop(columns=[LABEL, TRUTH]), rng)
+    p = model.predict_proba(holed)[:, 1]
+    assert np.isfinite(p).all() and ((p >= model.clip) & (p <= 1 - model.clip)).all()
+    # Still better than the approval rate alone on rows it never saw, holes and all.
+    y = test_rows[LABEL].to_numpy()
+    assert evaluate(y, p)["log_loss"] < evaluate(y, np.full(len(y), y.mean()))["log_loss"]
+    assert direction_violations(model.predict_proba, holed, seed=4) == {}

@@ -81,7 +81,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from .reports import summary_table, write_reports
     from .contract import LABEL
     from .model import train
-    from .training import holdout_split
+    from .modeling import holdout_split
     from .validation import validate_frame
 
     start = time.perf_counter()

@@ -13,11 +13,24 @@ use, and adds the quantities the article implies but no single column holds:
 * ``instalment_to_income``: the instalment's share of the whole income
   (capped the same way, ``share_cap`` where there is no income);
 * ``residual_income``: disposable income left after paying the instalment;
-* ``document_count``: how many supporting documents were handed in;
-* ``proven_hardship``: a hardship is stated *and* proved.
+* ``instalment_burden``: ``instalment / (max(disposable, 0) + BURDEN_FLOOR)``,
+  a soft affordability that keeps grading the instalment where disposable
+  income is not positive (where ``instalment_share`` is capped);
+* ``document_count``: how many supporting documents are known to be handed in;
+* ``documents_unknown``: how many document flags are missing;
+* ``proven_hardship``: a hardship is stated *and* proved (missing where the
+  proof flag, or the reason, is missing and a hardship may be stated).
 
-Categorical columns become numbers too: ``communication`` its ordinal level
-(worst = 0) and ``hardship_reason`` one indicator per category.
+The contract is read generically (:data:`~xieshang.contract.FEATURES`): a
+numeric or boolean column becomes one float column, an ordered category
+(one with a direction) its level (worst = 0), an unordered one
+(``hardship_reason``) one indicator per category. A new contract column flows
+through without code changes, with the contract's direction.
+
+**Missing values** pass through as NaN (a missing category level too; an
+unordered category's indicators are all 0): nothing is imputed, so a learner
+that handles NaN (``HistGradientBoostingClassifier``) can use the missingness
+itself.
 
 Every output column has a known direction of effect on approval
 (:meth:`DomainFeatures.directions`): the contract's for raw columns, and for
@@ -35,10 +48,10 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .contract import BOOL_NAMES, CATEGORY_NAMES, DOCUMENT_NAMES, FEATURE_NAMES, FEATURES, NUMERIC_NAMES, feature
+from .contract import DOCUMENT_NAMES, FEATURE_NAMES, FEATURES, feature
 from .validation import column_arrays, validate_frame
 
-__all__ = ["DomainFeatures", "ENGINEERED", "document_names", "onehot_name", "typical_approved"]
+__all__ = ["BURDEN_FLOOR", "DomainFeatures", "ENGINEERED", "document_names", "onehot_name", "typical_approved"]
 
 ENGINEERED: dict[str, int] = {
     "instalment": -1,
@@ -46,13 +59,17 @@ ENGINEERED: dict[str, int] = {
     "instalment_share": -1,
     "instalment_to_income": -1,
     "residual_income": 1,
+    "instalment_burden": -1,
     "document_count": 1,
+    "documents_unknown": 0,
     "proven_hardship": 1,
 }
 """Engineered feature -> direction of its effect on approval (+1 raises, -1 lowers)."""
 
-_ORDINAL = "communication"  # the one ordered category: coded by level
-_REASON = "hardship_reason"  # the unordered one: one indicator per category
+_REASON = "hardship_reason"  # the engineered features read whether a hardship is stated
+
+BURDEN_FLOOR = 200.0
+"""RMB added to the positive part of disposable income in ``instalment_burden`` (keeps it finite and graded)."""
 
 
 def typical_approved(X: pd.DataFrame, y: Any) -> dict[str, Any]:
@@ -82,8 +99,10 @@ def typical_approved(X: pd.DataFrame, y: Any) -> dict[str, Any]:
             else:
                 ref[f.name] = str(ok[f.name].astype(str).mode().iloc[0])
         else:
-            med = float(ok[f.name].median())
-            ref[f.name] = int(round(med)) if f.kind == "int" else med
+            med = float(ok[f.name].median())  # missing values are skipped
+            if np.isnan(med):  # unknown for every approved row: the median of every row, else unknown
+                med = float(X[f.name].median())
+            ref[f.name] = int(round(med)) if f.kind == "int" and np.isfinite(med) else med
     return ref
 
 
@@ -97,10 +116,15 @@ def onehot_name(column: str, category: str) -> str:
     return f"{column}={category}"
 
 
+def _one_hot(f: Any) -> bool:
+    """An unordered category (no direction): one indicator per category; an ordered one is coded by level."""
+    return f.kind == "category" and f.direction == 0
+
+
 def _output_names() -> tuple[str, ...]:
     names: list[str] = []
     for f in FEATURES:
-        if f.name == _REASON:
+        if _one_hot(f):
             names += [onehot_name(f.name, c) for c in f.categories]
         else:
             names.append(f.name)
@@ -158,7 +182,7 @@ class DomainFeatures(TransformerMixin, BaseEstimator):
         for name in self.get_feature_names_out():
             if name in ENGINEERED:
                 out[name] = ENGINEERED[name]
-            elif name.startswith(_REASON + "="):
+            elif "=" in name:  # an indicator of an unordered category
                 out[name] = 0
             else:
                 out[name] = feature(name).direction
@@ -176,16 +200,17 @@ class DomainFeatures(TransformerMixin, BaseEstimator):
         clean = validate_frame(X)
         a = column_arrays(clean)  # NumPy arrays (Categorical for categories): no Series per column
         out = np.empty((len(clean), len(_OUT_NAMES)))
-        for name in NUMERIC_NAMES + BOOL_NAMES:
-            out[:, _OUT_INDEX[name]] = a[name]
-        for name in CATEGORY_NAMES:
-            codes = a[name].codes
-            if name == _REASON:
-                first = _OUT_INDEX[onehot_name(name, feature(name).categories[0])]
-                levels = np.arange(len(feature(name).categories))
-                out[:, first:first + len(levels)] = codes[:, None] == levels[None, :]
-            else:
-                out[:, _OUT_INDEX[name]] = codes
+        for f in FEATURES:  # generic: a new contract column flows through
+            if f.kind == "category":
+                codes = np.asarray(pd.Categorical(a[f.name], categories=f.categories).codes
+                                   if not isinstance(a[f.name], pd.Categorical) else a[f.name].codes)
+                if _one_hot(f):  # a missing level: every indicator 0
+                    first = _OUT_INDEX[onehot_name(f.name, f.categories[0])]
+                    out[:, first:first + len(f.categories)] = codes[:, None] == np.arange(len(f.categories))[None, :]
+                else:
+                    out[:, _OUT_INDEX[f.name]] = np.where(codes >= 0, codes, np.nan)
+            else:  # numbers and booleans (bool, or float 0/1 with NaN) as floats; NaN stays NaN
+                out[:, _OUT_INDEX[f.name]] = np.asarray(a[f.name], dtype=float)
         col = {name: out[:, _OUT_INDEX[name]] for name in ("outstanding_balance", "down_payment_ratio", "plan_months",
                                                             "monthly_income", "monthly_expenses", "other_debt_payments")}
         instalment = col["outstanding_balance"] * (1.0 - col["down_payment_ratio"]) / col["plan_months"]
@@ -195,13 +220,23 @@ class DomainFeatures(TransformerMixin, BaseEstimator):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             share = np.where(disposable > 0, instalment / np.where(disposable > 0, disposable, 1.0), cap)
             to_income = np.where(income > 0, instalment / np.where(income > 0, income, 1.0), cap)
-        has_hardship = a[_REASON].codes != feature(_REASON).categories.index("none")
+        reason = a[_REASON]
+        codes = np.asarray(reason.codes) if isinstance(reason, pd.Categorical) else \
+            np.asarray(pd.Categorical(reason, categories=feature(_REASON).categories).codes)
+        none = feature(_REASON).categories.index("none")
+        proof = out[:, _OUT_INDEX["hardship_proof"]]
+        docs = out[:, [_OUT_INDEX[d] for d in _DOCUMENTS]]
         out[:, _OUT_INDEX["instalment"]] = instalment
         out[:, _OUT_INDEX["disposable_income"]] = disposable
         out[:, _OUT_INDEX["instalment_share"]] = np.minimum(share, cap)
         out[:, _OUT_INDEX["residual_income"]] = disposable - instalment
+        out[:, _OUT_INDEX["instalment_burden"]] = instalment / (np.maximum(disposable, 0.0) + BURDEN_FLOOR)
         out[:, _OUT_INDEX["instalment_to_income"]] = np.minimum(to_income, cap)
-        out[:, _OUT_INDEX["document_count"]] = sum(out[:, _OUT_INDEX[d]] for d in _DOCUMENTS)
-        out[:, _OUT_INDEX["proven_hardship"]] = has_hardship & a["hardship_proof"]
+        out[:, _OUT_INDEX["document_count"]] = np.nansum(docs, axis=1)  # known to be handed in
+        out[:, _OUT_INDEX["documents_unknown"]] = np.isnan(docs).sum(axis=1)
+        # No hardship stated: nothing to prove (0); stated: the proof flag, missing if it is; reason unknown: missing
+        # unless the proof is known to be absent.
+        proven = np.where(codes == none, 0.0, proof)
+        out[:, _OUT_INDEX["proven_hardship"]] = np.where((codes < 0) & (proof != 0), np.nan, proven)
         # One float block: cheap to build, and a zero-copy ``to_numpy`` for the next step.
         return pd.DataFrame(out, columns=_OUT_COLUMNS, index=clean.index, copy=False)

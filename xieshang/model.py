@@ -1,6 +1,6 @@
 """The approval model: a calibrated scikit-learn estimator, and its safe storage.
 
-:class:`ApprovalModel` follows the recipe of :mod:`xieshang.training`.
+:class:`ApprovalModel` follows the recipe of :mod:`xieshang.modeling`.
 :meth:`ApprovalModel.save` writes ``approval.joblib`` with a readable sidecar
 ``approval.json`` (library versions, seed, data fingerprint, feature contract,
 metrics, SHA-256 of the joblib file). :func:`load_model` checks the hash and
@@ -29,16 +29,16 @@ from threadpoolctl import ThreadpoolController, threadpool_limits
 from .contract import FEATURE_NAMES, FEATURES, LABEL
 from .features import typical_approved
 from .files import atomic_path, exclusive_lock, write_json
-from .training import (BLEND, CALIBRATION_METHODS, CANDIDATES, CandidateResult, MonotoneBlend, RefitCalibrated,
-                       blend_candidates, choose_calibration, cross_validate_candidate, cv_folds, direction_violations,
-                       make_candidates)
+from .modeling import (AVAILABLE, BLEND, CANDIDATES, CandidateResult, MonotoneBlend,
+                       RefitCalibrated, blend_candidates, choose_calibration, cross_validate_named, cv_folds,
+                       direction_violations)
 from .validation import validate_frame, validate_labels
 
 __all__ = ["ApprovalModel", "train", "load_model", "DEFAULT_PATH", "FORMAT_VERSION", "sidecar_path", "pending_path",
            "contract_spec"]
 
 DEFAULT_PATH = Path("model/approval.joblib")
-FORMAT_VERSION = 2  # 2: one refit pipeline per candidate (RefitCalibrated), not fold ensembles
+FORMAT_VERSION = 3  # 3: xieshang.modeling classes, boosting sized on the folds; 2: one refit pipeline per candidate
 _RETRAIN = "retrain it with `make train`"
 
 
@@ -71,19 +71,30 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
     ----------
     seed : int, default 0
         Seed of every random step (folds, quantiles, boosting).
-    candidates : tuple of str, default :data:`~xieshang.training.CANDIDATES`
-        Candidates compared by cross-validated log loss. ``"blend_monotone"``
-        (:data:`~xieshang.training.BLEND`) is the convex blend of the other
-        candidates that respect the contract's directions (at least two).
-    n_splits : int, default 5
-        Number of shared cross-validation folds.
-    calibration : tuple of str, default ("sigmoid", "isotonic", "temperature")
-        Calibration methods compared by held-out log loss.
+    candidates : tuple of str, default :data:`~xieshang.modeling.CANDIDATES`
+        Candidates compared by cross-validated log loss, among
+        :data:`~xieshang.modeling.AVAILABLE`: ``"hgb_monotone"`` (monotone
+        boosting whose capacity and length are chosen on the folds),
+        ``"logistic_monotone"`` (a monotone additive model) and
+        ``"blend_monotone"`` (:data:`~xieshang.modeling.BLEND`, the convex
+        blend of the other candidates that respect the contract's directions;
+        at least two).
+    n_splits : int, default 3
+        Number of shared cross-validation folds (the refit uses every row;
+        the folds only choose, size and calibrate).
+    calibration : tuple of str, default ("sigmoid", "isotonic")
+        Calibration methods compared by held-out log loss, among
+        :data:`~xieshang.modeling.CALIBRATION_METHODS` (``"temperature"``
+        too: sigmoid scaling without its intercept, which the sigmoid nests).
     clip : float, default 1e-3
         Probabilities are clipped to ``[clip, 1 - clip]``: never exactly 0 or 1.
     n_threads : int, default 1
         OpenMP/BLAS threads inside ``fit`` and ``predict_proba``; one thread is
         never pathological on shared cores (``bench/bench_threads.py``).
+    max_cv_rows : int or None, default 200_000
+        Above this many training rows the cross-validation (capacity, length,
+        calibration, blend weights) runs on a stratified subsample of that
+        size; the refit always uses every row. ``None``: never subsample.
     verbose : bool, default False
         Print progress stage by stage while fitting.
 
@@ -100,9 +111,11 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
     cv_results_ : dict
         For every candidate: fold log losses, their mean, whether it respects
         the contract's directions, its calibration scores and fit seconds
-        (and, for the blend, ``blend_weights``: member -> weight).
+        (for ``hgb_monotone``, the chosen ``capacity``, the refit's ``n_iter``,
+        the folds' best iterations and the first fold's ``screening`` of every
+        capacity; for the blend, ``blend_weights``: member -> weight).
     calibrated_ : dict
-        Candidate name -> its :class:`~xieshang.training.RefitCalibrated`
+        Candidate name -> its :class:`~xieshang.modeling.RefitCalibrated`
         (the pipeline refit once on all rows, calibrated on its out-of-fold
         decision values).
     data_fingerprint_ : str
@@ -115,10 +128,11 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         self,
         seed: int = 0,
         candidates: tuple[str, ...] = CANDIDATES,
-        n_splits: int = 5,
-        calibration: tuple[str, ...] = CALIBRATION_METHODS,
+        n_splits: int = 3,
+        calibration: tuple[str, ...] = ("sigmoid", "isotonic"),
         clip: float = 1e-3,
         n_threads: int = 1,
+        max_cv_rows: int | None = 200_000,
         verbose: bool = False,
     ) -> None:
         self.seed = seed
@@ -127,6 +141,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         self.calibration = calibration
         self.clip = clip
         self.n_threads = n_threads
+        self.max_cv_rows = max_cv_rows
         self.verbose = verbose
 
     # -- fitting -------------------------------------------------------------------------
@@ -141,7 +156,15 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
             problems.append(f"clip: expected a number in (0, 0.5), got {self.clip!r}")
         if isinstance(self.n_threads, bool) or not isinstance(self.n_threads, (int, np.integer)) or self.n_threads < 1:
             problems.append(f"n_threads: expected a positive integer, got {self.n_threads!r}")
+        if self.max_cv_rows is not None and (isinstance(self.max_cv_rows, bool)
+                                             or not isinstance(self.max_cv_rows, (int, np.integer))
+                                             or self.max_cv_rows < 1000):
+            problems.append(f"max_cv_rows: expected None or an integer >= 1000, got {self.max_cv_rows!r}")
         names = list(self.candidates) if isinstance(self.candidates, (list, tuple)) else []
+        unknown = [n for n in names if n not in AVAILABLE]
+        if unknown or not names or len(set(names)) != len(names):
+            problems.append(f"candidates: expected distinct names among {', '.join(AVAILABLE)}, got "
+                            f"{self.candidates!r}")
         if BLEND in names and (names.count(BLEND) > 1 or len(set(names) - {BLEND}) < 2):
             problems.append(f"candidates: {BLEND!r} (once) blends the other candidates, expected at least two "
                             f"others, got {names!r}")
@@ -179,32 +202,42 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         yv = labels.to_numpy()
         seed = int(self.seed)
         with threadpool_limits(limits=int(self.n_threads)):
-            folds = cv_folds(yv, int(self.n_splits), seed)
+            # A large training set is cross-validated on a stratified subsample (choices and calibration
+            # need far fewer rows than the refit, which uses every row).
+            cv_rows = _cv_subsample(yv, self.max_cv_rows, seed)
+            Xcv = clean if cv_rows is None else clean.iloc[cv_rows].reset_index(drop=True)
+            ycv = yv if cv_rows is None else yv[cv_rows]
+            folds = cv_folds(ycv, int(self.n_splits), seed)
             names = list(self.candidates)
-            pipelines = make_candidates(seed, [n for n in names if n != BLEND])
             results: dict[str, CandidateResult] = {}
+            estimators: dict[str, Any] = {}
             cv: dict[str, dict[str, Any]] = {}
             calibrated: dict[str, RefitCalibrated] = {}
-            for name, pipe in pipelines.items():
-                _say(self.verbose, f"cross-validating {name} on {len(folds)} folds of {len(yv):,} rows")
-                res = cross_validate_candidate(
-                    name, pipe, clean, yv, folds, seed=seed,
+            for name in [n for n in names if n != BLEND]:
+                _say(self.verbose, f"cross-validating {name} on {len(folds)} folds of {len(ycv):,} rows")
+                res, estimators[name], info = cross_validate_named(
+                    name, Xcv, ycv, folds, seed=seed,
                     progress=(lambda s: _say(True, s)) if self.verbose else None,
                 )
                 results[name] = res
-                calibrated[name], cv[name] = self._calibrate_refit(res, pipe, clean, yv, folds)
+                calibrated[name], cv[name] = self._calibrate_refit(res, estimators[name], clean, yv, ycv, folds)
+                cv[name].update(info)
+                if info:
+                    _say(self.verbose, f"  {name}: chose {info.get('capacity')}, refit for {info.get('n_iter')} "
+                         "iterations")
             if BLEND in names:
-                members = [n for n in pipelines if results[n].monotone]
+                members = [n for n in estimators if results[n].monotone]
                 if len(members) < 2:
                     _say(self.verbose, f"{BLEND}: skipped, fewer than two candidates respect the directions")
                 else:
                     _say(self.verbose, f"blending {', '.join(members)} by their out-of-fold decision values")
-                    res, weights = blend_candidates([results[n] for n in members], yv, folds, name=BLEND)
+                    res, weights = blend_candidates([results[n] for n in members], ycv, folds, name=BLEND)
                     w = list(weights.values())
-                    blend = MonotoneBlend([(n, pipelines[n]) for n in members], w)
+                    blend = MonotoneBlend([(n, estimators[n]) for n in members], w)
                     refit = MonotoneBlend.from_fitted([(n, calibrated[n].estimator_) for n in members], w)
                     results[BLEND] = res
-                    calibrated[BLEND], cv[BLEND] = self._calibrate_refit(res, blend, clean, yv, folds, fitted=refit)
+                    calibrated[BLEND], cv[BLEND] = self._calibrate_refit(res, blend, clean, yv, ycv, folds,
+                                                                         fitted=refit)
                     cv[BLEND]["blend_weights"] = weights
                     _say(self.verbose, f"  {BLEND}: weights " + ", ".join(f"{n} {v:.1f}" for n, v in weights.items()))
         eligible = [n for n in results if results[n].monotone]
@@ -229,14 +262,17 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         return self
 
     def _calibrate_refit(self, res: CandidateResult, estimator: Any, X: pd.DataFrame, y: np.ndarray,
-                         folds: list[tuple[np.ndarray, np.ndarray]], fitted: Any | None = None,
+                         y_cv: np.ndarray, folds: list[tuple[np.ndarray, np.ndarray]], fitted: Any | None = None,
                          ) -> tuple[RefitCalibrated, dict[str, Any]]:
-        """Choose ``res``'s calibration, refit (or take ``fitted``), check its directions; its ``cv_results_`` entry."""
+        """Choose ``res``'s calibration, refit (or take ``fitted``), check its directions; its ``cv_results_`` entry.
+
+        ``y_cv`` are the labels of the cross-validated rows (``y`` itself unless subsampled).
+        """
         seed, name = int(self.seed), res.name
-        method, scores = choose_calibration(res, y, folds, methods=self.calibration)
+        method, scores = choose_calibration(res, y_cv, folds, methods=self.calibration)
         t0 = time.perf_counter()
         cal = RefitCalibrated(estimator, method=method, n_splits=int(self.n_splits), seed=seed).fit(
-            X, y, oof_scores=res.oof_score, fitted_estimator=fitted)
+            X, y, oof_scores=res.oof_score, fitted_estimator=fitted, oof_labels=y_cv)
         # The refit model is the one that predicts: it must respect the directions too.
         for feat, v in direction_violations(cal.predict_proba, X, seed=seed + len(folds)).items():
             res.violations[feat] = max(v, res.violations.get(feat, 0.0))
@@ -419,6 +455,16 @@ def pending_path(path: str | Path) -> Path:
     """Where :meth:`ApprovalModel.save` puts a new joblib file before committing it."""
     path = Path(path)
     return path.with_name(f"{path.stem}.pending{path.suffix}")
+
+
+def _cv_subsample(y: np.ndarray, max_rows: int | None, seed: int) -> np.ndarray | None:
+    """Sorted indices of a stratified subsample of ``max_rows`` rows, or ``None`` when every row is used."""
+    if max_rows is None or len(y) <= max_rows:
+        return None
+    from sklearn.model_selection import train_test_split
+
+    keep, _ = train_test_split(np.arange(len(y)), train_size=int(max_rows), random_state=int(seed), stratify=y)
+    return np.sort(keep)
 
 
 def _fingerprint(X: pd.DataFrame, y: np.ndarray) -> str:

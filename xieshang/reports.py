@@ -221,6 +221,9 @@ def model_card(model: ApprovalModel, metrics: dict[str, Any]) -> str:
     winner = metrics["winner"]
     weights = cv.get(winner, {}).get("blend_weights") or {}
     blend_note = (" Blend weights: " + ", ".join(f"`{n}` {w:.1f}" for n, w in weights.items()) + ".") if weights else ""
+    boost = cv.get("hgb_monotone", {})
+    boost_note = (f" (here {boost['capacity']}, {boost['n_iter']} iterations)"
+                  if boost.get("capacity") and boost.get("n_iter") else "")
     truth_note = (
         "The test rows come from our generator, so the true approval probability of every row is known and "
         "the model is compared with it (log-loss ratio to the oracle, mean |p̂ − p|, AUC gap)."
@@ -245,8 +248,15 @@ def model_card(model: ApprovalModel, metrics: dict[str, Any]) -> str:
   values; the pipeline is then refit once on all training rows (`CalibratedClassifierCV(ensemble=False)`
   semantics). Probabilities are clipped to [{model.clip:g}, {1 - model.clip:g}].{blend_note}
 - Monotonic in every factor with a direction (↑ raises, ↓ lowers approval); candidates breaking a direction
-  are not eligible. `blend_monotone` is a convex combination of the monotone candidates' log-odds (weights
-  chosen by out-of-fold log loss), hence monotone too.
+  are not eligible. `hgb_monotone` is gradient boosting with monotonic constraints whose capacity (tree
+  size, learning rate) is chosen on the first fold and whose length is found by early stopping inside each
+  fold, then refit once for that many iterations{boost_note}. `logistic_monotone` is a sign-constrained
+  logistic regression on quantile ramps (a monotone additive model, with missing indicators).
+  `blend_monotone` is a convex combination of the monotone candidates' log-odds (weights chosen by
+  out-of-fold log loss), hence monotone too.
+- Where it is weakest: worlds shaped unlike the one it was designed beside (sharp thresholds,
+  interactions) leave it further from the truth; `make bench-worlds` measures four worlds against a plain
+  boosted baseline (figures in the README's Benchmarks).
 - Seed {metrics["seed"]}; training data fingerprint `{metrics["data_fingerprint"][:16]}…`.
 
 ## Intended use

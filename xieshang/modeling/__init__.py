@@ -1,0 +1,39 @@
+"""Modeling: estimators, shared folds, capacity search, calibration and blending.
+
+The recipe :class:`~xieshang.model.ApprovalModel` follows when it is fitted:
+
+1. every candidate is cross-validated on the same stratified folds
+   (:func:`~.selection.cv_folds`) and scored by out-of-fold log loss; the
+   default, ``hgb_monotone``, chooses its capacity on the first fold and its
+   length by early stopping inside each fold (:mod:`.boosting`);
+2. a candidate whose fitted models break a direction of the contract
+   (:func:`~.selection.direction_violations`) is not eligible; the eligible one
+   with the lowest log loss wins;
+3. optionally, ``blend_monotone``: a convex blend of the monotone candidates'
+   out-of-fold log-odds (:mod:`.blending`);
+4. each candidate's out-of-fold decision values choose its calibration
+   method and fit the calibrator (:mod:`.calibration`);
+5. each candidate is refit *once* on all rows (boosting: for the number of
+   iterations found in the folds, without a validation split).
+
+Modules (each one job): :mod:`.tabulate` (trees as lookup tables),
+:mod:`.estimators`, :mod:`.selection` (folds, direction check, scoring),
+:mod:`.boosting` (capacity search), :mod:`.candidates`, :mod:`.calibration`,
+:mod:`.blending`. Nothing here imports the model, explanations or reports.
+"""
+
+from .blending import BLEND, BLEND_GRID_STEP, MonotoneBlend, blend_candidates
+from .boosting import CAPACITIES, BoostingSearch, capacity_label, monotone_hgb, search_monotone_boosting
+from .calibration import CALIBRATION_METHODS, RefitCalibrated, choose_calibration
+from .candidates import AVAILABLE, CANDIDATES, cross_validate_named, make_candidates
+from .estimators import MonotoneLogistic, TabulatedHGB, decision_scores
+from .selection import CandidateResult, cross_validate_candidate, cv_folds, direction_violations, holdout_split
+from .tabulate import tabulate_trees
+
+__all__ = [
+    "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES",
+    "BoostingSearch", "CandidateResult", "MonotoneBlend", "MonotoneLogistic", "RefitCalibrated", "TabulatedHGB",
+    "blend_candidates", "capacity_label", "choose_calibration", "cross_validate_candidate", "cross_validate_named",
+    "cv_folds", "decision_scores", "direction_violations", "holdout_split", "make_candidates", "monotone_hgb",
+    "search_monotone_boosting", "tabulate_trees",
+]

@@ -1,0 +1,200 @@
+"""Monotone boosted trees whose capacity and length are learned from the training rows.
+
+The shape of the world is not assumed: :func:`search_monotone_boosting`
+screens a few capacities of monotone ``HistGradientBoostingClassifier`` (tree
+size, learning rate, leaf size; from main effects with pairwise interactions
+to higher-order ones) on the first shared fold, keeps the one of lowest
+held-out log loss, and cross-validates it on the other folds. Every fit stops
+early on a validation split of its own training rows (never the held-out
+fold), and the final model is refit *once* on all rows for the mean number of
+iterations early stopping found in the folds, without a validation split.
+
+The domain features are stateless, so they are computed once for every fit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import log_loss
+from sklearn.pipeline import Pipeline
+
+from ..features import DomainFeatures
+from .estimators import TabulatedHGB
+from .selection import CandidateResult, direction_violations
+
+__all__ = ["CAPACITIES", "BoostingSearch", "capacity_label", "monotone_hgb", "search_monotone_boosting"]
+
+CAPACITIES: tuple[dict[str, Any], ...] = (
+    # Three leaves: each tree splits on at most two columns (main effects and pairwise interactions),
+    # which predicts from lookup tables (TabulatedHGB).
+    {"max_leaf_nodes": 3, "learning_rate": 0.2, "min_samples_leaf": 100},
+    # Larger trees: higher-order interactions and sharper thresholds.
+    {"max_leaf_nodes": 7, "learning_rate": 0.15, "min_samples_leaf": 100},
+)
+"""Capacities screened, from the least to the most flexible (each a dict of boosting parameters)."""
+
+MAX_ITER = 2000
+"""Cap of boosting iterations while early stopping searches the length."""
+
+N_ITER_NO_CHANGE = 15
+"""Iterations without improvement of the validation loss before a fold's fit stops."""
+
+VALIDATION_FRACTION = 0.1
+"""Share of a fold's training rows early stopping watches (the held-out fold is never used)."""
+
+
+def capacity_label(capacity: dict[str, Any]) -> str:
+    """A short readable name of a capacity, e.g. ``"leaves=3, rate=0.2, min_leaf=50"``."""
+    return (f"leaves={capacity['max_leaf_nodes']}, rate={capacity['learning_rate']:g}, "
+            f"min_leaf={capacity['min_samples_leaf']}")
+
+
+def monotone_hgb(*, seed: int, capacity: dict[str, Any], max_iter: int | None = None) -> TabulatedHGB:
+    """Boosted trees with monotonic constraints from the contract's directions.
+
+    Parameters
+    ----------
+    seed : int
+        ``random_state`` (the validation split of early stopping).
+    capacity : dict
+        ``max_leaf_nodes``, ``learning_rate``, ``min_samples_leaf``.
+    max_iter : int, optional
+        A fixed number of iterations, without early stopping (the refit on all
+        rows); by default early stopping on a validation split of the
+        training rows, up to :data:`MAX_ITER`.
+    """
+    bad = {"max_leaf_nodes", "learning_rate", "min_samples_leaf"} - set(capacity)
+    if bad:
+        raise ValueError(f"capacity: expected keys max_leaf_nodes, learning_rate, min_samples_leaf, "
+                         f"got {sorted(capacity)!r} (missing {', '.join(sorted(bad))})")
+    fixed = max_iter is not None
+    return TabulatedHGB(
+        max_iter=int(max_iter) if fixed else MAX_ITER,
+        l2_regularization=1.0,
+        early_stopping=not fixed,
+        validation_fraction=VALIDATION_FRACTION if not fixed else None,
+        n_iter_no_change=N_ITER_NO_CHANGE,
+        monotonic_cst=DomainFeatures().directions(),
+        random_state=int(seed),
+        **{k: capacity[k] for k in ("max_leaf_nodes", "learning_rate", "min_samples_leaf")},
+    )
+
+
+@dataclass
+class BoostingSearch:
+    """What :func:`search_monotone_boosting` found."""
+
+    result: CandidateResult
+    """The chosen capacity's cross-validation on the shared folds."""
+    capacity: dict[str, Any]
+    """The chosen capacity."""
+    n_iter: int
+    """Iterations of the refit on all rows: the mean best iteration of the folds."""
+    fold_iterations: list[int]
+    """Best iteration (lowest validation loss) of every fold's fit."""
+    screening: dict[str, float] = field(default_factory=dict)
+    """Capacity label -> held-out log loss on the first fold."""
+    estimator: Pipeline | None = None
+    """The unfitted final pipeline: domain features, then the chosen boosting for ``n_iter`` iterations."""
+
+
+def _best_iteration(model: TabulatedHGB) -> int:
+    """Iteration of lowest validation loss (``validation_score_[0]`` is before the first tree)."""
+    scores = np.asarray(getattr(model, "validation_score_", []), dtype=float)
+    return max(1, int(np.argmax(scores))) if len(scores) > 1 else int(model.n_iter_)
+
+
+def search_monotone_boosting(
+    X: pd.DataFrame,
+    y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    *,
+    seed: int = 0,
+    capacities: Sequence[dict[str, Any]] = CAPACITIES,
+    name: str = "hgb_monotone",
+    progress: Callable[[str], None] | None = None,
+    probe_folds: int | None = None,
+) -> BoostingSearch:
+    """Choose the capacity on the first fold, cross-validate it on the others, size the refit.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Valid rows in the contract (missing values allowed where the contract allows them).
+    y : numpy.ndarray
+        0/1 labels.
+    folds : list of (train, test) indices
+        The shared folds (:func:`~xieshang.modeling.selection.cv_folds`).
+    seed : int, default 0
+    capacities : sequence of dict, default :data:`CAPACITIES`
+        Capacities screened on the first fold (one is simply cross-validated).
+    name : str, default "hgb_monotone"
+    progress : callable, optional
+        Called with one line of text per fit.
+    probe_folds : int, optional
+        How many fold models (the first ones) the direction check probes;
+        every one by default.
+
+    Returns
+    -------
+    BoostingSearch
+
+    Raises
+    ------
+    ValueError
+        No capacity, or no folds.
+    """
+    if not capacities:
+        raise ValueError("capacities: expected at least one capacity to try, got none")
+    if not folds:
+        raise ValueError("folds: expected at least one (train, test) split, got none")
+    start = time.perf_counter()
+    y = np.asarray(y)
+    features = DomainFeatures().fit(X)
+    Xt = features.transform(X)  # stateless: once for every fit
+
+    def fit(capacity: dict[str, Any], k: int) -> tuple[TabulatedHGB, np.ndarray]:
+        tr, te = folds[k]
+        t0 = time.perf_counter()
+        m = monotone_hgb(seed=seed + k, capacity=capacity).fit(Xt.iloc[tr], y[tr])
+        score = m.decision_function(Xt.iloc[te])
+        if progress:
+            z = np.clip(score, -35, 35)
+            loss = float(np.mean(np.logaddexp(0.0, z) - y[te] * z))
+            progress(f"  {name} [{capacity_label(capacity)}]: fold {k + 1}/{len(folds)} log loss {loss:.4f}, "
+                     f"{m.n_iter_} iterations ({time.perf_counter() - t0:.1f} s)")
+        return m, score
+
+    screened = {capacity_label(c): (c, *fit(c, 0)) for c in capacities}
+    te0 = folds[0][1]
+
+    def held_out_loss(score: np.ndarray) -> float:
+        return float(log_loss(y[te0], 1.0 / (1.0 + np.exp(-score)), labels=[0, 1]))
+
+    screening = {label: held_out_loss(s) for label, (_, _, s) in screened.items()}
+    best = min(screening, key=lambda label: screening[label])
+    capacity = screened[best][0]
+    oof_score = np.empty(len(y))
+    models, losses, iterations, violations = [], [], [], {}
+    for k, (tr, te) in enumerate(folds):
+        m, score = (screened[best][1], screened[best][2]) if k == 0 else fit(capacity, k)
+        oof_score[te] = score
+        losses.append(float(log_loss(y[te], 1.0 / (1.0 + np.exp(-score)), labels=[0, 1])))
+        iterations.append(_best_iteration(m))
+        pipe = Pipeline([("features", features), ("hgb", m)])
+        if probe_folds is None or k < probe_folds:
+            for feat, v in direction_violations(pipe.predict_proba, X.iloc[te], seed=seed + k).items():
+                violations[feat] = max(v, violations.get(feat, 0.0))
+        models.append(pipe)
+    oof = 1.0 / (1.0 + np.exp(-oof_score))
+    n_iter = max(1, int(round(float(np.mean(iterations)))))
+    final = Pipeline([("features", DomainFeatures()),
+                      ("hgb", monotone_hgb(seed=seed, capacity=capacity, max_iter=n_iter))])
+    result = CandidateResult(name, models, oof, losses, time.perf_counter() - start, violations, oof_score)
+    return BoostingSearch(result, dict(capacity), n_iter, iterations, screening, final)

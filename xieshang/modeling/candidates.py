@@ -1,0 +1,112 @@
+"""The candidates: their names, their pipelines, and how each is cross-validated on the shared folds.
+
+* ``hgb_monotone`` (the default): monotone boosted trees whose capacity and
+  length are chosen on the folds (:func:`~xieshang.modeling.boosting.search_monotone_boosting`);
+* ``logistic_monotone``: a sign-constrained logistic regression on quantile
+  ramps with missing indicators (a monotone additive model; optional);
+* ``blend_monotone``: the convex blend of the other monotone candidates'
+  log-odds (:func:`~xieshang.modeling.blending.blend_candidates`; optional).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from ..features import DomainFeatures
+from .blending import BLEND
+from .boosting import CAPACITIES, capacity_label, monotone_hgb, search_monotone_boosting
+from .estimators import MonotoneLogistic
+from .selection import CandidateResult, cross_validate_candidate
+
+__all__ = ["AVAILABLE", "CANDIDATES", "make_candidates", "cross_validate_named"]
+
+CANDIDATES: tuple[str, ...] = ("logistic_monotone", "hgb_monotone", BLEND)
+"""The default candidates (``ApprovalModel(candidates=...)``)."""
+
+AVAILABLE: tuple[str, ...] = ("hgb_monotone", "logistic_monotone", BLEND)
+"""Every candidate name ``ApprovalModel`` accepts (the blend last: it is built from the others)."""
+
+
+PROBE_FOLDS = 1
+"""Fold models probed by the direction check (the first): they share the refit model's features and
+constraints, and the refit model, the one that predicts, is always probed."""
+
+
+def _logistic_monotone(seed: int) -> Pipeline:
+    """Domain features, then :class:`MonotoneLogistic` with the directions of the contract."""
+    features = DomainFeatures()
+    return Pipeline([("features", features), ("logistic", MonotoneLogistic(directions=features.directions()))])
+
+
+def _hgb_monotone(seed: int) -> Pipeline:
+    """Domain features, then monotone boosting of the first capacity with early stopping (no search)."""
+    return Pipeline([("features", DomainFeatures()), ("hgb", monotone_hgb(seed=seed, capacity=CAPACITIES[0]))])
+
+
+_BUILDERS: dict[str, Callable[[int], Pipeline]] = {
+    "hgb_monotone": _hgb_monotone,
+    "logistic_monotone": _logistic_monotone,
+}
+
+
+def make_candidates(seed: int = 0, names: Sequence[str] | None = None) -> dict[str, Pipeline]:
+    """Unfitted candidate pipelines, by name.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of every random step inside the pipelines.
+    names : sequence of str, optional
+        Which candidates; by default :data:`CANDIDATES`. The blend is no
+        pipeline of its own (:func:`~xieshang.modeling.blending.blend_candidates`).
+
+    Raises
+    ------
+    ValueError
+        For an unknown or repeated name, or the blend.
+    """
+    names = [n for n in CANDIDATES if n != BLEND] if names is None else list(names)
+    if BLEND in names:
+        raise ValueError(f"candidates: {BLEND!r} is built from the other candidates' out-of-fold decision values "
+                         "(blend_candidates), not fitted as a pipeline of its own")
+    bad = [n for n in names if n not in _BUILDERS]
+    if bad or not names or len(set(names)) != len(names):
+        raise ValueError(f"candidates: expected distinct names among {', '.join(_BUILDERS)}, got {names!r}")
+    return {n: _BUILDERS[n](int(seed)) for n in names}
+
+
+def cross_validate_named(
+    name: str,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    *,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[CandidateResult, Pipeline, dict[str, Any]]:
+    """Cross-validate one candidate by name on the shared folds.
+
+    Returns
+    -------
+    result : CandidateResult
+        Fold models, out-of-fold predictions and decision values, log losses, violations.
+    estimator : Pipeline
+        The unfitted pipeline to refit on all rows.
+    info : dict
+        What was chosen on the folds (for ``hgb_monotone``: ``capacity``,
+        ``n_iter``, ``fold_iterations``, ``screening``), for ``cv_results_``.
+    """
+    if name == "hgb_monotone":
+        found = search_monotone_boosting(X, y, folds, seed=seed, name=name, progress=progress,
+                                         probe_folds=PROBE_FOLDS)
+        info = {"capacity": capacity_label(found.capacity), "n_iter": found.n_iter,
+                "fold_iterations": found.fold_iterations, "screening": found.screening}
+        return found.result, found.estimator, info
+    pipe = make_candidates(seed, [name])[name]
+    result = cross_validate_candidate(name, pipe, X, y, folds, seed=seed, progress=progress, probe_folds=PROBE_FOLDS)
+    return result, pipe, {}

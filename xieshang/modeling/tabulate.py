@@ -1,0 +1,103 @@
+"""Boosted trees summed into lookup tables: one table per set of (at most two) columns.
+
+:func:`tabulate_trees` reads a fitted binary ``HistGradientBoostingClassifier``
+and, when every tree splits on at most two columns, adds up the trees that
+touch the same columns into one table over the thresholds they use.
+:class:`~xieshang.modeling.estimators.TabulatedHGB` predicts from them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+__all__ = ["tabulate_trees"]
+
+
+def _tree_values(nodes: np.ndarray, features: tuple[int, ...], grid: list[np.ndarray]) -> np.ndarray:
+    """Leaf values of one fitted tree at the points of ``grid`` (one array per feature in ``features``)."""
+    idx = np.zeros(grid[0].shape, dtype=np.int64)
+    for _ in range(len(nodes)):
+        leaf = nodes["is_leaf"][idx].astype(bool)
+        if leaf.all():
+            break
+        f = nodes["feature_idx"][idx]
+        x = grid[0] if len(features) == 1 else np.where(f == features[0], grid[0], grid[1])
+        step = np.where(x <= nodes["num_threshold"][idx], nodes["left"][idx], nodes["right"][idx])
+        idx = np.where(leaf, idx, step)
+    return nodes["value"][idx]
+
+
+def tabulate_trees(hgb: HistGradientBoostingClassifier) -> dict[str, Any] | None:
+    """The trees of a fitted binary boosting model, summed into one table per set of (at most two) columns.
+
+    Returns ``None`` if a tree splits on more than two columns or on a
+    categorical one. Otherwise a dict of arrays: per column its ``cuts`` (every
+    threshold any tree uses on it), and per table its columns ``f0``/``f1``,
+    the maps ``map0``/``map1`` from a column's interval between cuts to the
+    table's (coarser) interval, its row length ``n1``, its ``offset`` in
+    ``flat`` (every table, flattened), and ``const`` (the baseline).
+    """
+    try:
+        const = float(np.asarray(hgb._baseline_prediction).reshape(-1)[0])
+        trees = [it[0].nodes for it in hgb._predictors]
+    except (AttributeError, IndexError, TypeError):  # another scikit-learn's internals
+        return None
+    if hgb.n_trees_per_iteration_ != 1:
+        return None
+    groups: dict[tuple[int, ...], list[np.ndarray]] = {}
+    for nodes in trees:
+        split = nodes[~nodes["is_leaf"].astype(bool)]
+        if split["is_categorical"].any():
+            return None
+        key = tuple(sorted({int(f) for f in split["feature_idx"]}))
+        if len(key) > 2:
+            return None
+        if not key:
+            const += float(nodes["value"][0])
+            continue
+        groups.setdefault(key, []).append(nodes)
+    n_features = int(hgb.n_features_in_)
+    tables, group_cuts = [], []
+    for key, members in groups.items():
+        cuts = []
+        for f in key:
+            thr = [m["num_threshold"][(~m["is_leaf"].astype(bool)) & (m["feature_idx"] == f)] for m in members]
+            cuts.append(np.unique(np.concatenate(thr)))
+        # One point per interval between cuts: the cut closing it (x <= cut), then +inf past the last.
+        grid = np.meshgrid(*[np.append(c, np.inf) for c in cuts], indexing="ij")
+        tables.append(np.asarray(sum(_tree_values(m, key, grid) for m in members), dtype=float))
+        group_cuts.append(cuts)
+    all_cuts = [np.empty(0)] * n_features
+    for key, cuts in zip(groups, group_cuts):
+        for f, c in zip(key, cuts):
+            all_cuts[f] = np.union1d(all_cuts[f], c)
+    width = max([len(c) for c in all_cuts] + [0]) + 1
+    G = len(tables)
+    f0, f1 = np.zeros(G, dtype=np.int64), np.zeros(G, dtype=np.int64)
+    map0, map1 = np.zeros((G, width), dtype=np.int64), np.zeros((G, width), dtype=np.int64)
+    n1, offset = np.ones(G, dtype=np.int64), np.zeros(G, dtype=np.int64)
+    start = 0
+    for g, (key, cuts, table) in enumerate(zip(groups, group_cuts, tables)):
+        f0[g] = f1[g] = key[0]
+        reps = np.append(all_cuts[key[0]], np.inf)
+        map0[g, :len(reps)] = np.searchsorted(cuts[0], reps, side="left")
+        if len(key) == 2:
+            f1[g], n1[g] = key[1], table.shape[1]
+            reps = np.append(all_cuts[key[1]], np.inf)
+            map1[g, :len(reps)] = np.searchsorted(cuts[1], reps, side="left")
+        offset[g] = start
+        start += table.size
+    flat = np.concatenate([t.ravel() for t in tables]) if tables else np.zeros(1)
+    return {"const": const, "cuts": all_cuts, "f0": f0, "f1": f1, "map0": map0, "map1": map1, "n1": n1,
+            "offset": offset, "flat": flat,
+            # Derived once for prediction: the columns used, where each table's map starts, the flat
+            # position of (table, interval of its first column), the maps of the second column.
+            "used": sorted({int(f) for f in f0} | {int(f) for f in f1}),
+            "rowstart": np.arange(G, dtype=np.intp) * width,
+            "first": (offset[:, None] + map0 * n1[:, None]).ravel().astype(np.intp),
+            "second": map1.ravel().astype(np.intp)}
+
+
