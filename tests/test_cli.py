@@ -42,3 +42,80 @@ def test_unwritable_output_is_a_clean_error(tmp_path):
     blocker.write_text("x")
     res = run("generate", "--rows", "10", "--out", str(blocker / "out.csv"))
     assert res.returncode == 2 and "cannot write here" in res.stderr and "Traceback" not in res.stderr
+
+
+# -- predict: files come back as they went in -------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from xieshang import generate  # noqa: E402
+from xieshang.contract import LABEL  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory) -> Path:
+    from xieshang.model import ApprovalModel
+
+    df = generate(1500, seed=3)
+    m = ApprovalModel(seed=0, candidates=("hgb_monotone",), n_splits=2, calibration=("sigmoid",)).fit(df, df[LABEL])
+    return m.save(tmp_path_factory.mktemp("model") / "approval.joblib")
+
+
+def _requests(n=250, seed=8):
+    df = generate(n, seed=seed).drop(columns=["true_probability"])
+    ids = [f"{i:05d}" for i in range(100_000 - 10, 100_000 - 10 + n)]  # 5 digits, then 6 (a type change)
+    df.insert(0, "id", ids)
+    df["card"] = [str(6222021234567890123 + i) for i in range(n)]
+    df["note"] = ["NA" if i % 3 == 0 else ("" if i % 3 == 1 else f"r{i}") for i in range(n)]
+    df["mixed"] = [str(i) if i < 120 else f"x{i}" for i in range(n)]  # numbers in the first chunks, text later
+    return df
+
+
+@pytest.mark.parametrize("out_name", ["scored.csv", "scored.parquet"])
+def test_predict_passes_extra_csv_columns_through_verbatim(tmp_path, model_file, out_name):
+    src = tmp_path / "in.csv"
+    _requests().to_csv(src, index=False)
+    before = src.read_bytes()
+    text = pd.read_csv(src, dtype=str, keep_default_na=False)
+    assert main(["predict", str(src), "-o", str(tmp_path / out_name), "--model", str(model_file),
+                 "--chunk-rows", "100", "--quiet"]) == 0
+    out_path = tmp_path / out_name
+    out = (pd.read_csv(out_path, dtype=str, keep_default_na=False) if out_name.endswith(".csv")
+           else pd.read_parquet(out_path))
+    for col in ("id", "card", "note", "mixed", "credit_score"):
+        assert out[col].tolist() == text[col].tolist(), col
+    assert out["id"].iloc[0] == "99990" and out["card"].iloc[0] == "6222021234567890123"
+    assert src.read_bytes() == before
+    assert np.all((out["probability"].astype(float) > 0) & (out["probability"].astype(float) < 1))
+
+
+def test_predict_keeps_the_parquet_index(tmp_path, model_file):
+    df = generate(120, seed=2).drop(columns=["true_probability"])
+    df.index = pd.Index([f"c{i:04d}" for i in range(len(df))], name="customer_id")
+    df.to_parquet(tmp_path / "in.parquet")
+    for out_name in ("out.parquet", "out.csv"):
+        assert main(["predict", str(tmp_path / "in.parquet"), "-o", str(tmp_path / out_name),
+                     "--model", str(model_file), "--chunk-rows", "50", "--quiet"]) == 0
+    out = pd.read_parquet(tmp_path / "out.parquet")
+    assert out.index.name == "customer_id" and out.index.tolist() == df.index.tolist()
+    assert pd.read_csv(tmp_path / "out.csv")["customer_id"].tolist() == df.index.tolist()
+
+
+@pytest.mark.parametrize("spelling", ["same", "symlink", "relative", "dotdot"])
+def test_predict_onto_its_own_input_is_refused_before_anything(tmp_path, model_file, spelling, monkeypatch):
+    src = tmp_path / "in.csv"
+    generate(20, seed=1).to_csv(src, index=False)
+    before = src.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    dst = {"same": str(src), "relative": "in.csv", "dotdot": str(tmp_path / "x" / ".." / "in.csv")}.get(spelling)
+    if spelling == "symlink":
+        (tmp_path / "link.csv").symlink_to(src)
+        dst = "link.csv"
+    res = run("predict", str(src), "-o", dst, "--model", "/nonexistent/model.joblib", "--quiet")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "is the input file" in res.stderr and "expected another output path" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1  # refused before even loading the (missing) model
+    assert src.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["in.csv"] + (["link.csv"] if spelling == "symlink" else []))

@@ -143,10 +143,11 @@ def _add_predict(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:
-    from .files import table_format
+    from .files import refuse_same_file, table_format
     from .scoring import score_file
 
     table_format(args.input), table_format(args.out)  # fail on a bad extension before loading the model
+    refuse_same_file(args.input, args.out)  # never overwrite the input, whatever the spelling of the path
     model = _load(args.model)
     n = score_file(model, args.input, args.out, chunk_rows=args.chunk_rows, explain=args.explain,
                    target=args.target, lang=args.lang, progress=None if args.quiet else sys.stderr)
