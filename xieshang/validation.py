@@ -259,6 +259,12 @@ def _to_bool(v: object) -> object:
             return True
         if s in _FALSE:
             return False
+        try:  # "1.0" / "0.0": a 0/1 column with blanks, written by pandas as floats
+            x = float(s)
+        except ValueError:
+            return None
+        if x in (0.0, 1.0):
+            return bool(x)
     return None
 
 
