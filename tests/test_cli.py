@@ -119,3 +119,70 @@ def test_predict_onto_its_own_input_is_refused_before_anything(tmp_path, model_f
     assert len(res.stderr.strip().splitlines()) == 1  # refused before even loading the (missing) model
     assert src.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["in.csv"] + (["link.csv"] if spelling == "symlink" else []))
+
+
+# -- train: checked first, in our words -------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [10, 12])
+def test_train_on_too_few_rows_says_how_many_are_needed(tmp_path, rows):
+    generate(rows, seed=1).to_csv(tmp_path / "few.csv", index=False)
+    res = run("train", "--data", str(tmp_path / "few.csv"), "--out", str(tmp_path / "m"),
+              "--reports", str(tmp_path / "r"), "--lang", "en")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "need at least 8 of each" in res.stdout  # the report, on stdout
+    assert "n_splits" not in res.stdout + res.stderr  # not scikit-learn's words
+    assert len(res.stderr.strip().splitlines()) == 1 and "the data check found 1 problem" in res.stderr
+    assert not (tmp_path / "m").exists()
+
+
+def test_train_refuses_a_messy_file_with_the_report(tmp_path):
+    df = generate(300, seed=2).astype(str)
+    df.loc[4, "communication"] = "rude"
+    df.to_csv(tmp_path / "messy.csv", index=False)
+    res = run("train", "--data", str(tmp_path / "messy.csv"), "--out", str(tmp_path / "m"), "--reports",
+              str(tmp_path / "r"))
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "communication(沟通态度):1 个无效值 'rude'(在行 6)" in res.stdout
+    assert "xieshang check" in res.stderr
+
+
+@pytest.mark.parametrize("which", ["--out", "--reports"])
+def test_train_unwritable_output_fails_before_reading_or_fitting(tmp_path, which, monkeypatch):
+    import xieshang.model
+
+    called = []
+    monkeypatch.setattr(xieshang.model, "train", lambda *a, **k: called.append(1))
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    args = {"--out": str(tmp_path / "m"), "--reports": str(tmp_path / "r")}
+    args[which] = str(blocker / "sub")
+    code = main(["train", "--data", str(tmp_path / "does_not_exist.csv"), *sum(args.items(), ())])
+    assert code == 2 and not called  # refused on the folder, before even looking at the (missing) data
+
+
+def test_train_from_chinese_headers_with_blanks_reaches_the_fit(tmp_path, monkeypatch):
+    """A file with Chinese headers and 30 % blanks in the columns that may be blank passes the check and the
+    validation; what reaches the learner is in the contract's names, with NaN for the blanks."""
+    import xieshang.model
+    from xieshang.contract import COLUMN_LABELS, FEATURES, MISSING_OK_NAMES
+
+    df = generate(400, seed=6)
+    rng = np.random.default_rng(0)
+    for name in MISSING_OK_NAMES:
+        df[name] = df[name].astype(object).where(rng.random(len(df)) > 0.3, "")
+    df = df.rename(columns={**{f.name: f.label_zh for f in FEATURES}, LABEL: COLUMN_LABELS[LABEL][0]})
+    df.to_csv(tmp_path / "zh.csv", index=False)
+    seen = {}
+
+    def fake_train(train_df, seed=0, verbose=False):
+        seen["df"] = train_df
+        raise ValueError("stopped before fitting")
+
+    monkeypatch.setattr(xieshang.model, "train", fake_train)
+    code = main(["train", "--data", str(tmp_path / "zh.csv"), "--out", str(tmp_path / "m"),
+                 "--reports", str(tmp_path / "r")])
+    assert code == 2 and "df" in seen
+    got = seen["df"]
+    assert set(FEATURE_NAMES) <= set(got.columns) and set(got[LABEL]) == {0, 1}
+    assert 0.2 < got["credit_score"].isna().mean() < 0.4 and got["monthly_income"].notna().all()
