@@ -12,7 +12,7 @@ DATA   := data/raw/requests_seed$(SEED)_n$(ROWS).parquet
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: help install data train test bench bench-scale bench-dice robustness docs notebook clean
+.PHONY: help install data train test bench bench-scale bench-missing bench-dice robustness docs notebook clean samples
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,13 +34,19 @@ train: data  ## Generate data, train, write model/ and reports/ (ROWS, SEED)
 test: $(STAMP)  ## Run the test suite (and the notebook)
 	$(BIN)/python -m pytest tests --nbmake notebooks/
 
-bench: $(STAMP)  ## Run the benchmarks (not bench_scale); print and keep figures in reports/bench/
+bench: $(STAMP)  ## Run the benchmarks (not bench_scale, bench_missing); print and keep figures in reports/bench/
 	@mkdir -p reports/bench; set -o pipefail; \
-	for b in bench/bench_*.py; do [ $$b = bench/bench_scale.py ] && continue; \
+	for b in bench/bench_*.py; do [ $$b = bench/bench_scale.py ] && continue; [ $$b = bench/bench_missing.py ] && continue; \
 		echo "== $$b"; $(BIN)/python $$b | tee reports/bench/$$(basename $$b .py).txt || exit 1; done
 
 bench-scale: $(STAMP)  ## Train on 1M rows and score 5M rows: time and peak memory (~20 min)
 	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_scale.py | tee reports/bench/bench_scale.txt
+
+bench-missing: $(STAMP)  ## Blanks at random (10 %, 30 %) and by the applicant: loss to the oracle, calibration (~2 min)
+	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_missing.py | tee reports/bench/bench_missing.txt
+
+samples: $(STAMP)  ## Re-write data/examples/messy_requests.csv and requests_zh_blanks.csv (fixed seeds)
+	$(BIN)/python scripts/make_messy_sample.py
 
 # dice-ml's metadata pulls xgboost, lightgbm (and a ~350 MB NVIDIA library) and raiutils' pulls
 # requests and scipy: DiCE's model-agnostic methods on a scikit-learn-style model import none of

@@ -177,7 +177,8 @@ class CheckReport:
                 f = feature(c.name)
                 label = f.label_zh if zh else f.label_en
                 name = f"{c.name} ({label})" if len(label) <= 24 else c.name
-                shown = sorted({r for rows in c.examples.values() for r in rows})[:_EXAMPLES]
+                order = ("out_of_range", "wrong_type", "unknown_category", "missing")  # faults first
+                shown = list(dict.fromkeys(r for k in order for r in c.examples.get(k, [])))[:_EXAMPLES]
                 table.append((name, *(_pct(v) for v in (c.missing, c.out_of_range, c.wrong_type, c.unknown_category)),
                               ", ".join(map(str, shown))))
             widths = [max(_width(row[i]) for row in table) for i in range(len(head))]
@@ -492,7 +493,8 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
             first = frame.duplicated(keep=False).to_numpy() & ~dup
             zh_at, en_at = at(where(dup), int(dup.sum()))
             warnings.append(Issue(
-                "duplicates", f"{int(dup.sum())} 行与前面的某行完全相同(在{zh_at}):若是重复录入,请删除",
+                "duplicates", f"{int(dup.sum())} 行与前面的某行完全相同(在{zh_at};首次出现在 "
+                f"{', '.join(map(str, where(first)))}):若是重复录入,请删除",
                 f"{int(dup.sum())} row(s) repeat an earlier row exactly (at {en_at}; first copies at "
                 f"{', '.join(map(str, where(first)))}): drop them if they were entered twice"))
     dups = int(dup.sum()) if n else 0
