@@ -355,6 +355,8 @@ def test_train_bad_options(capsys, tmp_path, args, needle):
     ["generate", "--rows", "5", "--out", "/proc/nope.csv"],
     ["predict", "missing.csv", "-o", "x.csv"],
     ["explain", "missing.json"],
+    ["check", "missing.csv"],
+    ["train", "--data", "missing.csv", "--out", "/proc/nope_model"],
     [],
 ])
 def test_console_script_never_prints_a_traceback(tmp_path, args):

@@ -422,7 +422,8 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
             vals = ", ".join(cc.bad_values)
             problems.append(Issue(
                 "bad_values", f"{shown_zh}:{int(bad.sum())} 个无效值 {vals}(在{zh_at});应为{_expected_zh(f)}",
-                f"{shown}: {int(bad.sum())} invalid value(s) {vals} at {en_at}; expected {f.expected()}", f.name))
+                f"{shown}: {int(bad.sum())} invalid value(s) {vals} at {en_at}; expected {f.expected()}"
+                + _labels_en(f), f.name))
         miss = cls == UNKNOWN
         if miss.any() and not f.missing_ok:
             zh_at, en_at = at(where(miss), int(miss.sum()))
@@ -518,6 +519,16 @@ def _clean_values(col: pd.Series, name: str) -> pd.Series:
         codes = _codes(col, _decode_bool)
         return pd.Series(np.where(codes >= 0, codes, np.nan), index=col.index)
     return col
+
+
+def _labels_en(f: Feature) -> str:
+    """For a category: the Chinese labels it also accepts."""
+    from .contract import VALUE_LABELS
+
+    labels = VALUE_LABELS.get(f.name)
+    if f.kind != "category" or not labels:
+        return ""
+    return " (or the Chinese labels " + ", ".join(labels[c][0] for c in f.categories if c in labels) + ")"
 
 
 def _expected_zh(f: Feature) -> str:
