@@ -224,11 +224,11 @@ def _pad(text: str, width: int) -> str:
 OK, UNKNOWN, OUT_OF_RANGE, WRONG_TYPE, BAD_CATEGORY = 0, 1, 2, 3, 4
 
 
-def _numeric_classes(f: Feature, col: pd.Series) -> np.ndarray:
+def _numeric_classes(f: Feature, col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     cls = np.zeros(len(col), dtype=np.int8)
     if pd.api.types.is_bool_dtype(col) or pd.api.types.is_complex_dtype(col):
         cls[:] = WRONG_TYPE
-        return cls
+        return cls, np.full(len(col), np.nan)
     if pd.api.types.is_numeric_dtype(col):
         values = col.to_numpy(dtype=float, na_value=np.nan)
     else:
@@ -262,10 +262,10 @@ def _numeric_classes(f: Feature, col: pd.Series) -> np.ndarray:
         with np.errstate(invalid="ignore"):
             frac = ~nan & ~out & (values != np.round(values))
         cls[frac & (cls == OK)] = WRONG_TYPE
-    return cls
+    return cls, values
 
 
-def _coded_classes(f: Feature, col: pd.Series) -> np.ndarray:
+def _coded_classes(f: Feature, col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if f.kind == "bool":
         codes = _codes(col, _decode_bool)
         bad = WRONG_TYPE
@@ -284,18 +284,26 @@ def _coded_classes(f: Feature, col: pd.Series) -> np.ndarray:
     cls = np.zeros(len(col), dtype=np.int8)
     cls[codes == _MISSING] = UNKNOWN
     cls[codes == _BAD] = bad
-    return cls
+    return cls, codes.astype(float)
 
 
-def _classes(f: Feature, col: pd.Series) -> np.ndarray:
-    """Class of every cell of a contract column: OK, UNKNOWN, OUT_OF_RANGE, WRONG_TYPE or BAD_CATEGORY."""
-    unhashable = col.map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray))).to_numpy(bool) \
-        if col.dtype == object else np.zeros(len(col), bool)
+def _classes(f: Feature, col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(class of every cell, its value as a number) for a contract column.
+
+    Classes: OK, UNKNOWN, OUT_OF_RANGE, WRONG_TYPE or BAD_CATEGORY; values
+    are the number, the 0/1 of a boolean or the category's code, NaN where
+    the class is not OK (the leak test reads them).
+    """
+    if col.dtype == object and not _is_text(col):
+        unhashable = col.map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray))).to_numpy(bool)
+    else:
+        unhashable = np.zeros(len(col), bool)
     if unhashable.any():
         col = col.where(~unhashable, None)
-    cls = _numeric_classes(f, col) if f.is_numeric else _coded_classes(f, col)
+    cls, values = _numeric_classes(f, col) if f.is_numeric else _coded_classes(f, col)
     cls[unhashable] = WRONG_TYPE
-    return cls
+    values = np.where(cls == OK, values, np.nan)
+    return cls, values
 
 
 def _auc(x: np.ndarray, y: np.ndarray) -> float:
@@ -400,10 +408,11 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
                               f"missing column(s): {en_names}; add them (headed by the name or the Chinese or English label)"))
 
     columns: list[ColumnCheck] = []
+    parsed: dict[str, np.ndarray] = {}
     for f in FEATURES:
         if f.name not in frame.columns or n == 0:
             continue
-        cls = _classes(f, frame[f.name])
+        cls, parsed[f.name] = _classes(f, frame[f.name])
         header = headers.get(f.name)
         cc = ColumnCheck(f.name, None if header is None else str(header))
         shown = f"{f.name}" + (f" (column {str(header)!r})" if header is not None else "")
@@ -470,7 +479,10 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
         for c in frame.columns:
             if c in (LABEL, TRUTH):
                 continue
-            x = _leak_scores(frame[c] if c not in contract else _clean_values(frame[c], c), y, known)
+            if c in parsed and feature(c).kind != "category":
+                x = parsed[c]
+            else:  # extra columns, and categories (scored by their approval rate)
+                x = _leak_scores(frame[c], y, known)
             if x is None:
                 continue
             ok = known & ~np.isnan(x)
@@ -506,19 +518,6 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
         except ValueError as exc:
             problems.append(Issue("invalid", f"校验未通过:{exc}", str(exc)))
     return CheckReport(n, approved, refused, columns, problems, warnings, extras, dups, unit, source)
-
-
-def _clean_values(col: pd.Series, name: str) -> pd.Series:
-    """A contract column's values as numbers where it can be parsed, for the leak test (bad cells NaN)."""
-    f = feature(name)
-    if f.is_numeric:
-        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
-            return col
-        return pd.to_numeric(col.astype(object).map(_norm_str), errors="coerce")
-    if f.kind == "bool":
-        codes = _codes(col, _decode_bool)
-        return pd.Series(np.where(codes >= 0, codes, np.nan), index=col.index)
-    return col
 
 
 def _labels_en(f: Feature) -> str:

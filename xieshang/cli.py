@@ -122,7 +122,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     import numpy as np
     import pandas as pd
 
-    from .contract import LABEL, TRUTH
+    from .contract import TRUTH
     from .files import check_writable_folder
     from .generator import generate
     from .headers import rename_columns

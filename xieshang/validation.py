@@ -122,7 +122,7 @@ def _unknown_not_allowed(f: Feature, col: pd.Series, missing: np.ndarray, proble
 
 def _check_scalars(f: Feature, col: pd.Series, problems: list[str]) -> bool:
     """Whether every cell is a scalar; if not, record the problem."""
-    if col.dtype != object:
+    if col.dtype != object or _is_text(col):  # all strings (a CSV read as text): nothing to look at per cell
         return True
     bad = col.map(lambda v: isinstance(v, _COLLECTIONS)).to_numpy(bool)
     if bad.any():
@@ -518,8 +518,12 @@ def validate_labels(y: Any, problems: list[str] | None = None) -> pd.Series | No
     raise_now = problems is None
     problems = [] if problems is None else problems
     s = pd.Series(y) if not isinstance(y, pd.Series) else y
-    conv = s.map(lambda v: None if isinstance(v, _COLLECTIONS) else _to_bool(v))
-    bad = conv.isna().to_numpy()
+    if s.dtype == object and not _is_text(s):  # lists or dicts among the labels: not hashable, so cell by cell
+        conv = s.map(lambda v: None if isinstance(v, _COLLECTIONS) else _to_bool(v))
+        codes = np.where(conv.isna().to_numpy(), _BAD, conv.fillna(False).astype(bool).to_numpy(np.int64))
+    else:  # one decoding per distinct spelling
+        codes = _codes(s, lambda v: _BAD if _to_bool(v) is None else int(_to_bool(v)))
+    bad = codes < 0
     if bad.any():
         problems.append(
             f"{LABEL}: expected 0/1, got {_examples(s.astype(object), bad)} at {_rows(s.index, bad)}"
@@ -527,7 +531,7 @@ def validate_labels(y: Any, problems: list[str] | None = None) -> pd.Series | No
         if raise_now:
             raise ValueError("invalid labels: " + problems[-1])
         return None
-    return conv.astype(np.int64).rename(LABEL)
+    return pd.Series(codes.astype(np.int64), index=s.index, name=LABEL)
 
 
 def applicant_frame(applicant: Any) -> pd.DataFrame:
