@@ -290,3 +290,13 @@ def test_header_aliases_are_read_from_the_contract():
         for text in (f.name, f.label_zh, f.label_en):
             assert HEADER_ALIASES[header_key(text)] == f.name
     assert header_key(" Monthly_Income ") == header_key("ｍｏｎｔｈｌｙ income") == "monthlyincome"
+
+
+def test_blanks_and_junk_in_one_column_are_both_worded(rows):
+    df = rows.head(4).astype({"monthly_income": object})
+    df.loc[df.index[0], "monthly_income"] = ""
+    df.loc[df.index[2], "monthly_income"] = "lots"
+    with pytest.raises(ValueError) as info:
+        validate_frame(df.astype({"monthly_income": "str"}))
+    msg = str(info.value)
+    assert "2 problems" in msg and "non-numeric value(s) 'lots' at row 2" in msg and "missing/NaN at row 0" in msg

@@ -214,6 +214,8 @@ def _numeric_values(f: Feature, col: pd.Series, problems: list[str]) -> tuple[np
 def _check_numeric(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
     parsed = _numeric_values(f, col, problems)
     if parsed is None:
+        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):  # blanks are a problem of their own
+            _unknown_not_allowed(f, col, _missing_mask(col), problems)
         return None
     values, missing = parsed
     ok = not _unknown_not_allowed(f, col, missing, problems)
