@@ -130,7 +130,7 @@ def test_train_on_too_few_rows_says_how_many_are_needed(tmp_path, rows):
     res = run("train", "--data", str(tmp_path / "few.csv"), "--out", str(tmp_path / "m"),
               "--reports", str(tmp_path / "r"), "--lang", "en")
     assert res.returncode == 2 and "Traceback" not in res.stderr
-    assert "need at least 8 of each" in res.stdout  # the report, on stdout
+    assert "need at least 10 of each" in res.stdout  # the report, on stdout
     assert "n_splits" not in res.stdout + res.stderr  # not scikit-learn's words
     assert len(res.stderr.strip().splitlines()) == 1 and "the data check found 1 problem" in res.stderr
     assert not (tmp_path / "m").exists()
@@ -186,3 +186,17 @@ def test_train_from_chinese_headers_with_blanks_reaches_the_fit(tmp_path, monkey
     got = seen["df"]
     assert set(FEATURE_NAMES) <= set(got.columns) and set(got[LABEL]) == {0, 1}
     assert 0.2 < got["credit_score"].isna().mean() < 0.4 and got["monthly_income"].notna().all()
+
+
+def test_the_minimum_the_check_asks_for_does_train(tmp_path):
+    """10 approved and 10 refused rows (the check's minimum) train; 8 of each failed inside scikit-learn."""
+    from xieshang.check import min_rows_per_label
+
+    need = min_rows_per_label()
+    df = generate(400, seed=0)
+    df = pd.concat([df[df[LABEL] == 1].head(need), df[df[LABEL] == 0].head(need)])
+    df.to_csv(tmp_path / "min.csv", index=False)
+    res = run("train", "--data", str(tmp_path / "min.csv"), "--out", str(tmp_path / "m"),
+              "--reports", str(tmp_path / "r"), "--lang", "en")
+    assert res.returncode == 0, res.stderr
+    assert "small sample" in res.stdout and (tmp_path / "m" / "approval.joblib").exists()
