@@ -562,3 +562,29 @@ def test_training_on_degenerate_valid_data_answers(make):
     model = ApprovalModel(candidates=("logistic_monotone", "hgb_monotone"), n_splits=2,
                           calibration=("sigmoid",)).fit(df, df[LABEL])
     _check_proba(model.predict_proba(generate(200, seed=5)), 200)
+
+
+# -- the data check agrees with validation ----------------------------------------------------
+
+
+@settings(FAST, max_examples=60)
+@given(spoiled_frames())
+def test_check_frame_agrees_with_validate_frame(case):
+    """Whatever validation refuses the check calls a problem, naming the same fields; what validation
+    accepts the check passes, unless it is about training (too few rows, a leak, a bad label)."""
+    from xieshang.check import check_frame
+
+    frame, canon, bad, missing = case
+    tried("check_frame: spoiled and clean frames")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = check_frame(frame)
+    try:
+        validate_frame(frame)
+    except ValueError:
+        assert not report.ok
+        named = {i.column for i in report.problems if i.column in FEATURE_NAMES}
+        if not any(i.code in ("invalid", "ambiguous_columns") for i in report.problems):
+            assert named == bad, (named, bad, [i.en for i in report.problems])
+        return
+    assert {i.code for i in report.problems} <= {"too_few_rows", "leak", "bad_labels"}, report.render("en")

@@ -26,6 +26,7 @@ from .contract import FEATURES, LABEL, TRUTH, Feature, feature
 from .headers import column_mapping
 from .validation import (
     _BAD,
+    _COLLECTIONS,
     _MISSING,
     _MISSING_STRINGS,
     _codes,
@@ -33,6 +34,7 @@ from .validation import (
     _is_missing,
     _is_text,
     _norm_str,
+    _show,
     _VALUE_ALIASES,
     validate_frame,
 )
@@ -428,7 +430,7 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
         bad = cls >= OUT_OF_RANGE
         if bad.any():
             values = frame[f.name].astype(object)[bad]
-            cc.bad_values = list(dict.fromkeys(repr(_norm_str(v)) for v in values[:200]))[:3]
+            cc.bad_values = list(dict.fromkeys(_show(_norm_str(v)) for v in values[:200]))[:3]
             zh_at, en_at = at(where(bad), int(bad.sum()))
             vals = ", ".join(cc.bad_values)
             problems.append(Issue(
@@ -447,7 +449,10 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
     approved = refused = None
     y = known = None
     if LABEL in frame.columns and n:
-        cls = _codes(frame[LABEL], _decode_bool)
+        labels = frame[LABEL]
+        if labels.dtype == object and not _is_text(labels):  # lists or dicts among the labels: not 0/1
+            labels = labels.map(lambda v: None if isinstance(v, _COLLECTIONS) else v)
+        cls = _codes(labels, _decode_bool)
         bad = cls < 0
         if bad.any():
             zh_at, en_at = at(where(bad), int(bad.sum()))
@@ -484,7 +489,10 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
             if c in parsed and feature(c).kind != "category":
                 x = parsed[c]
             else:  # extra columns, and categories (scored by their approval rate)
-                x = _leak_scores(frame[c], y, known)
+                try:
+                    x = _leak_scores(frame[c], y, known)
+                except (TypeError, ValueError):  # unhashable or unparseable cells: not a column to score
+                    x = None
             if x is None:
                 continue
             ok = known & ~np.isnan(x)
