@@ -1,7 +1,7 @@
 """A data check before any fit: what a file holds, what is wrong with it, whether it can train.
 
-:func:`check_frame` looks at every contract column cell by cell class (unknown,
-out of range, wrong type, unknown category), the label (rate, sizes), leaks
+:func:`check_frame` sorts every cell of the contract's columns into a class (valid,
+unknown, out of range, wrong type, unknown category), and looks at the label (rate, sizes), leaks
 (a column that predicts the label too well to be true), duplicate rows and
 extra columns, and returns a :class:`CheckReport` that renders in Chinese or
 English (``xieshang check FILE``). ``xieshang train`` runs it first and

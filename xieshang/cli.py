@@ -157,7 +157,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         df = generate(rows, seed=args.seed)
         report = check_frame(df, require_label=True, test_size=args.test_size)
         if not report.ok:  # e.g. --rows 10: too few of a label
-            raise ValueError(" ".join(i.en for i in report.problems) + "; ask for more --rows")
+            raise ValueError(" ".join(f"{i.en} ({i.zh})" for i in report.problems) + "; ask for more --rows")
     df = rename_columns(df)
     clean = validate_frame(df, require_label=True)  # contract columns parsed (a CSV is read as text)
     if TRUTH in df.columns:  # the generator's truth, if the file carries it, serves the reports
@@ -165,7 +165,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
         if np.isfinite(truth).all() and ((truth >= 0) & (truth <= 1)).all():
             clean[TRUTH] = truth
         else:
-            print(f"  note: {TRUTH} has blank or invalid values; the reports will not compare with it", flush=True)
+            print(f"  note: {TRUTH} has blank or invalid values; the reports will not compare with it "
+                  f"(提示:{TRUTH} 有空值或无效值,报告不与之比较)", flush=True)
     train_df, test_df = holdout_split(clean, test_size=args.test_size, seed=args.seed)
     stage(f"training on {len(train_df):,} rows, {len(test_df):,} held out for the test")
     model = train(train_df, seed=args.seed, verbose=True)
