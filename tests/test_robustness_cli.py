@@ -235,17 +235,20 @@ def test_predict_bad_options(capsys, good, model_path, tmp_path, args, needle):
 
 
 @needs("predict")
-def test_predict_in_place_failure_keeps_the_input(capsys, model_path, tmp_path):
-    """Scoring a file onto itself: if it fails, the input is unchanged."""
+@pytest.mark.parametrize("bad_row", [False, True])
+def test_predict_onto_its_own_input_is_refused(capsys, model_path, tmp_path, bad_row):
+    """Scoring a file onto itself is refused before anything is read or written: the input is unchanged."""
     df = generate(30, seed=4)
-    df.loc[29, "plan_months"] = 999
+    if bad_row:
+        df.loc[29, "plan_months"] = 999
     src = tmp_path / "in.csv"
     df.to_csv(src, index=False)
     before = src.read_bytes()
-    injected("cli predict: failure while overwriting the input")
+    injected("cli predict: output path equal to the input")
     code, _, err = cli(capsys, "predict", src, "-o", src, "--model", model_path, "--quiet")
-    assert_one_line_failure(code, err, "plan_months")
+    assert_one_line_failure(code, err, "is the input file", "expected another output path")
     assert src.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]
 
 
 @needs("predict")
@@ -352,6 +355,8 @@ def test_train_bad_options(capsys, tmp_path, args, needle):
     ["generate", "--rows", "5", "--out", "/proc/nope.csv"],
     ["predict", "missing.csv", "-o", "x.csv"],
     ["explain", "missing.json"],
+    ["check", "missing.csv"],
+    ["train", "--data", "missing.csv", "--out", "/proc/nope_model"],
     [],
 ])
 def test_console_script_never_prints_a_traceback(tmp_path, args):

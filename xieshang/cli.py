@@ -1,4 +1,4 @@
-"""Command line: ``xieshang generate | train | predict | explain``.
+"""Command line: ``xieshang generate | check | train | predict | explain``.
 
 Every user error (bad file, bad option, bad data) ends as one line on stderr
 and exit code 2, never a traceback. Nothing in the package imports this module.
@@ -7,6 +7,7 @@ and exit code 2, never a traceback. Nothing in the package imports this module.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Sequence
 
@@ -62,26 +63,72 @@ _COMMANDS.append(("generate", "generate synthetic negotiation requests with thei
                   _add_generate, _cmd_generate))
 
 
+def _add_check(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="requests, .csv or .parquet: contract columns (names or Chinese/English labels), "
+                                "optionally 'approved'")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default zh)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON (texts in both languages)")
+
+
+def _read_checked(path: str, *, require_label: bool, test_size: float = 0.2):  # noqa: ANN202
+    """(frame with contract headers, CheckReport) for a data file."""
+    from .check import check_frame
+    from .files import read_table, table_format
+
+    df = read_table(path)
+    report = check_frame(df, require_label=require_label, test_size=test_size,
+                         first_line=2 if table_format(path) == "csv" else None, source=path)
+    return df, report
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    _, report = _read_checked(args.file, require_label=False)
+    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.render(args.lang))
+    return 0 if report.ok else 1
+
+
+_COMMANDS.append(("check", "check a data file before any fit: blanks, bad values, label, sizes, leaks, duplicates "
+                           "(exit 1 if it has problems)", _add_check, _cmd_check))
+
+
 def _add_train(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--data", help="training data, .csv or .parquet, with the contract's columns and 'approved'")
+    src.add_argument("--data", help="training data, .csv or .parquet, with the contract's columns and 'approved' "
+                                    "(headers may be the Chinese or English labels); checked first")
     src.add_argument("--rows", type=_positive_int, help="generate this many rows instead (default 20000)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--out", default="model/", help="model folder (default model/)")
     p.add_argument("--reports", default="reports/", help="reports folder (default reports/)")
-    p.add_argument("--test-size", type=float, default=0.2, help="share of rows held out for the test (default 0.2)")
+    p.add_argument("--test-size", type=_share, default=0.2, help="share of rows held out for the test (default 0.2)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the data check's report (default zh)")
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share strictly between 0 and 1, got {text!r}")
+    return value
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
-    from .files import read_table
+    import numpy as np
+    import pandas as pd
+
+    from .contract import TRUTH
+    from .files import check_writable_folder
     from .generator import generate
-    from .reports import summary_table, write_reports
-    from .contract import LABEL
+    from .headers import rename_columns
     from .model import train
     from .modeling import holdout_split
+    from .reports import summary_table, write_reports
     from .validation import validate_frame
 
     start = time.perf_counter()
@@ -89,16 +136,38 @@ def _cmd_train(args: argparse.Namespace) -> int:
     def stage(text: str) -> None:
         print(f"[{time.perf_counter() - start:6.1f} s] {text}", flush=True)
 
+    # Where the results go must be writable before any work (not found out after the fit).
+    check_writable_folder(args.out)
+    check_writable_folder(args.reports)
     if args.data:
-        stage(f"reading {args.data}")
-        df = read_table(args.data)
+        stage(f"reading and checking {args.data}")
+        df, report = _read_checked(args.data, require_label=True, test_size=args.test_size)
+        if not report.ok:
+            print(report.render(args.lang), flush=True)
+            n = len(report.problems)
+            raise ValueError(f"{args.data}: the data check found {n} problem{'s' if n > 1 else ''} (report above; "
+                             f"数据检查发现 {n} 个问题); fix the file, run 'xieshang check {args.data}', then train again")
+        for w in report.warnings:
+            print(f"  warning / 提醒: {w.text(args.lang)}", flush=True)
     else:
+        from .check import check_frame
+
         rows = args.rows or 20_000
         stage(f"generating {rows:,} rows (seed {args.seed})")
         df = generate(rows, seed=args.seed)
-    clean = validate_frame(df, require_label=True)  # every problem of the file at once, before any work
-    df = df.assign(**{LABEL: clean[LABEL]})  # labels as 0/1 whatever their spelling (yes/no, 1.0/0.0...)
-    train_df, test_df = holdout_split(df, test_size=args.test_size, seed=args.seed)
+        report = check_frame(df, require_label=True, test_size=args.test_size)
+        if not report.ok:  # e.g. --rows 10: too few of a label
+            raise ValueError(" ".join(f"{i.en} ({i.zh})" for i in report.problems) + "; ask for more --rows")
+    df = rename_columns(df)
+    clean = validate_frame(df, require_label=True)  # contract columns parsed (a CSV is read as text)
+    if TRUTH in df.columns:  # the generator's truth, if the file carries it, serves the reports
+        truth = pd.to_numeric(df[TRUTH], errors="coerce").to_numpy(dtype=float)
+        if np.isfinite(truth).all() and ((truth >= 0) & (truth <= 1)).all():
+            clean[TRUTH] = truth
+        else:
+            print(f"  note: {TRUTH} has blank or invalid values; the reports will not compare with it "
+                  f"(提示:{TRUTH} 有空值或无效值,报告不与之比较)", flush=True)
+    train_df, test_df = holdout_split(clean, test_size=args.test_size, seed=args.seed)
     stage(f"training on {len(train_df):,} rows, {len(test_df):,} held out for the test")
     model = train(train_df, seed=args.seed, verbose=True)
     stage("writing reports")
@@ -143,10 +212,11 @@ def _add_predict(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:
-    from .files import table_format
+    from .files import refuse_same_file, table_format
     from .scoring import score_file
 
     table_format(args.input), table_format(args.out)  # fail on a bad extension before loading the model
+    refuse_same_file(args.input, args.out)  # never overwrite the input, whatever the spelling of the path
     model = _load(args.model)
     n = score_file(model, args.input, args.out, chunk_rows=args.chunk_rows, explain=args.explain,
                    target=args.target, lang=args.lang, progress=None if args.quiet else sys.stderr)

@@ -30,6 +30,7 @@ __all__ = [
     "OPTIONAL_NAMES",
     "REQUIRED_NAMES",
     "VALUE_LABELS",
+    "COLUMN_LABELS",
     "feature",
     "value_label",
 ]
@@ -41,6 +42,12 @@ LABEL = "approved"
 
 TRUTH = "true_probability"
 """Name of the generator's true approval probability; never a model input."""
+
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    LABEL: ("是否同意", "plan approved"),
+    TRUTH: ("真实批准概率", "true approval probability"),
+}
+"""(Chinese, English) header of the columns outside ``FEATURES`` that a file may carry."""
 
 HARDSHIP_REASONS: tuple[str, ...] = (
     "none",

@@ -16,7 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["atomic_path", "exclusive_lock", "write_table", "read_table", "write_json", "write_text", "table_format"]
+__all__ = ["atomic_path", "exclusive_lock", "write_table", "read_table", "write_json", "write_text", "table_format",
+           "parquet_index_columns", "refuse_same_file", "check_writable_folder"]
 
 _FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
 
@@ -133,7 +134,12 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
 
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a CSV or Parquet file.
+    """Read a CSV or Parquet file, every value as it is in the file.
+
+    A CSV is read as text (``dtype=str``, no "NA" guessing): ids such as
+    ``00017``, the string ``NA`` or a 19-digit card number stay exactly as
+    written, and :func:`xieshang.validation.validate_frame` parses the
+    contract's columns. A Parquet file keeps its types and its index.
 
     Raises
     ------
@@ -150,11 +156,78 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     try:
         if fmt == "parquet":
             return pd.read_parquet(p)
-        return pd.read_csv(p)
+        return pd.read_csv(p, dtype=str, keep_default_na=False)
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise ValueError(f"{p}: cannot read as {fmt}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     except Exception as exc:  # pyarrow raises its own error types for damaged files
         raise ValueError(f"{p}: cannot read as {fmt}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+
+
+def parquet_index_columns(schema: Any) -> list[str]:
+    """The columns of a Parquet file that pandas stored as its index (e.g. ``customer_id``), from its metadata.
+
+    Parameters
+    ----------
+    schema : pyarrow.Schema
+        The file's Arrow schema (``pyarrow.parquet.ParquetFile(path).schema_arrow``).
+    """
+    if schema is None:
+        return []
+    meta = schema.pandas_metadata or {}
+    return [c for c in meta.get("index_columns", []) if isinstance(c, str) and c in schema.names]
+
+
+def refuse_same_file(src: str | os.PathLike, dst: str | os.PathLike) -> None:
+    """Raise if ``dst`` is the file ``src`` (same path, a symlink or hard link to it, another spelling).
+
+    Called before anything is read or written, so an input is never
+    overwritten by its own output.
+
+    Raises
+    ------
+    ValueError
+        Naming both paths, and what to do instead.
+    """
+    s, d = Path(src), Path(dst)
+    same = s.resolve() == d.resolve()
+    if not same and s.exists() and d.exists():
+        try:
+            same = os.path.samefile(s, d)
+        except OSError:
+            same = False
+    if same:
+        raise ValueError(
+            f"{os.fspath(dst)}: is the input file {os.fspath(src)} itself; expected another output path "
+            "(the input is never overwritten): choose a new file name for -o"
+        )
+
+
+def check_writable_folder(folder: str | os.PathLike) -> None:
+    """Raise unless files can be created in ``folder`` (made later if missing); leaves nothing behind.
+
+    Lets a long run (``xieshang train``) fail at once, not after the fit.
+
+    Raises
+    ------
+    ValueError
+        If the path is a file, lies under a file, or the folder (or its
+        nearest existing parent) cannot be written.
+    """
+    target = Path(folder)
+    probe = target
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        where = "is a file" if probe == target else f"lies under the file {probe}"
+        raise ValueError(f"{target}: {where}; expected a folder to write into: choose another path")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".xieshang-probe.", suffix=".tmp", dir=probe)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        raise ValueError(f"{target}: cannot write here ({exc.strerror or exc}); choose a writable folder") from None
 
 
 def write_text(text: str, path: str | os.PathLike) -> Path:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .contract import CATEGORY_NAMES, FEATURES
-from .files import atomic_path, table_format
+from .files import atomic_path, refuse_same_file, table_format
 from .validation import validate_frame
 
 __all__ = ["score_file", "PROBABILITY", "TOP_REASON", "BEST_ACTION", "BEST_ACTION_PROBABILITY"]
@@ -72,7 +72,15 @@ class _Progress:
 
 
 def _chunks(path: Path, fmt: str, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, float]]:
-    """Yield (chunk, progress so far in the unit of :func:`_total`)."""
+    """Yield (chunk, progress so far in the unit of :func:`_total`), every value as it is in the file.
+
+    A CSV is read as text (``dtype=str``, no "NA" guessing), so columns
+    outside the contract are written back verbatim and keep one type in
+    every chunk; validation parses the contract's columns. A Parquet chunk
+    has the file's types, with the file's index columns as plain columns
+    (they are made the index again on output). Each chunk's index is the
+    row's position in the file (0-based), which error messages quote.
+    """
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
@@ -82,19 +90,32 @@ def _chunks(path: Path, fmt: str, chunk_rows: int) -> Iterator[tuple[pd.DataFram
             raise ValueError(f"{path}: cannot read as parquet: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         offset = 0
         for batch in pf.iter_batches(batch_size=chunk_rows):
-            df = batch.to_pandas()
+            df = batch.to_pandas(ignore_metadata=True)
             df.index = pd.RangeIndex(offset, offset + len(df))
             offset += len(df)
             yield df, offset
     else:
         with open(path, "rb") as fh:
             try:
-                # low_memory=False: types inferred per whole chunk, no DtypeWarning on stderr.
-                reader = pd.read_csv(fh, chunksize=chunk_rows, low_memory=False)
+                reader = pd.read_csv(fh, chunksize=chunk_rows, dtype=str, keep_default_na=False)
                 for df in reader:
                     yield df, fh.tell()
             except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
                 raise ValueError(f"{path}: cannot read as csv: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+
+
+def _index_columns(path: Path, fmt: str) -> list[str]:
+    """The columns a Parquet input stored as its pandas index (none for a CSV)."""
+    if fmt != "parquet":
+        return []
+    import pyarrow.parquet as pq
+
+    from .files import parquet_index_columns
+
+    try:
+        return parquet_index_columns(pq.ParquetFile(path).schema_arrow)
+    except Exception:  # unreadable: _chunks words the error
+        return []
 
 
 def _release_arrow_memory() -> None:
@@ -153,8 +174,12 @@ def score_file(
     model : object
         Anything with ``predict_proba(DataFrame in the contract) -> (n, 2)``.
     src, dst : path
-        ``.csv`` or ``.parquet`` (each independently). Extra input columns
-        (ids...) are kept; an existing ``probability`` column is replaced.
+        ``.csv`` or ``.parquet`` (each independently), never the same file
+        (refused before anything is read or written). Columns outside the
+        contract (ids...) come back exactly as read: a CSV's as its text
+        (``00017`` stays ``00017``, ``NA`` stays ``NA``), a Parquet file's
+        with their types and the file's index (``customer_id``...); an
+        existing ``probability`` column is replaced.
     chunk_rows : int, default 100000
         Rows per chunk: peak memory grows with this, not with the file.
     explain : bool, default False
@@ -179,6 +204,7 @@ def score_file(
     """
     src, dst = Path(src), Path(dst)
     fmt_in, fmt_out = table_format(src), table_format(dst)
+    refuse_same_file(src, dst)
     if not src.exists() or src.is_dir():
         raise ValueError(f"{src}: no such file")
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, (int, np.integer)) or chunk_rows < 1:
@@ -201,6 +227,7 @@ def score_file(
 def _score_chunks(model: Any, src: Path, dst: Path, fmt_in: str, fmt_out: str, chunk_rows: int, explain: bool,
                   target: float, lang: str, bar: _Progress) -> int:
     n = 0
+    index_cols = _index_columns(src, fmt_in)
     with atomic_path(dst) as tmp:
         writer = None
         schema = None
@@ -213,13 +240,15 @@ def _score_chunks(model: Any, src: Path, dst: Path, fmt_in: str, fmt_out: str, c
                 if explain:
                     for k, v in _explain_columns(model, clean, target, lang).items():
                         out[k] = v
-                if fmt_out == "csv":
+                if fmt_out == "csv":  # the input's index columns are ordinary columns of a CSV
                     out.to_csv(tmp, mode="w" if n == 0 else "a", header=n == 0, index=False)
                 else:
                     import pyarrow as pa
                     import pyarrow.parquet as pq
 
-                    table = pa.Table.from_pandas(out, preserve_index=False)
+                    if index_cols:  # the input's index (customer_id...) stays the index
+                        out = out.set_index(index_cols)
+                    table = pa.Table.from_pandas(out, preserve_index=bool(index_cols))
                     if writer is None:
                         schema = table.schema
                         writer = pq.ParquetWriter(tmp, schema)

@@ -9,6 +9,11 @@ Policy, documented in the README:
 * extra columns are ignored (dropped), so a frame may carry ids, labels or
   ``true_probability`` alongside the features; column order does not matter,
   the result is always in contract order;
+* a column may be headed by its contract name or its Chinese or English label
+  (``月收入``, ``Monthly Income``), and a category or boolean value may be
+  spelled by its value or its Chinese or English label (``失业``, ``是``):
+  :mod:`xieshang.headers` maps them from the contract; two headers meaning
+  the same column are an error naming both;
 * strings are accepted where they spell a valid value after Unicode NFKC
   normalisation and stripping (so ``" 12 "`` and full-width ``"１２"`` are 12);
 * nothing is clipped or guessed: a value out of range is an error;
@@ -21,8 +26,11 @@ Policy, documented in the README:
 A frame whose columns already have the contract's dtypes (float64, int64,
 bool, categorical with the contract's categories) takes a fast path: its
 ranges are checked with vectorised NumPy and it is returned without
-conversion; any other column goes through the full per-value checks, which
-word every problem.
+conversion (a ``missing_ok`` int or bool column holding NaN is clean as
+float64). Any other column goes through the full checks, which word every
+problem; they are vectorised for the columns files give (numbers, all-text
+columns from a CSV read as text): Python runs per distinct category or
+boolean spelling and per text cell that is not a plain number, not per row.
 """
 
 from __future__ import annotations
@@ -35,7 +43,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .contract import FEATURE_NAMES, FEATURES, LABEL, Feature
+from .contract import FEATURE_NAMES, FEATURES, LABEL, Feature, feature
+from .headers import canonical_name, column_mapping, header_key, value_aliases
 
 __all__ = ["validate_frame", "applicant_frame", "validate_labels", "column_arrays"]
 
@@ -44,7 +53,8 @@ _TRUE = {"true", "1", "yes", "y", "t", "是", "有", "真"}
 _FALSE = {"false", "0", "no", "n", "f", "否", "无", "假"}
 _MAX_SHOWN = 3  # bad row indices quoted per problem
 # Cells that say "unknown" in real files (after NFKC, stripped, lower-cased). Not "none": a category value.
-_MISSING_STRINGS = frozenset({"", "na", "n/a", "nan", "null", "nil", "-", "--", "?", "未知", "缺失", "不详", "空"})
+_MISSING_STRINGS = frozenset({"", "na", "n/a", "nan", "null", "nil", "-", "--", "?", "unknown",
+                              "未知", "缺失", "不详", "空"})
 
 
 def _is_missing(v: object) -> bool:
@@ -112,7 +122,7 @@ def _unknown_not_allowed(f: Feature, col: pd.Series, missing: np.ndarray, proble
 
 def _check_scalars(f: Feature, col: pd.Series, problems: list[str]) -> bool:
     """Whether every cell is a scalar; if not, record the problem."""
-    if col.dtype != object:
+    if col.dtype != object or _is_text(col):  # all strings (a CSV read as text): nothing to look at per cell
         return True
     bad = col.map(lambda v: isinstance(v, _COLLECTIONS)).to_numpy(bool)
     if bad.any():
@@ -135,41 +145,80 @@ def _sci(v: int) -> str:
     return f"{'-' if v < 0 else ''}{lead // 1000}.{lead % 1000:03d}e+{exp}"
 
 
-def _check_numeric(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
+def _is_text(col: pd.Series) -> bool:
+    """Whether every known cell of a column is a string (a CSV read as text): the vectorised route."""
+    if isinstance(col.dtype, pd.StringDtype):
+        return True
+    return col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")
+
+
+def _parse_objects(f: Feature, col: pd.Series, problems: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """(float values, unknown mask) of an object column, cell by cell; ``None`` after recording a problem."""
+    missing = _missing_mask(col)
+    col = col.astype(object).where(~missing, None)
+    normed = col.map(_norm_str)
+    # Integers too large for a float (pandas raises OverflowError on them) are out of range.
+    huge = normed.map(_is_huge_int).to_numpy(bool)
+    if huge.any():
+        shown = ", ".join(dict.fromkeys(_sci(v) for v in normed[huge]))
+        problems.append(f"{f.name}: expected {f.expected()}, got out-of-range value(s) {shown} at {_rows(col.index, huge)}")
+        return None
+    # Booleans and complex numbers hidden in an object column are not numbers.
+    is_bool = normed.map(lambda v: isinstance(v, (bool, np.bool_, complex, np.complexfloating))).to_numpy(bool)
+    num = pd.to_numeric(normed.where(~is_bool, None), errors="coerce")
+    unparsed = (num.isna() & normed.notna()).to_numpy() | is_bool
+    if unparsed.any():
+        problems.append(
+            f"{f.name}: expected {f.expected()}, got non-numeric value(s) "
+            f"{_examples(col, unparsed)} at {_rows(col.index, unparsed)}"
+        )
+        return None
+    return num.to_numpy(dtype=float, na_value=np.nan), missing
+
+
+def _numeric_values(f: Feature, col: pd.Series, problems: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """(float values, unknown mask) of a column meant to hold numbers; ``None`` after recording a problem."""
     if pd.api.types.is_bool_dtype(col):
         problems.append(f"{f.name}: expected {f.expected()}, got booleans")
         return None
     if pd.api.types.is_complex_dtype(col):
         problems.append(f"{f.name}: expected {f.expected()}, got complex numbers")
         return None
-    missing = _missing_mask(col)
-    blank_error = _unknown_not_allowed(f, col, missing, problems)
-    if missing.any():
-        col = col.astype(object).where(~missing, None)
-    if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
-        normed = col.map(_norm_str)
-        # Integers too large for a float (pandas raises OverflowError on them) are out of range.
-        huge = normed.map(_is_huge_int).to_numpy(bool)
-        if huge.any():
-            shown = ", ".join(dict.fromkeys(_sci(v) for v in normed[huge]))
-            problems.append(f"{f.name}: expected {f.expected()}, got out-of-range value(s) {shown} at {_rows(col.index, huge)}")
-            return None
-        # Booleans and complex numbers hidden in an object column are not numbers.
-        is_bool = normed.map(lambda v: isinstance(v, (bool, np.bool_, complex, np.complexfloating))).to_numpy(bool)
-        num = pd.to_numeric(normed.where(~is_bool, None), errors="coerce")
-        unparsed = (num.isna() & normed.notna()).to_numpy() | is_bool
-        if unparsed.any():
-            problems.append(
-                f"{f.name}: expected {f.expected()}, got non-numeric value(s) "
-                f"{_examples(col, unparsed)} at {_rows(col.index, unparsed)}"
-            )
-            return None
-        col = num
-    elif not pd.api.types.is_numeric_dtype(col):
-        problems.append(f"{f.name}: expected {f.expected()}, got dtype {col.dtype}")
+    if pd.api.types.is_numeric_dtype(col):
+        values = col.to_numpy(dtype=float, na_value=np.nan)
+        return values, np.isnan(values)
+    if _is_text(col):
+        # Plain numbers are parsed in C; only the other cells (blanks, "NA", full-width digits, junk) go cell by cell.
+        num = pd.to_numeric(col.astype(object), errors="coerce")
+        values = np.array(num.to_numpy(dtype=float, na_value=np.nan))  # a writable copy
+        missing = np.array(col.isna().to_numpy(bool))
+        todo = np.isnan(values) & ~missing
+        if todo.any():
+            sub = col[todo].astype(object)
+            blank = sub.str.strip().str.lower().isin(_MISSING_STRINGS).to_numpy(bool)
+            idx = np.flatnonzero(todo)
+            missing[idx[blank]] = True
+            rest = idx[~blank]
+            if rest.size:
+                parsed = _parse_objects(f, col.iloc[rest], problems)
+                if parsed is None:
+                    return None
+                values[rest], missing[rest] = parsed
+        return values, missing
+    if col.dtype == object:
+        return _parse_objects(f, col, problems)
+    problems.append(f"{f.name}: expected {f.expected()}, got dtype {col.dtype}")
+    return None
+
+
+def _check_numeric(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
+    parsed = _numeric_values(f, col, problems)
+    if parsed is None:
+        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):  # blanks are a problem of their own
+            _unknown_not_allowed(f, col, _missing_mask(col), problems)
         return None
-    values = col.to_numpy(dtype=float, na_value=np.nan)
-    ok = not blank_error
+    values, missing = parsed
+    ok = not _unknown_not_allowed(f, col, missing, problems)
     nan = np.isnan(values)
     inf = np.isinf(values)
     if inf.any():
@@ -212,27 +261,59 @@ def _to_bool(v: object) -> object:
             return True
         if s in _FALSE:
             return False
+        try:  # "1.0" / "0.0": a 0/1 column with blanks, written by pandas as floats
+            x = float(s)
+        except ValueError:
+            return None
+        if x in (0.0, 1.0):
+            return bool(x)
     return None
+
+
+_MISSING, _BAD = -1, -2  # codes of "unknown" and "not a valid value" per distinct spelling
+
+
+def _codes(col: pd.Series, decode: Any) -> np.ndarray:
+    """Code of every cell, calling ``decode`` once per distinct value (not per row).
+
+    ``decode(value) -> int`` gives the code of a valid value, ``_MISSING`` or
+    ``_BAD``; NaN / ``None`` / ``pd.NA`` cells are ``_MISSING``. Equal values
+    of different types (``True``, ``1``, ``1.0``) share one call.
+    """
+    codes, uniques = pd.factorize(col.astype(object) if isinstance(col.dtype, pd.CategoricalDtype) else col,
+                                  use_na_sentinel=True)
+    lut = np.fromiter((decode(u) for u in uniques), dtype=np.int64, count=len(uniques))
+    lut = np.append(lut, _MISSING)  # code -1 (NaN-like) indexes the last entry
+    return lut[codes]
+
+
+def _decode_bool(v: object) -> int:
+    b = _to_bool(v)
+    if b is not None:
+        return int(b)
+    return _MISSING if _is_missing(v) else _BAD
 
 
 def _check_bool(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
     if pd.api.types.is_bool_dtype(col) and not col.isna().any():
         return col.astype(bool)
-    missing = _missing_mask(col)
+    codes = _codes(col, _decode_bool)
+    missing = codes == _MISSING
+    bad = codes == _BAD
     blank_error = _unknown_not_allowed(f, col, missing, problems)
-    conv = col.map(_to_bool)
-    bad = conv.isna().to_numpy() & ~missing
     if bad.any():
         problems.append(
-            f"{f.name}: expected {f.expected()}, got {_examples(col, bad)} at {_rows(col.index, bad)}"
+            f"{f.name}: expected {f.expected()}, got {_examples(col.astype(object), bad)} at {_rows(col.index, bad)}"
         )
         return None
     if blank_error:
         return None
     if missing.any():  # unknown stays unknown: 0.0 / 1.0 / NaN
-        values = np.where(missing, np.nan, conv.where(~missing, False).astype(bool).to_numpy(float))
-        return pd.Series(values, index=col.index, name=f.name)
-    return conv.astype(bool)
+        return pd.Series(np.where(missing, np.nan, codes.astype(float)), index=col.index, name=f.name)
+    return pd.Series(codes.astype(bool), index=col.index, name=f.name)
+
+
+_VALUE_ALIASES = {f.name: value_aliases(f.name, f.categories) for f in FEATURES if f.kind == "category"}
 
 
 def _check_category(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
@@ -240,11 +321,20 @@ def _check_category(f: Feature, col: pd.Series, problems: list[str]) -> pd.Serie
         # Fast path (the common case: our own frames): only the codes need checking.
         if not col.isna().any():
             return pd.Series(col.cat.set_categories(f.categories).cat.as_unordered(), index=col.index, name=f.name)
-    normed = col.astype(object).map(lambda v: _norm_str(v).lower() if isinstance(v, str) else v)
-    missing = _missing_mask(col) & ~normed.isin(f.categories).to_numpy()
+    aliases = _VALUE_ALIASES[f.name]
+    position = {c: i for i, c in enumerate(f.categories)}
+
+    def decode(v: object) -> int:
+        if isinstance(v, str):
+            value = aliases.get(header_key(v))
+            if value is not None:
+                return position[value]
+        return _MISSING if _is_missing(v) else _BAD
+
+    codes = _codes(col, decode)
+    missing = codes == _MISSING
+    bad = codes == _BAD
     blank_error = _unknown_not_allowed(f, col, missing, problems)
-    normed = normed.where(~missing, None)
-    bad = ~normed.isin(f.categories).to_numpy() & ~missing
     if blank_error and not bad.any():
         return None
     if bad.any():
@@ -253,7 +343,8 @@ def _check_category(f: Feature, col: pd.Series, problems: list[str]) -> pd.Serie
             f"at {_rows(col.index, bad)}"
         )
         return None
-    return pd.Series(pd.Categorical(normed, categories=f.categories), index=col.index, name=f.name)
+    return pd.Series(pd.Categorical.from_codes(np.where(missing, -1, codes), dtype=_CATEGORY_DTYPES[f.name]),
+                     index=col.index, name=f.name)
 
 
 _CHECKS = {
@@ -298,8 +389,21 @@ def _already_clean(f: Feature, values: Any) -> bool:
     if f.kind == "category":
         dtype = _CATEGORY_DTYPES[f.name]
         return (isinstance(values, pd.Categorical) and values.dtype == dtype
-                and values.categories.equals(dtype.categories) and bool((values.codes >= 0).all()))
-    if not isinstance(values, np.ndarray) or values.dtype != _EXACT_DTYPES[f.kind]:
+                and values.categories.equals(dtype.categories)
+                and bool((values.codes >= (-1 if f.missing_ok else 0)).all()))
+    if not isinstance(values, np.ndarray):
+        return False
+    if f.missing_ok and f.kind in ("int", "bool") and values.dtype == np.float64:
+        # What the full check returns for such a column holding unknowns: float64 with NaN.
+        nan = np.isnan(values)
+        if not nan.any():
+            return False  # the full check gives int64 / bool here
+        known = values[~nan]
+        if f.kind == "bool":
+            return bool(((known == 0.0) | (known == 1.0)).all())
+        return bool(known.size == 0 or (known.min() >= f.low and known.max() <= f.high
+                                        and (known == np.round(known)).all()))
+    if values.dtype != _EXACT_DTYPES[f.kind]:
         return False
     if f.kind == "bool":
         return True
@@ -349,6 +453,9 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
         )
     if len(X) == 0:
         raise ValueError("invalid input: the frame is empty; expected at least one row")
+    mapping = column_mapping(X.columns)  # Chinese / English labels, odd spacing or case -> contract names
+    if mapping:
+        X = X.rename(columns=mapping)
     arrays = column_arrays(X)
     fine = {f.name for f in FEATURES if f.name in arrays and _already_clean(f, arrays[f.name])}
     absent = [f.name for f in FEATURES if not f.required and f.name not in arrays]
@@ -386,11 +493,23 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
             if y is not None:
                 out[LABEL] = y
     if problems:
-        raise ValueError(
-            f"invalid input ({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n  - "
-            + "\n  - ".join(problems)
-        )
+        raise ValueError(_worded(problems, {v: k for k, v in mapping.items()}, missing))
     return pd.DataFrame(out, index=X.index)
+
+
+def _worded(problems: list[str], headers: dict[str, Any], missing: list[str]) -> str:
+    """The one error message: every problem on its line, a column named as the file heads it too."""
+    lines = []
+    for p in problems:
+        name, sep, rest = p.partition(":")
+        if sep and name in headers:
+            p = f"{name} (column {str(headers[name])!r}):{rest}"
+        lines.append(p)
+    text = f"invalid input ({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n  - " + "\n  - ".join(lines)
+    if missing:
+        text += ("\n(a column may also be headed by its Chinese or English label: "
+                 + "; ".join(f"{n} = {feature(n).label_zh} / {feature(n).label_en}" for n in missing) + ")")
+    return text
 
 
 def validate_labels(y: Any, problems: list[str] | None = None) -> pd.Series | None:
@@ -401,8 +520,12 @@ def validate_labels(y: Any, problems: list[str] | None = None) -> pd.Series | No
     raise_now = problems is None
     problems = [] if problems is None else problems
     s = pd.Series(y) if not isinstance(y, pd.Series) else y
-    conv = s.map(lambda v: None if isinstance(v, _COLLECTIONS) else _to_bool(v))
-    bad = conv.isna().to_numpy()
+    if s.dtype == object and not _is_text(s):  # lists or dicts among the labels: not hashable, so cell by cell
+        conv = s.map(lambda v: None if isinstance(v, _COLLECTIONS) else _to_bool(v))
+        codes = np.where(conv.isna().to_numpy(), _BAD, conv.fillna(False).astype(bool).to_numpy(np.int64))
+    else:  # one decoding per distinct spelling
+        codes = _codes(s, lambda v: _BAD if _to_bool(v) is None else int(_to_bool(v)))
+    bad = codes < 0
     if bad.any():
         problems.append(
             f"{LABEL}: expected 0/1, got {_examples(s.astype(object), bad)} at {_rows(s.index, bad)}"
@@ -410,7 +533,7 @@ def validate_labels(y: Any, problems: list[str] | None = None) -> pd.Series | No
         if raise_now:
             raise ValueError("invalid labels: " + problems[-1])
         return None
-    return conv.astype(np.int64).rename(LABEL)
+    return pd.Series(codes.astype(np.int64), index=s.index, name=LABEL)
 
 
 def applicant_frame(applicant: Any) -> pd.DataFrame:
@@ -423,7 +546,8 @@ def applicant_frame(applicant: Any) -> pd.DataFrame:
     """
     if isinstance(applicant, Mapping):
         # Extra keys are ignored, whatever they hold, like extra columns of a frame.
-        known = {k: v for k, v in applicant.items() if isinstance(k, str) and k in _NAMES}
+        # Keys may be the contract's names or the Chinese / English labels (see xieshang.headers).
+        known = {k: v for k, v in applicant.items() if canonical_name(k) in _NAMES}
         bad = [k for k, v in known.items() if isinstance(v, _COLLECTIONS)]
         if bad:
             raise ValueError(
