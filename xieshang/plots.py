@@ -93,7 +93,7 @@ TEXT: dict[str, dict[str, str]] = {
         "approval_probability": "approval probability",
         "now": "now",
         "target": "target {target:.0%}",
-        "unaffordable": "unaffordable (instalment > disposable income)",
+        "unaffordable": "unaffordable (instalment leaves no living buffer)",
         "reasons": "What holds it down",
         "actions": "What would raise it",
         "singles": "Each step alone",
@@ -138,7 +138,7 @@ TEXT: dict[str, dict[str, str]] = {
         "approval_probability": "通过概率",
         "now": "当前",
         "target": "目标 {target:.0%}",
-        "unaffordable": "还不起(月供 > 可支配收入)",
+        "unaffordable": "还不起(月供后留不出生活余地)",
         "reasons": "拉低概率的原因",
         "actions": "能提高概率的做法",
         "singles": "每一步单独的效果",
@@ -894,7 +894,7 @@ def whatif_curve(
     -------
     matplotlib.figure.Figure
     """
-    from .generator import affordability, affordable
+    from .rules import affordable, plan_terms
     from .validation import applicant_frame
 
     name = feature
@@ -916,7 +916,7 @@ def whatif_curve(
         ax.plot([x_now], [now_p], marker="*", ms=13, color=_COLORS["now"], ls="none",
                 label=f"{_t('now', lang)}: {value_label(name, current, lang)} → {now_p:.0%}")
     if f.is_numeric:
-        inst, disp, _ = affordability(_with_values(row, name, g))
+        inst, disp = plan_terms(_with_values(row, name, g))
         bad = ~affordable(inst, disp)
         if bad.any():
             ax.fill_between(g, 0, 1, where=bad, step="mid", transform=ax.get_xaxis_transform(),

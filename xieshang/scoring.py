@@ -3,7 +3,7 @@
 :func:`score_file` backs ``xieshang predict``. It reads ``chunk_rows`` rows at a
 time (pyarrow batches for Parquet, pandas ``chunksize`` for CSV), adds the
 model's probability to each row (and, with ``explain=True``, the top reason
-and the best option from :func:`xieshang.explain.explain`), and streams the
+and the best option from :func:`xieshang.explain.explain_frame`), and streams the
 result into a temporary file that replaces the output only when every chunk
 succeeded. Memory is bounded by the chunk size, not by the file size.
 """
@@ -20,7 +20,6 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from .contract import CATEGORY_NAMES, FEATURES
 from .files import atomic_path, table_format
 from .validation import validate_frame
 
@@ -119,15 +118,10 @@ def _total(path: Path, fmt: str) -> float | None:
 
 
 def _explain_columns(model: Any, clean: pd.DataFrame, target: float, lang: str) -> dict[str, list[Any]]:
-    from .explain import _explain_row
+    from .explain import explain_frame
 
     out: dict[str, list[Any]] = {TOP_REASON: [], BEST_ACTION: [], BEST_ACTION_PROBABILITY: []}
-    cols = {f.name: clean[f.name].tolist() for f in FEATURES}
-    for i in range(len(clean)):
-        row = {name: cols[name][i] for name in cols}
-        for name in CATEGORY_NAMES:
-            row[name] = str(row[name])
-        exp = _explain_row(model, row, target, lang)
+    for exp in explain_frame(model, clean, target=target, lang=lang):
         out[TOP_REASON].append(exp.reasons[0].text if exp.reasons else "")
         best = exp.best
         out[BEST_ACTION].append(best.text if best else "")
@@ -159,8 +153,9 @@ def score_file(
         Rows per chunk: peak memory grows with this, not with the file.
     explain : bool, default False
         Also add ``top_reason``, ``best_action`` and
-        ``best_action_probability`` (one :func:`xieshang.explain.explain` per
-        row: milliseconds per row, meant for files of thousands of rows).
+        ``best_action_probability`` (:func:`xieshang.explain.explain_frame`
+        on each chunk: the applicants' candidate rows share the model calls,
+        a few milliseconds per row).
     target, lang
         Passed to the explanation.
     progress : text stream or None, default sys.stderr
@@ -184,10 +179,10 @@ def score_file(
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, (int, np.integer)) or chunk_rows < 1:
         raise ValueError(f"chunk_rows: expected a positive integer, got {chunk_rows!r}")
     if explain:
-        from .explain import _check_target
+        from .explain import check_target
         from .text import check_lang
 
-        target, lang = _check_target(target), check_lang(lang)
+        target, lang = check_target(target), check_lang(lang)
     bar = _Progress(_total(src, fmt_in), "rows", progress)
     try:
         n = _score_chunks(model, src, dst, fmt_in, fmt_out, chunk_rows, explain, target, lang, bar)
