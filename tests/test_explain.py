@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from xieshang import rules
+from xieshang import text as T
 from xieshang.contract import ACTIONABLE_NAMES, FEATURE_NAMES, feature
 from xieshang.explain import (
     MAX_OPTIONS,
@@ -436,3 +437,229 @@ def test_nothing_that_does_not_raise_the_probability_is_proposed(pool):
     exp = explain(Floor(), rejected(pool, 1, seed=3), lang="en")
     assert exp.status in ("no_improvement", "no_affordable_plan")
     assert exp.actions == [] and not exp.reached
+
+
+# --- issue 10: no borrower leaves empty-handed; issue 13: safe, short, fitting advice ------------
+
+
+class NanTolerant:
+    """The oracle with unknown values read as the least favourable known ones (the model's own
+    handling of unknowns is not this module's business; explain must carry NaN through)."""
+
+    FILL = {"credit_score": 350, "past_overdue_count": 24, "on_time_ratio": 0.0, "months_on_book": 0,
+            "broken_promises": 20, "days_overdue": 0, "communication": "evasive"}
+
+    def __init__(self, oracle):
+        self.oracle = oracle
+
+    def predict_proba(self, X):
+        X = X.copy()
+        for f in (feature(n) for n in FEATURE_NAMES):
+            if not X[f.name].isna().any():
+                continue
+            if f.kind == "bool":
+                X[f.name] = X[f.name].fillna(0.0).astype(bool)
+            elif f.kind == "category":
+                X[f.name] = X[f.name].fillna(self.FILL[f.name])
+            elif f.name == "savings":
+                X[f.name] = X[f.name].fillna(0.0)
+            else:
+                X[f.name] = X[f.name].fillna(self.FILL[f.name]).astype(np.int64 if f.kind == "int" else float)
+        return self.oracle.predict_proba(X)
+
+
+def stuck(pool):
+    """A rejected applicant whose plan no option makes affordable: disposable income below zero."""
+    row = as_row(rejected(pool, 1, seed=50))
+    row.update(monthly_income=3000.0, monthly_expenses=2500.0, other_debt_payments=1200.0,
+               outstanding_balance=40_000.0, plan_months=12, down_payment_ratio=0.0, savings=100_000.0,
+               hardship_reason="illness", hardship_proof=False, income_proof=False, communication="responsive",
+               info_verified=False, materials_on_time=False, penalty_waiver_requested=True)
+    return row
+
+
+def test_negative_disposable_income_gets_steps_the_gap_and_the_way_forward(pool, oracle):
+    row = stuck(pool)
+    for lang in ("zh", "en"):
+        exp = explain(oracle, row, lang=lang)
+        assert exp.status == "no_affordable_plan" and not exp.reached
+        # steps that raise the estimate without touching the plan, each marked unaffordable
+        assert exp.actions and all(not a.affordable and a.gain > 0 for a in exp.actions)
+        assert all(not set(a.changes) & set(PLAN) for a in exp.actions)  # no down payment: disposable <= 0
+        for a in exp.actions:
+            assert a.probability == pytest.approx(true_probability(apply(pd.DataFrame([row]), a.changes))[0])
+        # the gap, from the rule: longest plan, no fundable down payment (disposable income below zero)
+        gap = exp.gap
+        assert gap is not None and gap.plan_months == 60 and gap.down_payment_ratio == 0.0
+        assert gap.instalment == pytest.approx(float(rules.instalment(40_000.0, 0.0, 60)))
+        assert gap.required_disposable == pytest.approx(float(rules.required_disposable(gap.instalment)))
+        assert gap.disposable == pytest.approx(-700.0)
+        assert gap.shortfall == pytest.approx(gap.required_disposable + 700.0)
+        assert gap.lump_sum == pytest.approx(40_000.0)  # nothing is affordable: the whole balance
+        assert T.money(gap.shortfall) in str(exp)
+        steps = " ".join(exp.next_steps)
+        for must in ("12378", "95188", "代理协商", "以贷养贷", "停息挂账"):
+            assert must in steps
+        assert ("诊断证明" if lang == "zh" else "diagnosis") in steps  # the proof fits the cause
+    d = json.loads(json.dumps(exp.to_dict(), allow_nan=False))
+    assert d["gap"]["shortfall"] == pytest.approx(exp.gap.shortfall) and d["next_steps"] == exp.next_steps
+
+
+def test_the_gap_is_the_rule_in_money(pool):
+    seen = 0
+    for i in range(200):
+        row = as_row(pool.iloc[[i]])
+        gap = plan_gap(row)
+        disp = float(rules.disposable_income(row["monthly_income"], row["monthly_expenses"], row["other_debt_payments"]))
+        assert (gap.shortfall == 0) == bool(rules.affordable(gap.instalment, disp))
+        assert gap.down_payment_ratio * row["outstanding_balance"] <= (row["savings"] if row["savings"] > 0 else 0) + 1e-6 \
+            or gap.down_payment_ratio == row["down_payment_ratio"]
+        if gap.shortfall > 0:
+            seen += 1
+            assert rules.affordable(gap.instalment, disp + gap.shortfall + 1e-6)
+            assert not rules.affordable(gap.instalment, disp + gap.shortfall - 1.0)
+            rest = row["outstanding_balance"] * (1 - gap.down_payment_ratio) - gap.lump_sum
+            assert rest <= 1e-6 or rules.affordable(rest / gap.plan_months, disp)
+    assert seen > 5
+
+
+def test_every_rejected_applicant_gets_a_step_that_raises_the_estimate(pool, oracle):
+    apps = rejected(pool, 60, seed=51, target=0.4)
+    exps = explain_frame(oracle, apps, target=0.6, lang="en")
+    empty = [e for e in exps if not e.actions]
+    assert len(empty) <= 1  # only when none of the contract's actions raises it
+    for e in exps:
+        if e.actions:
+            assert e.actions[0].gain > 0
+        if e.gap is not None and e.gap.shortfall > 0 and e.status == "no_affordable_plan":
+            assert "short" in str(e)
+
+
+def test_down_payments_only_from_known_savings(pool, oracle):
+    apps = rejected(pool, 60, seed=52)
+    offered = 0
+    for e, (_, app) in zip(explain_frame(oracle, apps), apps.iterrows()):
+        for a in e.actions + e.single_actions:
+            if "down_payment_ratio" in a.changes:
+                offered += 1
+                assert a.changes["down_payment_ratio"] * app["outstanding_balance"] <= app["savings"] + 1e-6
+    assert offered > 0
+    # the same applicants with unknown savings: never a down payment, but a separate note when it matters
+    unknown = apps.assign(savings=np.nan)
+    notes = 0
+    for e in explain_frame(oracle, unknown, lang="en"):
+        assert all("down_payment_ratio" not in a.changes for a in e.actions + e.single_actions)
+        notes += bool(e.notes)
+        for n in e.notes:
+            assert "If you have savings or family help" in n and n in str(e)
+    assert notes > 0
+
+
+def test_no_hardship_means_no_hardship_proof_and_a_step_to_state_the_cause(pool, oracle):
+    row = as_row(rejected(pool, 1, seed=53))
+    row.update(hardship_reason="none", hardship_proof=False)
+    for lang, cause in (("zh", "如实说明还款困难的原因"), ("en", "State the real cause")):
+        exp = explain(oracle, row, lang=lang)
+        assert all("hardship_proof" not in a.changes for a in exp.actions + exp.single_actions)
+        assert any(cause in s for s in exp.next_steps)
+
+
+def test_unknown_values_are_carried_through(pool, oracle):
+    nan = float("nan")
+    row = as_row(rejected(pool, 1, seed=54))
+    row.update(credit_score=nan, communication=None, info_verified=nan, asset_proof=None, days_overdue=nan,
+               hardship_proof=nan, savings=nan, hardship_reason="income_drop")
+    model = NanTolerant(oracle)
+    for lang in ("zh", "en"):
+        exp = explain(model, row, lang=lang)
+        unknown = {"credit_score", "communication", "info_verified", "asset_proof", "days_overdue", "hardship_proof"}
+        assert not {r.feature for r in exp.reasons} & unknown  # an unknown value is never held against anyone
+        d = json.loads(json.dumps(exp.to_dict(), allow_nan=False))  # strict JSON: unknown is null
+        assert d["applicant"]["credit_score"] is None and d["applicant"]["communication"] is None
+        changes = {k for a in exp.actions + exp.single_actions for k in a.changes}
+        assert "down_payment_ratio" not in changes  # savings unknown
+        steps = " ".join(exp.next_steps)
+        assert ("资产证明(如有)" if lang == "zh" else "asset proof (if you have any)") in steps
+        assert ("工资流水" if lang == "zh" else "payslip") in steps
+        assert "逾期" not in steps if lang == "zh" else "overdue:" not in steps  # days overdue unknown
+        # an unknown document can still be handed in; unknown contact can still be made proactive
+        space = option_space(exp.applicant)
+        names = {dd.name for dd in space.dims}
+        assert {"info_verified", "asset_proof", "hardship_proof", "communication"} <= names
+    batch = explain_frame(model, pd.DataFrame([row, as_row(rejected(pool, 1, seed=55))]), lang="en")
+    assert batch[0].to_dict()["actions"] == explain(model, row, lang="en").to_dict()["actions"]
+
+
+def test_reasons_at_the_clip_floor_still_name_what_holds_the_probability_down(pool, oracle):
+    from xieshang.generator import true_logit
+
+    class Clipped:  # a model whose probabilities stop at 0.1 %, with unclipped scores
+        def predict_proba(self, X):
+            p = np.clip(true_probability(X), 0.001, 0.999)
+            return np.column_stack([1 - p, p])
+
+        def decision_function(self, X):
+            return true_logit(X)
+
+    row = as_row(rejected(pool, 1, seed=56))
+    row.update(past_overdue_count=17, info_verified=False, broken_promises=8, credit_score=400, on_time_ratio=0.3,
+               communication="evasive", monthly_income=0.0)
+    for lang, nothing in (("en", "Nothing in particular"), ("zh", "没有明显拉低概率的因素")):
+        exp = explain(Clipped(), row, lang=lang)
+        assert exp.probability == pytest.approx(0.001)
+        names = {r.feature for r in exp.reasons}
+        assert names and nothing not in str(exp)
+        assert names & {"past_overdue_count", "info_verified", "broken_promises", "credit_score"}
+
+
+def test_reasons_of_a_trained_model_at_its_floor(pool, small_model):
+    row = as_row(rejected(pool, 1, seed=57))
+    row.update(past_overdue_count=17, info_verified=False, broken_promises=10, credit_score=360, on_time_ratio=0.1,
+               communication="evasive", monthly_income=0.0, days_overdue=400)
+    exp = explain(small_model, row, lang="en")
+    assert exp.reasons and "Nothing in particular" not in str(exp)
+
+
+def test_no_reason_or_step_suggests_staying_overdue(pool, oracle):
+    row = as_row(rejected(pool, 1, seed=58))
+    row.update(days_overdue=2)  # early: the generator's lenders prefer to wait, we never say so
+    exp = explain(oracle, row, lang="en")
+    assert "days_overdue" not in {r.feature for r in exp.reasons}
+    assert any("2 days overdue" in s and "now" in s for s in exp.next_steps)
+    for e in explain_frame(oracle, rejected(pool, 40, seed=59)):
+        for r in e.reasons:
+            if r.feature == "days_overdue":
+                assert r.value > r.reference and "penalty interest" in r.text or "罚息" in r.text
+
+
+def test_disclaimer_comes_first(pool, oracle):
+    app = rejected(pool, 1, seed=60)
+    for lang, words in (("zh", "不构成金融或法律建议"), ("en", "not financial or legal advice")):
+        first = str(explain(oracle, app, lang=lang)).splitlines()[0]
+        assert words in first
+
+
+def test_asset_proof_only_for_applicants_with_assets(pool, oracle):
+    row = as_row(rejected(pool, 1, seed=61))
+    row.update(asset_proof=False, savings=0.0)
+    assert "asset_proof" not in {d.name for d in option_space(row).dims}
+    assert all("asset_proof" != r.feature for r in explain(oracle, row).reasons)
+    row["savings"] = 20_000.0
+    assert "asset_proof" in {d.name for d in option_space(row).dims}
+
+
+def test_explain_frame_gives_the_answers_of_explain(pool, oracle, small_model):
+    apps = rejected(pool, 25, seed=62)
+    for model in (oracle, small_model):
+        batch = explain_frame(model, apps, target=0.6, lang="zh")
+        assert len(batch) == len(apps)
+        for i, b in enumerate(batch):
+            one = explain(model, apps.iloc[[i]], target=0.6, lang="zh")
+            assert b.status == one.status and b.probability == pytest.approx(one.probability)
+            assert [r.feature for r in b.reasons] == [r.feature for r in one.reasons]
+            assert [a.changes for a in b.actions] == [a.changes for a in one.actions]
+            assert [a.probability for a in b.actions] == pytest.approx([a.probability for a in one.actions])
+            assert str(b).splitlines()[2:] != [] and b.next_steps == one.next_steps
+    with pytest.raises(ValueError, match=r"(?s)target.*lang"):
+        explain_frame(oracle, apps, target=2, lang="fr")
+    assert explain_frame(oracle, apps.iloc[:0]) == []

@@ -811,8 +811,8 @@ def _fill_choices(rows: _Rows, space: _Space, at: slice, o_choices: np.ndarray, 
         for j, d in enumerate(part):
             dim = space.dims[d]
             f = feature(dim.name)
-            values = (np.array([f.categories.index(v) for v in dim.values], dtype=np.int8)
-                      if f.kind == "category" else np.asarray(dim.values))
+            values = (np.array([-1 if _unknown(v) else f.categories.index(v) for v in dim.values], dtype=np.int8)
+                      if f.kind == "category" else np.asarray(dim.values, dtype=rows.cols[dim.name].dtype))
             rows.cols[dim.name][at] = values[grid[:, j]]
 
 
@@ -919,13 +919,16 @@ def explain_frame(model: Any, X: Any, target: float = 0.6, lang: str = "zh") -> 
     Returns
     -------
     list of Explanation
-        One per row, in order.
+        One per row, in order (empty for an empty frame).
 
     Raises
     ------
     ValueError
         As :func:`explain`, for every row at once.
     """
+    if isinstance(X, pd.DataFrame) and len(X) == 0:  # nothing to explain (the checks still apply)
+        target, lang, _ = _check(target, lang, None, lambda _: None)
+        return []
     target, lang, frame = _check(target, lang, X, validate_frame)
     rows = _rows_of(frame)
     out: list[Explanation] = []
