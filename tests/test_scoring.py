@@ -113,3 +113,20 @@ def test_cli_explain_errors_are_one_line(tmp_path, model_file, content, args, me
     assert res.returncode == 2
     assert message in res.stderr and "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_cli_explain_marks_options_that_leave_the_plan_unaffordable(tmp_path, rows, model_file, capsys):
+    applicant = {k: (v.item() if hasattr(v, "item") else v) for k, v in rows.iloc[0].items()}
+    applicant.update(monthly_income=2000.0, monthly_expenses=1800.0, other_debt_payments=900.0,
+                     outstanding_balance=50_000.0, info_verified=False, income_proof=False, communication="evasive")
+    (tmp_path / "a.json").write_text(json.dumps(applicant, default=str))
+    capsys.readouterr()
+    assert main(["explain", str(tmp_path / "a.json"), "--json", "--lang", "en", "--model", str(model_file)]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["status"] == "no_affordable_plan"
+    assert d["actions"] and all(a["affordable"] is False for a in d["actions"])
+    assert d["gap"]["shortfall"] > 0 and any("12378" in s for s in d["next_steps"])
+    assert main(["explain", str(tmp_path / "a.json"), "--lang", "en", "--model", str(model_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Note: this estimate comes from a model trained on synthetic data")
+    assert "[the plan itself stays unaffordable]" in out and "The gap:" in out

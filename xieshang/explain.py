@@ -741,18 +741,22 @@ class _Space:
     def split(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return idx // self.n_p, idx % self.n_p
 
-    def o_index(self, choice: Any) -> int:
-        """Row of ``go`` holding the other-dims choice ``choice``."""
+    def o_index(self, choice: Any) -> Any:
+        """Row(s) of ``go`` holding the other-dims choice(s) ``choice`` (shape (n_other,) or (k, n_other))."""
+        c = np.asarray(choice, dtype=np.int64)
         shape = [len(self.dims[d].values) for d in self.other]
-        code = int(np.ravel_multi_index(tuple(int(c) for c in choice), shape)) if shape else 0
-        i = int(np.searchsorted(self.codes_o, code))
-        if i >= len(self.codes_o) or self.codes_o[i] != code:
+        code = np.ravel_multi_index(tuple(c.T), shape) if shape else np.zeros(c.shape[:-1], dtype=np.int64)
+        i = np.searchsorted(self.codes_o, code)
+        if np.any(i >= len(self.codes_o)) or np.any(self.codes_o[np.minimum(i, len(self.codes_o) - 1)] != code):
             raise KeyError(choice)
-        return i
+        return int(i) if c.ndim == 1 else i
 
-    def p_index(self, choice: Any) -> int:
+    def p_index(self, choice: Any) -> Any:
+        """Plan part(s) holding the plan-dims choice(s) ``choice``."""
+        c = np.asarray(choice, dtype=np.int64)
         shape = [len(self.dims[d].values) for d in self.plan]
-        return int(np.ravel_multi_index(tuple(int(c) for c in choice), shape)) if shape else 0
+        code = np.ravel_multi_index(tuple(c.T), shape) if shape else np.zeros(c.shape[:-1], dtype=np.int64)
+        return int(code) if c.ndim == 1 else np.asarray(code, dtype=np.int64)
 
     def choices(self, idx: int) -> dict[int, int]:
         """{dim position: option index} of the non-keep choices of combo ``idx``."""
@@ -823,7 +827,7 @@ def _bound_parts(space: _Space, plans: np.ndarray) -> np.ndarray:
     for j, d in enumerate(space.plan):
         if space.dims[d].directional:
             g[:, j] = len(space.dims[d].values) - 1
-    return np.array([space.p_index(r) for r in g], dtype=np.int64)
+    return space.p_index(g) if len(g) else np.zeros(0, dtype=np.int64)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -985,6 +989,23 @@ def _drive(model: Any, searches: list[_Search]) -> list[Explanation]:
 
 def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Search:
     """The search for one applicant, as a coroutine: it yields rows to score and receives their scores."""
+    # Round 1: the applicant and the reason rows; an applicant at the target needs nothing more.
+    reason_rows = _reason_candidates(row, reference_values(model))
+    nr = len(reason_rows)
+    rows = _Rows(row, nr + 1)
+    for i, (name, ref) in enumerate(reason_rows):
+        rows.set(name, i, ref)
+    p_all, z_all = yield rows
+    base = float(p_all[nr])
+    now = _current_plan(row)
+    reasons = _reasons(row, reason_rows, z_all[:nr], float(z_all[nr]), now, lang)
+
+    def result(actions: list[Action], singles_: list[Action], reached: bool, status: str) -> Explanation:
+        return _finish(row, now, base, target, lang, reasons, actions, singles_, reached, status)
+
+    if base >= target:
+        return result([], [], True, "already")
+
     space = option_space(row)
     n_o, n_p = len(space.go), space.n_p
     no_plan = not space.feasible_p.any()
@@ -1018,29 +1039,20 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
     rep_u, rep_inv = np.unique(rep, return_inverse=True)
     n_top = len(space.top_o)
 
-    reason_rows = _reason_candidates(row, reference_values(model))
-    nr = len(reason_rows)
-    first = np.unique(np.concatenate([[0], np.fromiter(singles.values(), np.int64, len(singles)),
-                                      order[:_FIRST_BATCH]]))
+    # Round 2: every single step, the cheapest options and the bounds.
     prob = np.full(n_o * n_p, np.nan)
+    prob[0] = base
+    first = np.unique(np.concatenate([np.fromiter(singles.values(), np.int64, len(singles)),
+                                      order[:_FIRST_BATCH]]))
+    first = first[first != 0]
     n_up = n_top * len(rep_u)
-    rows = _Rows(row, nr + len(first) + n_up)
-    for i, (name, ref) in enumerate(reason_rows):
-        rows.set(name, i, ref)
-    _fill(rows, space, slice(nr, nr + len(first)), first)
-    _fill_choices(rows, space, slice(nr + len(first), None), np.repeat(space.top_o, len(rep_u), axis=0),
+    rows = _Rows(row, len(first) + n_up)
+    _fill(rows, space, slice(0, len(first)), first)
+    _fill_choices(rows, space, slice(len(first), None), np.repeat(space.top_o, len(rep_u), axis=0),
                   np.tile(rep_u, n_top))
-    p_all, z_all = yield rows
-    prob[first] = p_all[nr:nr + len(first)]
-    up_rows = p_all[nr + len(first):].reshape(n_top, len(rep_u)).max(0)
-    base = float(prob[0])
-    reasons = _reasons(row, reason_rows, z_all[:nr], float(z_all[nr]), space, lang)
-
-    def result(actions: list[Action], singles_: list[Action], reached: bool, status: str) -> Explanation:
-        return _finish(row, space, base, target, lang, reasons, actions, singles_, reached, status)
-
-    if base >= target:
-        return result([], [], True, "already")
+    p_all, _ = yield rows
+    prob[first] = p_all[:len(first)]
+    up_rows = p_all[len(first):].reshape(n_top, len(rep_u)).max(0)
 
     up = up_rows[rep_inv]
     bound = np.full(n_p, -np.inf)
@@ -1195,14 +1207,16 @@ def _greedy(space: _Space, singles: dict[tuple[int, int], int], prob: np.ndarray
         if g > 0:
             gains.append((g, j, k))
     gains.sort(reverse=True)
-    out = []
-    for p in plans:
-        room = MAX_STEPS - int((space.gp[p] > 0).sum())
+    rooms = MAX_STEPS - (space.gp[plans] > 0).sum(1)
+    combos = np.zeros((len(plans), len(space.other)), dtype=np.int64)
+    for room in np.unique(rooms):
         combo = np.zeros(len(space.other), dtype=np.int64)
-        for _, j, k in gains[:max(room, 0)]:
+        for _, j, k in gains[:max(int(room), 0)]:
             combo[j] = k
-        out.append(space.o_index(combo) * space.n_p + int(p))
-    return np.unique(np.asarray(out, dtype=np.int64))
+        combos[rooms == room] = combo
+    if len(plans) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(space.o_index(combos) * space.n_p + plans)
 
 
 def _action(space: _Space, row: dict[str, Any], choice: dict[int, int], idx: int, p: float, cost: float,
@@ -1224,15 +1238,15 @@ def _sigmoid(z: np.ndarray | float) -> np.ndarray:
 
 
 def _reasons(row: dict[str, Any], candidates: list[tuple[str, Any]], z_ref: np.ndarray, z_base: float,
-             space: _Space, lang: str) -> list[Reason]:
+             now: tuple[float, float, bool], lang: str) -> list[Reason]:
     # Ranked and thresholded in unclipped log-odds: near (or at a clip of) 0 % every factor looks
     # negligible in probability. The impact shown is the same move in (unclipped) probability.
     points = np.asarray(z_ref, dtype=float) - z_base
     gains = _sigmoid(z_ref) - _sigmoid(z_base)
-    inst, disp = float(space.instalment_p[0]), float(space.disposable_p[0])
+    inst, disp, ok = now
     ctx = {"instalment": inst, "disposable": disp, "share": inst / disp if disp > 0 else float("inf"),
            "hardship_reason": row["hardship_reason"], "has_assets": _savings(row) > 0}
-    unaffordable = not bool(space.feasible_p[0])
+    unaffordable = not ok
     order = np.argsort(-points, kind="stable")
     out: list[Reason] = []
     group_used = False
@@ -1254,6 +1268,13 @@ def _reasons(row: dict[str, Any], candidates: list[tuple[str, Any]], z_ref: np.n
 
 # --------------------------------------------------------------------------------------------------
 # The gap in money, and the way forward
+
+
+def _current_plan(row: Mapping[str, Any]) -> tuple[float, float, bool]:
+    """(instalment, disposable income, affordable) of the applicant's own plan, by :mod:`xieshang.rules`."""
+    inst = float(rules.instalment(row["outstanding_balance"], row["down_payment_ratio"], row["plan_months"]))
+    disp = _disposable(row)
+    return inst, disp, bool(rules.affordable(inst, disp))
 
 
 def _fundable_down_payments(row: Mapping[str, Any]) -> list[float]:
@@ -1336,9 +1357,9 @@ def _next_steps(row: Mapping[str, Any], status: str, lang: str) -> list[str]:
     return T.next_steps(keys, lang)
 
 
-def _notes(row: Mapping[str, Any], space: _Space, lang: str) -> list[str]:
+def _notes(row: Mapping[str, Any], plan_ok: bool, lang: str) -> list[str]:
     """When savings are unknown and the plan is unaffordable: what a down payment would do (never an option)."""
-    if not math.isnan(_savings(row)) or bool(space.feasible_p[0]) or _disposable(row) <= 0:
+    if not math.isnan(_savings(row)) or plan_ok or _disposable(row) <= 0:
         return []
     cur = float(row["down_payment_ratio"])
     values = [float(v) for v in feature("down_payment_ratio").action.values if v > cur]
@@ -1355,9 +1376,9 @@ def _notes(row: Mapping[str, Any], space: _Space, lang: str) -> list[str]:
     return [T.down_payment_note(pick, pick * balance, months, inst, ok, lang)]
 
 
-def _finish(row: dict[str, Any], space: _Space, base: float, target: float, lang: str, reasons: list[Reason],
-            actions: list[Action], steps: list[Action], reached: bool, status: str) -> Explanation:
-    unaffordable_now = not bool(space.feasible_p[0])
+def _finish(row: dict[str, Any], now: tuple[float, float, bool], base: float, target: float, lang: str,
+            reasons: list[Reason], actions: list[Action], steps: list[Action], reached: bool, status: str) -> Explanation:
+    unaffordable_now = not now[2]
     gap = plan_gap(row) if unaffordable_now or (actions and not actions[0].affordable) else None
     return Explanation(base, target, lang, reasons, actions, steps, reached, status, dict(row), gap=gap,
-                       next_steps=_next_steps(row, status, lang), notes=_notes(row, space, lang))
+                       next_steps=_next_steps(row, status, lang), notes=_notes(row, now[2], lang))
