@@ -263,7 +263,8 @@ class Gap:
 
     def text(self, lang: str) -> str:
         """The sentence in ``lang``."""
-        return T.gap_text(self.to_dict(), lang)
+        remaining = self.instalment * self.plan_months  # what is left after the down payment
+        return T.gap_text({**self.to_dict(), "whole": self.lump_sum >= remaining - 1e-6}, lang)
 
 
 @dataclass(frozen=True)

@@ -365,6 +365,18 @@ GAP_TEMPLATES: dict[str, dict[str, str]] = {
               "income; or a lump sum of about {lump} RMB paid first would make the rest affordable over {months} "
               "instalments.",
     },
+    "whole": {
+        "zh": "差距:即使分{months}期并首付{dp}(约{cash}元),月供仍约{instalment}元;要安全负担它,每月可支配收入需至少"
+              "{required}元(留出{buffer}且不少于{floor}元的生活余地),而现在是{disposable}元,每月还差{shortfall}元"
+              "——可以通过减少其他债务月还款、削减支出或增加收入来弥补。按现在的收支任何月供都不安全,"
+              "只有一次性还清剩余的约{lump}元(例如靠亲友帮助)才能解决。",
+        "en": "The gap: even with {months} instalments and {dp} down (about {cash} RMB) the instalment is about "
+              "{instalment} RMB a month; carrying it safely needs a disposable income of at least {required} RMB a month "
+              "(leaving {buffer} of it and never less than {floor} RMB to live on), and yours is {disposable} RMB: "
+              "{shortfall} RMB a month short, to be found by cutting other debt payments or expenses or by raising "
+              "income. On the current income no instalment is safe: only repaying the remaining {lump} RMB at once "
+              "(with family help, for instance) would close the gap.",
+    },
     "closed": {
         "zh": "可负担的方案存在:分{months}期并首付{dp}时月供约{instalment}元,所需可支配收入{required}元,现有{disposable}元。",
         "en": "An affordable plan exists: with {months} instalments and {dp} down the instalment is about {instalment} "
@@ -378,7 +390,7 @@ def gap_text(gap: Mapping[str, float], lang: str) -> str:
     from .rules import BUFFER_SHARE, LIVING_FLOOR
 
     lang = check_lang(lang)
-    key = "shortfall" if gap["shortfall"] > 0 else "closed"
+    key = "closed" if gap["shortfall"] <= 0 else "whole" if gap.get("whole") else "shortfall"
     return GAP_TEMPLATES[key][lang].format(
         months=int(gap["plan_months"]), dp=percent(gap["down_payment_ratio"]), cash=money(gap["down_payment"]),
         instalment=money(gap["instalment"]), required=money(gap["required_disposable"]),
