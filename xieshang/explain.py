@@ -124,7 +124,7 @@ _AFFORDABILITY_GROUP = ("outstanding_balance", "monthly_income", "monthly_expens
                         *_PLAN_INPUTS)
 _FIRST_BATCH = 64
 _SEARCH_BUDGET = 512  # options scored by the search beyond the first batch, per applicant
-_BATCH_APPLICANTS = 256  # explain_frame: applicants whose candidate rows share one predict_proba call
+_BATCH_APPLICANTS = 1024  # explain_frame: applicants whose candidate rows share one predict_proba call
 _GROWTH = 4
 _EPS = 1e-9
 
@@ -418,23 +418,22 @@ def _unknown(v: Any) -> bool:
 class _Rows:
     """Column arrays for many variants of one applicant, turned into a contract frame at the end.
 
-    An unknown value stays unknown: NaN in a float column (an int or bool column with an
-    unknown value is held as float, as validation returns it), code -1 for a category.
+    A column exists only once a variant changes it; the others are the applicant's value repeated.
+    An unknown value stays unknown: NaN in a float column (an int or bool column with an unknown
+    value is held as float, as validation returns it), code -1 for a category.
     """
 
     def __init__(self, base: dict[str, Any], n: int):
         self.n = n
+        self.base = base
         self.cols: dict[str, np.ndarray] = {}
-        for f in FEATURES:
-            v = base[f.name]
-            if f.kind == "category":
-                self.cols[f.name] = np.full(n, -1 if _unknown(v) else f.categories.index(v), dtype=np.int8)
-            elif _unknown(v) or f.kind == "float":
-                self.cols[f.name] = np.full(n, float(v), dtype=np.float64)
-            elif f.kind == "bool":
-                self.cols[f.name] = np.full(n, bool(v), dtype=bool)
-            else:
-                self.cols[f.name] = np.full(n, int(v), dtype=np.int64)
+
+    def col(self, name: str) -> np.ndarray:
+        """The column ``name``, created from the applicant's value on first use."""
+        c = self.cols.get(name)
+        if c is None:
+            c = self.cols[name] = np.full(self.n, _code(name, self.base[name]), dtype=_dtype(name, self.base[name]))
+        return c
 
     def set(self, name: str, rows: Any, values: Any) -> None:
         f = feature(name)
@@ -442,17 +441,40 @@ class _Rows:
             values = np.asarray([f.categories.index(v) for v in np.atleast_1d(values)], dtype=np.int8)
             if values.size == 1:
                 values = values[0]
-        self.cols[name][rows] = values
+        self.col(name)[rows] = values
 
     def frame(self) -> pd.DataFrame:
-        return _frame({name: [col] for name, col in self.cols.items()})
+        return _stack([self])
 
 
-def _frame(parts: dict[str, list[np.ndarray]]) -> pd.DataFrame:
-    """One contract frame from column pieces (numpy upcasts bool/int pieces next to float ones)."""
+def _dtype(name: str, v: Any) -> Any:
+    kind = feature(name).kind
+    if kind == "category":
+        return np.int8
+    if _unknown(v) or kind == "float":
+        return np.float64
+    return bool if kind == "bool" else np.int64
+
+
+def _code(name: str, v: Any) -> Any:
+    f = feature(name)
+    if f.kind == "category":
+        return -1 if _unknown(v) else f.categories.index(v)
+    return v
+
+
+def _stack(batches: list[_Rows]) -> pd.DataFrame:
+    """One contract frame of every batch's rows, in order (numpy upcasts bool/int pieces next to float ones)."""
+    counts = [b.n for b in batches]
     data = {}
     for f in FEATURES:
-        col = parts[f.name][0] if len(parts[f.name]) == 1 else np.concatenate(parts[f.name])
+        if not any(f.name in b.cols for b in batches):
+            values = [_code(f.name, b.base[f.name]) for b in batches]
+            dtypes = {_dtype(f.name, b.base[f.name]) for b in batches}
+            dtype = np.float64 if np.float64 in dtypes else dtypes.pop()
+            col = np.repeat(np.asarray(values, dtype=dtype), counts)
+        else:
+            col = np.concatenate([b.col(f.name) for b in batches]) if len(batches) > 1 else batches[0].col(f.name)
         data[f.name] = pd.Categorical.from_codes(col, categories=f.categories) if f.kind == "category" else col
     return pd.DataFrame(data)
 
@@ -817,8 +839,8 @@ def _fill_choices(rows: _Rows, space: _Space, at: slice, o_choices: np.ndarray, 
             dim = space.dims[d]
             f = feature(dim.name)
             values = (np.array([-1 if _unknown(v) else f.categories.index(v) for v in dim.values], dtype=np.int8)
-                      if f.kind == "category" else np.asarray(dim.values, dtype=rows.cols[dim.name].dtype))
-            rows.cols[dim.name][at] = values[grid[:, j]]
+                      if f.kind == "category" else np.asarray(dim.values, dtype=rows.col(dim.name).dtype))
+            rows.col(dim.name)[at] = values[grid[:, j]]
 
 
 def _bound_parts(space: _Space, plans: np.ndarray) -> np.ndarray:
@@ -973,8 +995,7 @@ def _drive(model: Any, searches: list[_Search]) -> list[Explanation]:
             results[i] = stop.value
     while pending:
         ids = list(pending)
-        parts: dict[str, list[np.ndarray]] = {f.name: [pending[i].cols[f.name] for i in ids] for f in FEATURES}
-        p, z = _scores(model, _frame(parts))
+        p, z = _scores(model, _stack([pending[i] for i in ids]))
         at = 0
         nxt: dict[int, _Rows] = {}
         for i in ids:
