@@ -508,7 +508,10 @@ def _scores(model: Any, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
             raise ValueError(f"model.decision_function: expected {len(X)} finite numbers, got shape {z.shape}")
         return p, z
     if isinstance(cal, dict) and cand in cal and isinstance(clip, float) and hasattr(model, "predict_proba"):
-        q = np.asarray(cal[cand].predict_proba(validate_frame(X)), dtype=float)
+        from .model import _predict_thread_limit  # the model's own thread limit (n_threads)
+
+        with _predict_thread_limit(int(getattr(model, "n_threads", 1))):
+            q = np.asarray(cal[cand].predict_proba(validate_frame(X)), dtype=float)
         if q.shape != (len(X), 2) or not np.isfinite(q).all():
             raise ValueError(f"model.predict_proba: expected a finite ({len(X)}, 2) array, got shape {q.shape}")
         q = q[:, 1]
