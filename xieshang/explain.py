@@ -423,16 +423,18 @@ class _Rows:
     value is held as float, as validation returns it), code -1 for a category.
     """
 
-    def __init__(self, base: dict[str, Any], n: int):
+    def __init__(self, base: dict[str, Any], n: int, enc: dict[str, tuple[Any, Any]] | None = None):
         self.n = n
         self.base = base
+        self.enc = enc if enc is not None else _encode(base)
         self.cols: dict[str, np.ndarray] = {}
 
     def col(self, name: str) -> np.ndarray:
         """The column ``name``, created from the applicant's value on first use."""
         c = self.cols.get(name)
         if c is None:
-            c = self.cols[name] = np.full(self.n, _code(name, self.base[name]), dtype=_dtype(name, self.base[name]))
+            code, dtype = self.enc[name]
+            c = self.cols[name] = np.full(self.n, code, dtype=dtype)
         return c
 
     def set(self, name: str, rows: Any, values: Any) -> None:
@@ -447,35 +449,35 @@ class _Rows:
         return _stack([self])
 
 
-def _dtype(name: str, v: Any) -> Any:
-    kind = feature(name).kind
-    if kind == "category":
-        return np.int8
-    if _unknown(v) or kind == "float":
-        return np.float64
-    return bool if kind == "bool" else np.int64
-
-
-def _code(name: str, v: Any) -> Any:
-    f = feature(name)
-    if f.kind == "category":
-        return -1 if _unknown(v) else f.categories.index(v)
-    return v
+def _encode(row: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Per feature, the applicant's value as stored in a candidate column, and that column's dtype."""
+    out = {}
+    for f in FEATURES:
+        v = row[f.name]
+        if f.kind == "category":
+            out[f.name] = (-1 if _unknown(v) else f.categories.index(v), np.int8)
+        elif _unknown(v) or f.kind == "float":
+            out[f.name] = (float(v), np.float64)
+        else:
+            out[f.name] = (v, bool if f.kind == "bool" else np.int64)
+    return out
 
 
 def _stack(batches: list[_Rows]) -> pd.DataFrame:
-    """One contract frame of every batch's rows, in order (numpy upcasts bool/int pieces next to float ones)."""
-    counts = [b.n for b in batches]
+    """One contract frame of every batch's rows, in order (a bool/int column next to a float one becomes float)."""
+    counts = np.array([b.n for b in batches])
+    ends = np.cumsum(counts)
     data = {}
     for f in FEATURES:
-        if not any(f.name in b.cols for b in batches):
-            values = [_code(f.name, b.base[f.name]) for b in batches]
-            dtypes = {_dtype(f.name, b.base[f.name]) for b in batches}
-            dtype = np.float64 if np.float64 in dtypes else dtypes.pop()
-            col = np.repeat(np.asarray(values, dtype=dtype), counts)
-        else:
-            col = np.concatenate([b.col(f.name) for b in batches]) if len(batches) > 1 else batches[0].col(f.name)
-        data[f.name] = pd.Categorical.from_codes(col, categories=f.categories) if f.kind == "category" else col
+        name = f.name
+        dtypes = {b.enc[name][1] for b in batches}
+        dtype = np.float64 if np.float64 in dtypes else dtypes.pop()
+        col = np.repeat(np.array([b.enc[name][0] for b in batches], dtype=dtype), counts)
+        for k, b in enumerate(batches):
+            c = b.cols.get(name)
+            if c is not None:
+                col[ends[k] - b.n:ends[k]] = c
+        data[name] = pd.Categorical.from_codes(col, categories=f.categories) if f.kind == "category" else col
     return pd.DataFrame(data)
 
 
@@ -841,9 +843,10 @@ def _fill_choices(rows: _Rows, space: _Space, at: slice, o_choices: np.ndarray, 
         for j, d in enumerate(part):
             dim = space.dims[d]
             f = feature(dim.name)
+            target = rows.col(dim.name)
             values = (np.array([-1 if _unknown(v) else f.categories.index(v) for v in dim.values], dtype=np.int8)
-                      if f.kind == "category" else np.asarray(dim.values, dtype=rows.col(dim.name).dtype))
-            rows.col(dim.name)[at] = values[grid[:, j]]
+                      if f.kind == "category" else np.asarray(dim.values, dtype=target.dtype))
+            target[at] = values[grid[:, j]]
 
 
 def _bound_parts(space: _Space, plans: np.ndarray) -> np.ndarray:
@@ -1014,10 +1017,11 @@ def _drive(model: Any, searches: list[_Search]) -> list[Explanation]:
 
 def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Search:
     """The search for one applicant, as a coroutine: it yields rows to score and receives their scores."""
+    enc = _encode(row)
     # Round 1: the applicant and the reason rows; an applicant at the target needs nothing more.
     reason_rows = _reason_candidates(row, reference_values(model))
     nr = len(reason_rows)
-    rows = _Rows(row, nr + 1)
+    rows = _Rows(row, nr + 1, enc)
     for i, (name, ref) in enumerate(reason_rows):
         rows.set(name, i, ref)
     p_all, z_all = yield rows
@@ -1071,7 +1075,7 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
                                       order[:_FIRST_BATCH]]))
     first = first[first != 0]
     n_up = n_top * len(rep_u)
-    rows = _Rows(row, len(first) + n_up)
+    rows = _Rows(row, len(first) + n_up, enc)
     _fill(rows, space, slice(0, len(first)), first)
     _fill_choices(rows, space, slice(len(first), None), np.repeat(space.top_o, len(rep_u), axis=0),
                   np.tile(rep_u, n_top))
@@ -1104,7 +1108,7 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
                 return bool(len(hit))
             chunk *= _GROWTH
             budget[0] -= len(todo)
-            batch = _Rows(row, len(todo))
+            batch = _Rows(row, len(todo), enc)
             _fill(batch, space, slice(None), todo)
             prob[todo] = (yield batch)[0]
 
@@ -1116,7 +1120,7 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
         greedy = _greedy(space, singles, prob, base, plans[bound[plans] >= target] if up.max() >= target else plans)
         fresh = greedy[np.isnan(prob[greedy])]
         if len(fresh):
-            batch = _Rows(row, len(fresh))
+            batch = _Rows(row, len(fresh), enc)
             _fill(batch, space, slice(None), fresh)
             prob[fresh] = (yield batch)[0]
     scored = order[~np.isnan(prob[order])]
@@ -1159,7 +1163,7 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
             break
         fresh = np.unique([t[2] for t in trials if np.isnan(prob[t[2]])]).astype(np.int64)
         if len(fresh):
-            batch = _Rows(row, len(fresh))
+            batch = _Rows(row, len(fresh), enc)
             _fill(batch, space, slice(None), fresh)
             prob[fresh] = (yield batch)[0]
         changed = False
@@ -1195,7 +1199,7 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
     if plan_part:
         p_idx = picks[0] % n_p  # that plan with every other step kept as is
         if np.isnan(prob[p_idx]):
-            batch = _Rows(row, 1)
+            batch = _Rows(row, 1, enc)
             _fill(batch, space, slice(None), np.array([p_idx]))
             prob[p_idx] = (yield batch)[0][0]
         steps.append(_action(space, row, plan_part, p_idx, float(prob[p_idx]), float(space.cost_p[p_idx]), base,
