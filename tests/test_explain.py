@@ -663,3 +663,26 @@ def test_explain_frame_gives_the_answers_of_explain(pool, oracle, small_model):
     with pytest.raises(ValueError, match=r"(?s)target.*lang"):
         explain_frame(oracle, apps, target=2, lang="fr")
     assert explain_frame(oracle, apps.iloc[:0]) == []
+
+
+def test_weak_steps_are_dropped_unless_the_option_needs_them(pool, oracle):
+    checked = 0
+    apps = rejected(pool, 80, seed=63)
+    for e, i in zip(explain_frame(oracle, apps), range(len(apps))):
+        if not e.actions:
+            continue
+        app, best = apps.iloc[[i]], e.actions[0]
+        assert len(best.changes) <= MAX_STEPS
+        for s in e.single_actions:
+            # a lone step stays (it is the option); the new plan is needed for affordability
+            if s.gain >= MIN_STEP_GAIN or set(s.changes) & set(PLAN) or len(best.changes) == 1:
+                continue
+            checked += 1
+            rest = {k: v for k, v in best.changes.items() if k not in s.changes}
+            without = true_probability(apply(app, rest))[0]
+            # needed: without it the option misses the target it reached, or loses a point or more
+            if best.probability >= e.target:
+                assert without < e.target
+            else:
+                assert without < best.probability - MIN_STEP_GAIN + 1e-12
+    assert checked > 0

@@ -1,6 +1,7 @@
-"""Why is the probability what it is, and what is the cheapest realistic way to raise it.
+"""Why is the probability what it is, and what is the cheapest safe way to raise it.
 
-:func:`explain` works with any model whose ``predict_proba`` takes a frame in
+:func:`explain` (one applicant) and :func:`explain_frame` (every row of a
+frame, batched) work with any model whose ``predict_proba`` takes a frame in
 the contract and returns an ``(n, 2)`` array.
 
 Reasons (attribution)
@@ -15,56 +16,74 @@ model's own training data (``model.reference_values_``, set by
 :meth:`xieshang.ApprovalModel.fit`), or, for a model without one,
 :data:`REFERENCE_ROWS` rows drawn once from the generator with
 :data:`REFERENCE_SEED`. Each feature is moved on its own, everything else held
-at the borrower's values, all in *one* batched ``predict_proba`` call; the
-features whose reference raises the probability the most (by at least
-:data:`MIN_IMPACT` in log-odds, so that a borrower near 0 % still gets reasons) are the reasons, up to :data:`MAX_REASONS`. The inputs of
-the affordability rule (balance, income, expenses, other debts, plan length,
-down payment) act together through the instalment's burden, so at most one of
-them (the costliest) is named, with the instalment and disposable income
-when the plan is unaffordable. This is the
-"points below the typical approved applicant" method lenders use for adverse
-action notices, computed on the model instead of a scorecard. Reasons may
-name things the borrower cannot change.
+at the borrower's values, all in one batched call; the features whose
+reference raises the *unclipped* log-odds the most (by at least
+:data:`MIN_IMPACT`; see :func:`_scores`: a borrower at the model's 0.1 % clip
+still gets reasons) are the reasons, up to :data:`MAX_REASONS`. The inputs of
+the plan rule (balance, income, expenses, other debts, plan length, down
+payment) act together, so at most one of them (the costliest) is named, with
+the instalment and disposable income when the plan is unaffordable. Never a
+reason: an unknown value, ``savings`` (:data:`xieshang.text.NO_REASON`), days
+overdue when more days would help (staying overdue is never advice), an asset
+proof for a borrower known to have no savings. This is the "points below the
+typical approved applicant" method lenders use for adverse action notices,
+computed on the model instead of a scorecard. Reasons may name things the
+borrower cannot change.
 
 Actions (search)
 ----------------
 The action space is discrete and small: every actionable feature of the
 contract (:class:`xieshang.contract.ActionSpec`) offers "keep" plus a few
-options; an *option* picks one choice per feature and costs the sum of its
-choices' costs. Rules: only actionable features change; a hardship proof only
-where a hardship is stated; a down payment only goes up and costs
-``cost + unit_cost * (increase * balance / max(income, INCOME_FLOOR))`` (months
-of income paid up front); expenses are cut by at most 20 %; and every option
-must leave an affordable plan (instalment <= disposable income, with
-:func:`xieshang.generator.affordability`). The cheapest option reaching the
-target is found exactly:
+options; an *option* picks one choice per feature (at most :data:`MAX_STEPS`
+changes) and costs the sum of its choices' costs. Rules: only actionable
+features change; a hardship proof only where a hardship is stated; an asset
+proof only where savings are positive or unknown; a down payment only goes up,
+only from known savings (``ratio × balance ≤ savings``) and with positive
+disposable income, and costs ``cost + unit_cost * (increase * balance /
+max(income, INCOME_FLOOR))`` (months of income paid up front); expenses are
+cut by at most 20 %; and every option leaves a plan that
+:func:`xieshang.rules.affordable` accepts (the living buffer). When no plan is
+affordable, the options keep the plan as it is (the steps that still raise the
+estimate), with ``Action.affordable = False`` and status
+``no_affordable_plan``. The search:
 
-1. one batched call scores the borrower, the reason rows, every single change,
-   the cheapest few hundred options, and for every plan (plan length x down
-   payment x expense cut) the *upper bound*: that plan with every other
-   action taken at its most favourable level;
-2. options are then scored in ascending order of cost, in growing batches,
-   skipping plans whose upper bound misses the target, until the cheapest
-   reaching option is known (every cheaper option has been scored or pruned).
-   Equal costs are broken by the higher probability.
+1. scores the borrower and the reason rows (an applicant at the target stops
+   here); then every single change, the cheapest options, and for every plan
+   length an *upper bound*: that length with the most favourable down payment
+   and expense cut and every other action at its most favourable level;
+2. if no scored option reaches the target, scores a greedy option per plan
+   (the plan plus its strongest single steps: the best such option for a model
+   additive in log-odds) to learn whether the target is within reach; out of
+   reach, the goal becomes the best reachable probability minus
+   :data:`REACH_TOLERANCE`;
+3. scores options in ascending order of cost, in growing batches, skipping
+   plans whose upper bound misses the goal, until the cheapest option reaching
+   it is known (every cheaper option scored or pruned; at most
+   ``_SEARCH_BUDGET`` options beyond the first batch, after which the cheapest
+   reaching option found is kept). Equal costs are broken by the higher
+   probability.
 
 The first option is exact for any model once everything cheaper is scored;
-pruning by the upper bound (and declaring the target unreachable when no
-bound reaches it) relies on the contract's directions for the actionable
-features with a direction (a document never hurts, cutting expenses or paying
-more down never hurts), which the trained model enforces with monotonic
-constraints and the generator's truth satisfies; the tests compare it with a
-brute-force search. When the target is out of reach the search returns the
-cheapest option within :data:`REACH_TOLERANCE` of the best reachable
-probability. Alternatives are the next cheapest reaching options among those
-scored that are not a superset of an option already listed.
+pruning by the upper bound relies on the contract's directions for the
+actionable features with a direction, which the trained model enforces with
+monotonic constraints and the generator's truth satisfies; the tests compare
+it with a brute-force search. A step adding under :data:`MIN_STEP_GAIN` alone
+is then dropped when the option keeps its goal without it. Alternatives are
+the next cheapest reaching options among those scored that are not a superset
+of an option already listed.
+
+Every explanation also carries the gap in money (:func:`plan_gap`) when the
+plan is unaffordable, and the article's way forward for this applicant
+(``next_steps``). :func:`explain_frame` runs the searches of many applicants
+side by side as coroutines, stacking the rows each one asks for into a single
+``predict_proba`` call per round.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Generator, Iterable
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
