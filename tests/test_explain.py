@@ -686,3 +686,19 @@ def test_weak_steps_are_dropped_unless_the_option_needs_them(pool, oracle):
             else:
                 assert without < best.probability - MIN_STEP_GAIN + 1e-12
     assert checked > 0
+
+
+def test_explanation_chart_marks_options_whose_plan_stays_unaffordable(pool, oracle):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from xieshang import plots
+
+    row = stuck(pool)
+    for lang in ("en", "zh"):
+        exp = explain(oracle, row, lang=lang)
+        assert exp.status == "no_affordable_plan" and exp.actions
+        fig = plots.explanation_chart(exp)
+        labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        assert sum(plots.TEXT[lang]["plan_unaffordable"] in lab for lab in labels) == len(exp.actions)
+        fig.clear()

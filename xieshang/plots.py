@@ -99,6 +99,7 @@ TEXT: dict[str, dict[str, str]] = {
         "singles": "Each step alone",
         "reason_bar": "cost of this reason",
         "option": "option {i}",
+        "plan_unaffordable": "(plan stays unaffordable)",
         "alone": "alone: {text}",
         "action_note": "{p:.0%} · cost {cost:.1f}",
         "reason_note": "−{impact:.0%}",
@@ -106,7 +107,7 @@ TEXT: dict[str, dict[str, str]] = {
         "reached": "the best option reaches the target",
         "best_reachable": "no option reaches the target: the best reachable is shown",
         "already": "already at or above the target",
-        "no_affordable_plan": "no option leaves an affordable plan",
+        "no_affordable_plan": "no affordable plan: steps that keep the plan",
         "no_improvement": "nothing realistic raises the probability",
         "can_change": "reason the borrower can act on",
         "cannot_change": "reason the borrower cannot change",
@@ -144,6 +145,7 @@ TEXT: dict[str, dict[str, str]] = {
         "singles": "每一步单独的效果",
         "reason_bar": "该原因造成的损失",
         "option": "方案{i}",
+        "plan_unaffordable": "(方案仍不可负担)",
         "alone": "单独:{text}",
         "action_note": "{p:.0%} · 成本 {cost:.1f}",
         "reason_note": "−{impact:.0%}",
@@ -151,7 +153,7 @@ TEXT: dict[str, dict[str, str]] = {
         "reached": "最佳方案可以达到目标",
         "best_reachable": "没有方案能达到目标:显示可达到的最好方案",
         "already": "已达到或超过目标",
-        "no_affordable_plan": "没有还得起的还款方案",
+        "no_affordable_plan": "没有还得起的还款方案:不改变方案的步骤",
         "no_improvement": "没有切实可行的做法能提高概率",
         "can_change": "借款人可以改变的原因",
         "cannot_change": "借款人无法改变的原因",
@@ -1013,7 +1015,9 @@ def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
     rows: list[tuple[str, str, Any]] = (
         [("reason", f"{_short_label(r.feature, lang)}: {value_label(r.feature, r.value, lang)}", r)
          for r in reasons]
-        + [("action", _t("option", lang, i=i + 1) + "\n" + _change_text(a.changes, lang), a)
+        + [("action", _t("option", lang, i=i + 1)
+            + ("" if getattr(a, "affordable", True) else " " + _t("plan_unaffordable", lang))
+            + "\n" + _change_text(a.changes, lang), a)
            for i, a in enumerate(actions)]
         + [("single", _change_text(a.changes, lang), a) for a in singles]
     )
