@@ -10,7 +10,7 @@ import pytest
 from xieshang.cli import main
 from xieshang.explain import explain
 from xieshang.generator import generate
-from xieshang.scoring import BEST_ACTION, PROBABILITY, TOP_REASON, score_file
+from xieshang.scoring import BEST_ACTION, PLAN_AFFORDABLE, PROBABILITY, TOP_REASON, score_file
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +34,17 @@ def test_streamed_scores_equal_one_batch(tmp_path, rows, small_model, src, dst):
 
 
 def test_explain_columns(tmp_path, rows, oracle):
-    rows.iloc[:12].to_csv(tmp_path / "in.csv", index=False)
+    rows.iloc[:40].to_csv(tmp_path / "in.csv", index=False)
     score_file(oracle, tmp_path / "in.csv", tmp_path / "out.csv", explain=True, lang="en", progress=None)
     out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
-    for i in range(12):
+    for i in range(40):
         exp = explain(oracle, rows.iloc[[i]], lang="en")
         assert out.loc[i, TOP_REASON] == (exp.reasons[0].text if exp.reasons else "")
-        assert out.loc[i, BEST_ACTION] == (exp.actions[0].text if exp.actions else "")
+        mark = "" if not exp.actions or exp.actions[0].affordable else " [the plan itself stays unaffordable]"
+        assert out.loc[i, BEST_ACTION] == (exp.actions[0].text + mark if exp.actions else "")
+        assert out.loc[i, PLAN_AFFORDABLE] == (exp.actions[0].affordable if exp.actions else exp.gap is None)
     assert (out[BEST_ACTION] != "").sum() >= 3
+    assert not out[PLAN_AFFORDABLE].all() and out[PLAN_AFFORDABLE].any()
 
 
 def test_a_bad_row_fails_cleanly_and_leaves_no_output(tmp_path, rows, oracle):

@@ -23,12 +23,13 @@ import pandas as pd
 from .files import atomic_path, table_format
 from .validation import validate_frame
 
-__all__ = ["score_file", "PROBABILITY", "TOP_REASON", "BEST_ACTION", "BEST_ACTION_PROBABILITY"]
+__all__ = ["score_file", "PROBABILITY", "TOP_REASON", "BEST_ACTION", "BEST_ACTION_PROBABILITY", "PLAN_AFFORDABLE"]
 
 PROBABILITY = "probability"
 TOP_REASON = "top_reason"
 BEST_ACTION = "best_action"
 BEST_ACTION_PROBABILITY = "best_action_probability"
+PLAN_AFFORDABLE = "plan_affordable"
 
 
 class _Progress:
@@ -119,13 +120,17 @@ def _total(path: Path, fmt: str) -> float | None:
 
 def _explain_columns(model: Any, clean: pd.DataFrame, target: float, lang: str) -> dict[str, list[Any]]:
     from .explain import explain_frame
+    from .text import heading
 
-    out: dict[str, list[Any]] = {TOP_REASON: [], BEST_ACTION: [], BEST_ACTION_PROBABILITY: []}
+    mark = " " + heading("unaffordable_mark", lang)
+    out: dict[str, list[Any]] = {TOP_REASON: [], BEST_ACTION: [], BEST_ACTION_PROBABILITY: [], PLAN_AFFORDABLE: []}
     for exp in explain_frame(model, clean, target=target, lang=lang):
         out[TOP_REASON].append(exp.reasons[0].text if exp.reasons else "")
         best = exp.best
-        out[BEST_ACTION].append(best.text if best else "")
+        # A step that keeps an unaffordable plan says so, in the text and in plan_affordable.
+        out[BEST_ACTION].append("" if best is None else best.text if best.affordable else best.text + mark)
         out[BEST_ACTION_PROBABILITY].append(best.probability if best else exp.probability)
+        out[PLAN_AFFORDABLE].append(bool(best.affordable) if best else exp.gap is None)
     return out
 
 
@@ -152,8 +157,10 @@ def score_file(
     chunk_rows : int, default 100000
         Rows per chunk: peak memory grows with this, not with the file.
     explain : bool, default False
-        Also add ``top_reason``, ``best_action`` and
-        ``best_action_probability`` (:func:`xieshang.explain.explain_frame`
+        Also add ``top_reason``, ``best_action``, ``best_action_probability``
+        and ``plan_affordable`` (whether the plan after the best option, or as
+        it is without one, satisfies :func:`xieshang.rules.affordable`; a best
+        action that keeps an unaffordable plan is marked so in its text too) (:func:`xieshang.explain.explain_frame`
         on each chunk: the applicants' candidate rows share the model calls,
         a few milliseconds per row).
     target, lang
