@@ -898,8 +898,6 @@ def check_target(target: Any) -> float:
     return t
 
 
-_check_target = check_target  # the name used before it became public
-
 
 def _check(target: Any, lang: Any, applicant: Any, to_frame: Any) -> tuple[float, str, pd.DataFrame]:
     problems = []
@@ -1355,7 +1353,8 @@ def plan_gap(applicant: Mapping[str, Any]) -> Gap:
     shortfall = 0.0 if ok else max(req - disp, 0.0)
     # The largest instalment the current disposable income carries safely (rules.required_disposable inverted).
     carry = max(0.0, min(disp * (1.0 - rules.BUFFER_SHARE), disp - rules.LIVING_FLOOR))
-    lump = 0.0 if ok else max(0.0, balance * (1.0 - dp) - carry * months)
+    remaining = float(rules.instalment(balance, dp, 1))  # the balance left after the down payment
+    lump = 0.0 if ok else max(0.0, remaining - carry * months)
     return Gap(months, dp, dp * balance, inst, req, disp, shortfall, lump)
 
 
