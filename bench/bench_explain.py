@@ -41,7 +41,8 @@ from xieshang.contract import (  # noqa: E402
     feature,
 )
 from xieshang.explain import explain, option_space, price_changes  # noqa: E402
-from xieshang.generator import affordability, generate, true_probability  # noqa: E402
+from xieshang import rules  # noqa: E402
+from xieshang.generator import generate, true_probability  # noqa: E402
 
 
 class Oracle:
@@ -148,8 +149,8 @@ def _assess(model, app: pd.DataFrame, changes: dict | None, target: float, secs:
     if changes is None:  # nothing proposed
         return {"found": False, "secs": secs}
     fixed = _apply(app, changes)
-    inst, disp, _ = affordability(fixed)
-    affordable = bool(disp[0] > 0 and inst[0] <= disp[0] + 1e-9)
+    inst, disp = rules.plan_terms(fixed)
+    affordable = bool(rules.affordable(inst[0], disp[0]))
     try:
         cost = price_changes(app, changes)
     except ValueError:

@@ -10,7 +10,7 @@ import pytest
 from xieshang.cli import main
 from xieshang.explain import explain
 from xieshang.generator import generate
-from xieshang.scoring import BEST_ACTION, PROBABILITY, TOP_REASON, score_file
+from xieshang.scoring import BEST_ACTION, PLAN_AFFORDABLE, PROBABILITY, TOP_REASON, score_file
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +35,17 @@ def test_streamed_scores_equal_one_batch(tmp_path, rows, small_model, src, dst):
 
 
 def test_explain_columns(tmp_path, rows, oracle):
-    rows.iloc[:12].to_csv(tmp_path / "in.csv", index=False)
+    rows.iloc[:40].to_csv(tmp_path / "in.csv", index=False)
     score_file(oracle, tmp_path / "in.csv", tmp_path / "out.csv", explain=True, lang="en", progress=None)
     out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
-    for i in range(12):
+    for i in range(40):
         exp = explain(oracle, rows.iloc[[i]], lang="en")
         assert out.loc[i, TOP_REASON] == (exp.reasons[0].text if exp.reasons else "")
-        assert out.loc[i, BEST_ACTION] == (exp.actions[0].text if exp.actions else "")
+        mark = "" if not exp.actions or exp.actions[0].affordable else " [the plan itself stays unaffordable]"
+        assert out.loc[i, BEST_ACTION] == (exp.actions[0].text + mark if exp.actions else "")
+        assert out.loc[i, PLAN_AFFORDABLE] == (exp.actions[0].affordable if exp.actions else exp.gap is None)
     assert (out[BEST_ACTION] != "").sum() >= 3
+    assert not out[PLAN_AFFORDABLE].all() and out[PLAN_AFFORDABLE].any()
 
 
 def test_a_bad_row_fails_cleanly_and_leaves_no_output(tmp_path, rows, oracle):
@@ -114,3 +117,20 @@ def test_cli_explain_errors_are_one_line(tmp_path, model_file, content, args, me
     assert res.returncode == 2
     assert message in res.stderr and "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_cli_explain_marks_options_that_leave_the_plan_unaffordable(tmp_path, rows, model_file, capsys):
+    applicant = {k: (v.item() if hasattr(v, "item") else v) for k, v in rows.iloc[0].items()}
+    applicant.update(monthly_income=2000.0, monthly_expenses=1800.0, other_debt_payments=900.0,
+                     outstanding_balance=50_000.0, info_verified=False, income_proof=False, communication="evasive")
+    (tmp_path / "a.json").write_text(json.dumps(applicant, default=str))
+    capsys.readouterr()
+    assert main(["explain", str(tmp_path / "a.json"), "--json", "--lang", "en", "--model", str(model_file)]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["status"] == "no_affordable_plan"
+    assert d["actions"] and all(a["affordable"] is False for a in d["actions"])
+    assert d["gap"]["shortfall"] > 0 and any("12378" in s for s in d["next_steps"])
+    assert main(["explain", str(tmp_path / "a.json"), "--lang", "en", "--model", str(model_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Note: this estimate comes from a model trained on synthetic data")
+    assert "[the plan itself stays unaffordable]" in out and "The gap:" in out

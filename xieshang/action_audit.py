@@ -1,12 +1,16 @@
-"""Check the proposed actions against the generator's truth.
+"""Check the proposed actions against the generator's truth and the plan rule.
 
 For rejected applicants (the model's probability below the target and, where
-a label is given, not approved), apply the best option of
-:func:`xieshang.explain.explain` and ask the generator's *true* probability
-whether it helped. Also count every rule break: a non-actionable feature
-changed, an unaffordable plan, a hardship proof without a hardship, an
-expense cut beyond 20 %, a down payment lowered. ``make train`` writes the
-result to ``reports/actions.json``::
+a label is given, not approved), explain them all at once with
+:func:`xieshang.explain.explain_frame`, apply the best option and each of its
+steps, and ask the generator's *true* probability whether they helped. Also
+count every rule break: a non-actionable feature changed, an option called
+affordable whose plan fails :func:`xieshang.rules.affordable` (the living
+buffer), a down payment beyond known savings (or with unknown savings), an
+option of more than :data:`xieshang.explain.MAX_STEPS` steps, a reason about
+delinquency that points the wrong way (more days overdue would help), a
+hardship proof without a hardship, an expense cut beyond 20 %, a down payment
+lowered. ``make train`` writes the result to ``reports/actions.json``::
 
     from xieshang.action_audit import write_action_report
     write_action_report(model, test_df, "reports/actions.json", target=0.6, n=300, seed=0)
@@ -14,6 +18,7 @@ result to ``reports/actions.json``::
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -21,15 +26,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .contract import ACTIONABLE_NAMES, FEATURE_NAMES, LABEL, feature
-from .explain import explain
+from .contract import ACTIONABLE_NAMES, FEATURE_NAMES, LABEL, NO_HARDSHIP, feature
+from .explain import MAX_STEPS, explain_frame
 from .files import write_json
-from .generator import affordability, affordable, true_probability
+from .generator import true_probability
+from .rules import affordable, plan_terms
 from .validation import validate_frame, validate_labels
 
 __all__ = ["audit_actions", "write_action_report"]
 
+_PLAN = ("plan_months", "down_payment_ratio", "monthly_expenses")
 _MAX_CUT = 1.0 - min(feature("monthly_expenses").action.values)  # 20 %
+
+
+def _apply(row: pd.DataFrame, changes: dict[str, Any]) -> pd.DataFrame:
+    after = row.copy()
+    for k, v in changes.items():
+        if feature(k).kind == "category":
+            after[k] = pd.Categorical([v], categories=feature(k).categories)
+        else:
+            after[k] = v
+    return validate_frame(after)
 
 
 def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int = 300, seed: int = 0) -> dict[str, Any]:
@@ -51,10 +68,18 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
     Returns
     -------
     dict
-        ``n_rejected`` (sampled), ``n_with_option`` (an option was proposed),
-        ``status`` counts, ``raises_truth_rate`` and ``reaches_target_truth_rate``
-        and ``reaches_target_model_rate`` (over applicants with an option),
-        ``mean_true_gain``, ``mean_cost``, ``mean_changes``, and the rule
+        ``n_rejected`` (sampled), ``n_with_option`` (an option was proposed,
+        including steps that keep an unaffordable plan), ``status`` counts,
+        ``with_step_rate`` (share of the sampled with at least one step that
+        raises the model's estimate), ``raises_truth_rate``,
+        ``reaches_target_truth_rate`` and ``reaches_target_model_rate`` (over
+        best options), ``steps_raise_truth_rate`` (share of the best options'
+        single steps that raise the true probability alone; a new plan that
+        replaces an unaffordable one is counted apart, in
+        ``n_plan_steps_for_affordability``: it is needed whatever it does alone),
+        ``affordable_options_leave_buffer_rate`` (share of best options called
+        affordable whose plan satisfies :func:`xieshang.rules.affordable`: must
+        be 1), ``mean_true_gain``, ``mean_cost``, ``mean_changes``, and the rule
         breaks (each must be 0).
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
@@ -68,26 +93,40 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
     rng = np.random.default_rng(seed)
     if len(idx) > n:
         idx = np.sort(rng.choice(idx, size=n, replace=False))
+    exps = explain_frame(model, clean.iloc[idx], target=target, lang="en") if len(idx) else []
     status: dict[str, int] = {}
-    before_rows, after_rows, costs, n_changes, model_reached = [], [], [], [], []
-    breaks = {"non_actionable_changed": 0, "unaffordable_plan": 0, "hardship_proof_without_hardship": 0,
-              "expense_cut_over_20pct": 0, "down_payment_lowered": 0}
-    for i in idx:
+    before_rows, after_rows, step_before, step_after = [], [], [], []
+    costs, n_changes, model_reached, called_affordable = [], [], [], []
+    with_step = plan_fixes = 0
+    breaks = {"non_actionable_changed": 0, "called_affordable_but_not": 0, "down_payment_above_savings": 0,
+              "options_over_max_steps": 0, "wrong_way_delinquency_reasons": 0,
+              "hardship_proof_without_hardship": 0, "expense_cut_over_20pct": 0, "down_payment_lowered": 0}
+    for i, exp in zip(idx, exps):
         row = clean.iloc[[i]]
-        exp = explain(model, row, target=target, lang="en")
         status[exp.status] = status.get(exp.status, 0) + 1
+        for r in exp.reasons:  # a delinquency reason may only say that more days overdue hurt
+            if r.feature == "days_overdue" and float(r.value) <= float(r.reference):
+                breaks["wrong_way_delinquency_reasons"] += 1
+        savings = float(row["savings"].iloc[0])
+        balance = float(row["outstanding_balance"].iloc[0])
+        for a in exp.actions:
+            breaks["options_over_max_steps"] += int(len(a.changes) > MAX_STEPS)
+            breaks["non_actionable_changed"] += int(any(k not in ACTIONABLE_NAMES for k in a.changes))
+            if "down_payment_ratio" in a.changes:
+                breaks["down_payment_above_savings"] += int(
+                    math.isnan(savings) or a.changes["down_payment_ratio"] * balance > savings + 1e-9)
+            after = _apply(row, a.changes)
+            inst, disp = plan_terms(after)
+            breaks["called_affordable_but_not"] += int(a.affordable and not bool(affordable(inst[0], disp[0])))
         if not exp.actions:
             continue
         best = exp.actions[0]
-        after = row.copy()
-        for k, v in best.changes.items():
-            after[k] = v
-        after = validate_frame(after)
-        breaks["non_actionable_changed"] += int(any(k not in ACTIONABLE_NAMES for k in best.changes))
-        inst, disp, _ = affordability(after)
-        breaks["unaffordable_plan"] += int(not affordable(inst[0], disp[0]))
+        with_step += int(best.gain > 0)
+        after = _apply(row, best.changes)
+        inst, disp = plan_terms(after)
+        called_affordable.append(bool(affordable(inst[0], disp[0])) if best.affordable else None)
         breaks["hardship_proof_without_hardship"] += int(
-            "hardship_proof" in best.changes and str(after["hardship_reason"].iloc[0]) == "none")
+            "hardship_proof" in best.changes and str(after["hardship_reason"].iloc[0]) == NO_HARDSHIP)
         old_exp = float(row["monthly_expenses"].iloc[0])
         breaks["expense_cut_over_20pct"] += int(
             float(after["monthly_expenses"].iloc[0]) < (1 - _MAX_CUT) * old_exp - 1e-9)
@@ -95,19 +134,36 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
             float(after["down_payment_ratio"].iloc[0]) < float(row["down_payment_ratio"].iloc[0]))
         before_rows.append(row)
         after_rows.append(after)
+        inst0, disp0 = plan_terms(row)
+        plan_unaffordable = not bool(affordable(inst0[0], disp0[0]))
+        for s in exp.single_actions:
+            if plan_unaffordable and set(s.changes) & set(_PLAN):
+                plan_fixes += 1  # the new plan: needed to make the plan affordable, whatever it does alone
+                continue
+            step_before.append(row)
+            step_after.append(_apply(row, s.changes))
         costs.append(best.cost)
         n_changes.append(len(best.changes))
-        model_reached.append(exp.reached)
+        model_reached.append(best.probability >= target)
     k = len(after_rows)
     out: dict[str, Any] = {"target": float(target), "seed": int(seed), "n_rejected": int(len(idx)),
-                           "n_with_option": int(k), "status": status}
+                           "n_with_option": int(k), "status": status,
+                           "with_step_rate": float(with_step / len(idx)) if len(idx) else float("nan")}
     if k:
         t0 = true_probability(pd.concat(before_rows, ignore_index=True))
         t1 = true_probability(pd.concat(after_rows, ignore_index=True))
+        s0 = true_probability(pd.concat(step_before, ignore_index=True)) if step_before else np.zeros(0)
+        s1 = true_probability(pd.concat(step_after, ignore_index=True)) if step_after else np.zeros(0)
+        judged = [c for c in called_affordable if c is not None]
         out.update({
             "raises_truth_rate": float(np.mean(t1 > t0)),
+            "steps_raise_truth_rate": float(np.mean(s1 > s0)) if len(s0) else float("nan"),
+            "n_steps": int(len(s0)),
+            "n_plan_steps_for_affordability": int(plan_fixes),
             "reaches_target_truth_rate": float(np.mean(t1 >= target)),
             "reaches_target_model_rate": float(np.mean(model_reached)),
+            "affordable_options_leave_buffer_rate": float(np.mean(judged)) if judged else 1.0,
+            "n_best_options_unaffordable_plan": int(sum(c is None for c in called_affordable)),
             "mean_true_gain": float(np.mean(t1 - t0)),
             "median_true_gain": float(np.median(t1 - t0)),
             "mean_cost": float(np.mean(costs)),

@@ -204,7 +204,8 @@ def _add_predict(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--out", required=True, help="output file, .csv or .parquet")
     p.add_argument("--model", default=None, help="model file (default model/approval.joblib)")
     p.add_argument("--explain", action="store_true",
-                   help="also add top_reason, best_action, best_action_probability (milliseconds per row)")
+                   help="also add top_reason, best_action, best_action_probability, plan_affordable "
+                        "(batched: about a millisecond or two per row)")
     p.add_argument("--target", type=_probability, default=0.6, help="target probability for --explain (default 0.6)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of --explain sentences")
     p.add_argument("--chunk-rows", type=_positive_int, default=100_000, help="rows per chunk (default 100000)")

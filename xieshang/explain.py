@@ -1,6 +1,7 @@
-"""Why is the probability what it is, and what is the cheapest realistic way to raise it.
+"""Why is the probability what it is, and what is the cheapest safe way to raise it.
 
-:func:`explain` works with any model whose ``predict_proba`` takes a frame in
+:func:`explain` (one applicant) and :func:`explain_frame` (every row of a
+frame, batched) work with any model whose ``predict_proba`` takes a frame in
 the contract and returns an ``(n, 2)`` array.
 
 Reasons (attribution)
@@ -15,78 +16,104 @@ model's own training data (``model.reference_values_``, set by
 :meth:`xieshang.ApprovalModel.fit`), or, for a model without one,
 :data:`REFERENCE_ROWS` rows drawn once from the generator with
 :data:`REFERENCE_SEED`. Each feature is moved on its own, everything else held
-at the borrower's values, all in *one* batched ``predict_proba`` call; the
-features whose reference raises the probability the most (by at least
-:data:`MIN_IMPACT` in log-odds, so that a borrower near 0 % still gets reasons) are the reasons, up to :data:`MAX_REASONS`. The inputs of
-the affordability rule (balance, income, expenses, other debts, plan length,
-down payment) act together through the instalment's burden, so at most one of
-them (the costliest) is named, with the instalment and disposable income
-when the plan is unaffordable. This is the
-"points below the typical approved applicant" method lenders use for adverse
-action notices, computed on the model instead of a scorecard. Reasons may
-name things the borrower cannot change.
+at the borrower's values, all in one batched call; the features whose
+reference raises the *unclipped* log-odds the most (by at least
+:data:`MIN_IMPACT`; see :func:`_scores`: a borrower at the model's 0.1 % clip
+still gets reasons) are the reasons, up to :data:`MAX_REASONS`. The inputs of
+the plan rule (balance, income, expenses, other debts, plan length, down
+payment) act together, so at most one of them (the costliest) is named, with
+the instalment and disposable income when the plan is unaffordable. Never a
+reason: an unknown value, ``savings`` (:data:`xieshang.text.NO_REASON`), days
+overdue when more days would help (staying overdue is never advice), an asset
+proof for a borrower known to have no savings. This is the "points below the
+typical approved applicant" method lenders use for adverse action notices,
+computed on the model instead of a scorecard. Reasons may name things the
+borrower cannot change.
 
 Actions (search)
 ----------------
 The action space is discrete and small: every actionable feature of the
 contract (:class:`xieshang.contract.ActionSpec`) offers "keep" plus a few
-options; an *option* picks one choice per feature and costs the sum of its
-choices' costs. Rules: only actionable features change; a hardship proof only
-where a hardship is stated; a down payment only goes up and costs
-``cost + unit_cost * (increase * balance / max(income, INCOME_FLOOR))`` (months
-of income paid up front); expenses are cut by at most 20 %; and every option
-must leave an affordable plan (instalment <= disposable income, with
-:func:`xieshang.generator.affordability`). The cheapest option reaching the
-target is found exactly:
+options; an *option* picks one choice per feature (at most :data:`MAX_STEPS`
+changes) and costs the sum of its choices' costs. Rules: only actionable
+features change; a hardship proof only where a hardship is stated; an asset
+proof only where savings are positive or unknown; a down payment only goes up,
+only from known savings (``ratio × balance ≤ savings``) and with positive
+disposable income, and costs ``cost + unit_cost * (increase * balance /
+max(income, INCOME_FLOOR))`` (months of income paid up front); expenses are
+cut by at most 20 %; and every option leaves a plan that
+:func:`xieshang.rules.affordable` accepts (the living buffer). When no plan is
+affordable, the options keep the plan as it is (the steps that still raise the
+estimate), with ``Action.affordable = False`` and status
+``no_affordable_plan``. The search:
 
-1. one batched call scores the borrower, the reason rows, every single change,
-   the cheapest few hundred options, and for every plan (plan length x down
-   payment x expense cut) the *upper bound*: that plan with every other
-   action taken at its most favourable level;
-2. options are then scored in ascending order of cost, in growing batches,
-   skipping plans whose upper bound misses the target, until the cheapest
-   reaching option is known (every cheaper option has been scored or pruned).
-   Equal costs are broken by the higher probability.
+1. scores the borrower and the reason rows (an applicant at the target stops
+   here); then every single change, the cheapest options, and for every plan
+   length an *upper bound*: that length with the most favourable down payment
+   and expense cut and every other action at its most favourable level;
+2. if no scored option reaches the target, scores a greedy option per plan
+   (the plan plus its strongest single steps: the best such option for a model
+   additive in log-odds) to learn whether the target is within reach; out of
+   reach, the goal becomes the best reachable probability minus
+   :data:`REACH_TOLERANCE`;
+3. scores options in ascending order of cost, in growing batches, skipping
+   plans whose upper bound misses the goal, until the cheapest option reaching
+   it is known (every cheaper option scored or pruned; at most
+   ``_SEARCH_BUDGET`` options beyond the first batch, after which the cheapest
+   reaching option found is kept). Equal costs are broken by the higher
+   probability.
 
 The first option is exact for any model once everything cheaper is scored;
-pruning by the upper bound (and declaring the target unreachable when no
-bound reaches it) relies on the contract's directions for the actionable
-features with a direction (a document never hurts, cutting expenses or paying
-more down never hurts), which the trained model enforces with monotonic
-constraints and the generator's truth satisfies; the tests compare it with a
-brute-force search. When the target is out of reach the search returns the
-cheapest option within :data:`REACH_TOLERANCE` of the best reachable
-probability. Alternatives are the next cheapest reaching options among those
-scored that are not a superset of an option already listed.
+pruning by the upper bound relies on the contract's directions for the
+actionable features with a direction, which the trained model enforces with
+monotonic constraints and the generator's truth satisfies; the tests compare
+it with a brute-force search. A step adding under :data:`MIN_STEP_GAIN` alone
+is then dropped when the option keeps its goal without it. Alternatives are
+the next cheapest reaching options among those scored that are not a superset
+of an option already listed.
+
+Every explanation also carries the gap in money (:func:`plan_gap`) when the
+plan is unaffordable, and the article's way forward for this applicant
+(``next_steps``). :func:`explain_frame` runs the searches of many applicants
+side by side as coroutines, stacking the rows each one asks for into a single
+``predict_proba`` call per round.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
+from . import rules
 from . import text as T
-from .contract import CATEGORY_NAMES, FEATURES, Feature, LABEL, feature
+from .contract import CATEGORY_NAMES, FEATURES, NO_HARDSHIP, Feature, LABEL, feature
 from .features import typical_approved
-from .generator import affordability, affordable, generate
-from .validation import applicant_frame
+from .generator import generate
+from .validation import applicant_frame, validate_frame
 
 __all__ = [
     "explain",
+    "explain_frame",
+    "check_target",
+    "plan_gap",
     "Explanation",
     "Reason",
     "Action",
+    "Gap",
     "reference_values",
     "option_space",
     "price_changes",
     "MAX_REASONS",
     "MAX_OPTIONS",
     "MIN_IMPACT",
+    "MAX_STEPS",
+    "MIN_STEP_GAIN",
     "INCOME_FLOOR",
     "REACH_TOLERANCE",
 ]
@@ -95,6 +122,10 @@ MAX_REASONS = 4
 """At most this many reasons."""
 MAX_OPTIONS = 3
 """At most this many ranked options."""
+MAX_STEPS = 4
+"""At most this many changes in one option (short, meaningful options)."""
+MIN_STEP_GAIN = 0.01
+"""A step adding less than this probability alone is dropped unless the option needs it to reach its goal."""
 MIN_IMPACT = 0.05
 """A factor costing less than this in log-odds (about one percentage point at 50 %) is not a reason."""
 INCOME_FLOOR = 1_000.0
@@ -104,13 +135,15 @@ REACH_TOLERANCE = 0.005
 REFERENCE_ROWS = 20_000
 REFERENCE_SEED = 0
 
-# Inputs of the affordability rule (generator.affordability): changing one of them changes the plan.
+# Inputs of the plan rule (xieshang.rules): changing one of them changes the plan.
 _PLAN_INPUTS = ("plan_months", "down_payment_ratio", "monthly_expenses")
 # Every input of the affordability rule: they act together through the instalment's burden, so the
 # reasons name at most one of them (the costliest).
 _AFFORDABILITY_GROUP = ("outstanding_balance", "monthly_income", "monthly_expenses", "other_debt_payments",
                         *_PLAN_INPUTS)
-_FIRST_BATCH = 384
+_FIRST_BATCH = 64
+_SEARCH_BUDGET = 512  # options scored by the search beyond the first batch, per applicant
+_BATCH_APPLICANTS = 1024  # explain_frame: applicants whose candidate rows share one predict_proba call
 _GROWTH = 4
 _EPS = 1e-9
 
@@ -180,6 +213,10 @@ class Action:
         The sentence, in the explanation's language.
     gain : float
         ``probability`` minus the current probability.
+    affordable : bool
+        Whether the plan after this option satisfies :func:`xieshang.rules.affordable`
+        (the living buffer). ``False`` only for the steps offered when no
+        affordable plan exists: they raise the estimate, the plan stays unaffordable.
     """
 
     changes: dict[str, Any]
@@ -187,16 +224,71 @@ class Action:
     cost: float
     text: str
     gain: float = 0.0
+    affordable: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable fields."""
         return {"changes": {k: _py(v) for k, v in self.changes.items()}, "probability": float(self.probability),
-                "gain": float(self.gain), "cost": float(self.cost), "text": self.text}
+                "gain": float(self.gain), "cost": float(self.cost), "affordable": bool(self.affordable),
+                "text": self.text}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """What would make the cheapest plan affordable, in money (:func:`plan_gap`).
+
+    The cheapest plan is the longest the contract offers with the largest
+    down payment the borrower can fund from known savings (the current one
+    otherwise). Every number comes from :mod:`xieshang.rules`, the rule the
+    search uses.
+
+    Attributes
+    ----------
+    plan_months : int
+    down_payment_ratio : float
+    down_payment : float
+        RMB paid up front at that ratio.
+    instalment : float
+        RMB a month of that plan.
+    required_disposable : float
+        :func:`xieshang.rules.required_disposable` of the instalment.
+    disposable : float
+        The borrower's disposable income now (RMB a month).
+    shortfall : float
+        ``required_disposable - disposable`` (0 when the plan is affordable):
+        RMB a month to find by cutting other debt payments or expenses or by
+        raising income.
+    lump_sum : float
+        RMB paid up front (beyond the down payment) that would make the rest
+        affordable over ``plan_months`` at the current disposable income (the
+        whole remaining balance when no instalment is affordable).
+    """
+
+    plan_months: int
+    down_payment_ratio: float
+    down_payment: float
+    instalment: float
+    required_disposable: float
+    disposable: float
+    shortfall: float
+    lump_sum: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable fields."""
+        return {"plan_months": int(self.plan_months), "down_payment_ratio": float(self.down_payment_ratio),
+                "down_payment": float(self.down_payment), "instalment": float(self.instalment),
+                "required_disposable": float(self.required_disposable), "disposable": float(self.disposable),
+                "shortfall": float(self.shortfall), "lump_sum": float(self.lump_sum)}
+
+    def text(self, lang: str) -> str:
+        """The sentence in ``lang``."""
+        remaining = self.instalment * self.plan_months  # what is left after the down payment
+        return T.gap_text({**self.to_dict(), "whole": self.lump_sum >= remaining - 1e-6}, lang)
 
 
 @dataclass(frozen=True)
 class Explanation:
-    """The answer for one applicant: probability, reasons and options.
+    """The answer for one applicant: probability, reasons, options, the gap and the way forward.
 
     Attributes
     ----------
@@ -209,18 +301,30 @@ class Explanation:
         Up to four, largest impact first.
     actions : list of Action
         Ranked options, best first; empty when the target is already
-        reached or no affordable plan exists.
+        reached or nothing raises the probability. When no affordable plan
+        exists they are steps that keep the plan (``affordable=False``).
     single_actions : list of Action
-        Each change of the best option on its own (what each step buys),
-        largest gain first.
+        Each step of the best option on its own (what each step buys),
+        largest gain first; the plan's terms (length, down payment, expense
+        cut) count as one step, the new plan, since they act together.
     reached : bool
-        Whether the best option (or the applicant as is) reaches ``target``.
+        Whether the best option (or the applicant as is) reaches ``target``
+        with an affordable plan.
     status : {"already", "reached", "best_reachable", "no_affordable_plan", "no_improvement"}
         Already at the target; an option reaches it; none does (the best
-        reachable is given); no option leaves an affordable plan; nothing
-        realistic raises the probability.
+        reachable is given); no option leaves an affordable plan (the steps
+        that still raise the estimate are given); nothing realistic raises
+        the probability.
     applicant : dict
         The validated applicant.
+    gap : Gap or None
+        Set when the applicant's plan is unaffordable: what would make the
+        cheapest plan affordable.
+    next_steps : list of str
+        The article's way forward that applies to this applicant, a checklist
+        in the explanation's language.
+    notes : list of str
+        Separate notes (e.g. what a down payment would do when savings are unknown).
     """
 
     probability: float
@@ -232,6 +336,9 @@ class Explanation:
     reached: bool
     status: str
     applicant: dict[str, Any] = field(default_factory=dict, repr=False)
+    gap: Gap | None = None
+    next_steps: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def best(self) -> Action | None:
@@ -240,34 +347,51 @@ class Explanation:
 
     def __str__(self) -> str:
         lang = self.lang
-        lines = [T.heading("probability", lang, p=T.percent(self.probability), t=T.percent(self.target)), ""]
+        lines = [T.heading("disclaimer", lang), "",
+                 T.heading("probability", lang, p=T.percent(self.probability), t=T.percent(self.target)), ""]
         if self.reasons:
             lines.append(T.heading("reasons", lang))
             for i, r in enumerate(self.reasons, 1):
-                lines.append("  " + T.heading("reason_line", lang, i=i, text=r.text, impact=T.points(r.impact, lang, signed=False)))
+                lines.append("  " + T.heading("reason_line", lang, i=i, text=r.text,
+                                              impact=T.points(r.impact, lang, signed=False)))
         else:
             lines.append(T.heading("no_reasons", lang))
         lines.append("")
         if self.status == "already":
             lines.append(T.heading("already", lang))
-        elif self.status in ("no_affordable_plan", "no_improvement"):
+        elif self.status == "no_improvement":
             lines.append(T.heading(self.status, lang))
         else:
-            if self.status == "best_reachable":
+            if self.status == "no_affordable_plan":
+                lines.append(T.heading("no_affordable_plan", lang))
+                if self.actions:
+                    lines.append(T.heading("unaffordable_steps", lang))
+            elif self.status == "best_reachable":
                 lines.append(T.heading("unreachable", lang, t=T.percent(self.target),
                                        p=T.percent(self.actions[0].probability)))
             else:
                 lines.append(T.heading("actions", lang))
             for i, a in enumerate(self.actions, 1):
+                mark = "" if a.affordable else " " + T.heading("unaffordable_mark", lang)
                 lines.append("  " + T.heading("action_line", lang, i=i, text=a.text, p=T.percent(a.probability),
-                                              cost=f"{a.cost:.1f}"))
+                                              cost=f"{a.cost:.1f}") + mark)
             if len(self.single_actions) > 1:
                 lines.append("  " + T.heading("steps", lang))
+                fixes = self.gap is not None  # the applicant's plan is unaffordable now
                 for a in self.single_actions:
-                    lines.append("    - " + T.heading("step_line", lang, text=a.text, gain=T.points(a.gain, lang)))
-            lines.append("")
-            lines.append(T.heading("cost_note", lang, **T.cost_terms()))
-        lines.append(T.heading("disclaimer", lang))
+                    line = "    - " + T.heading("step_line", lang, text=a.text, gain=T.points(a.gain, lang))
+                    if fixes and a.affordable and set(a.changes) & set(_PLAN_INPUTS):
+                        line += " " + T.heading("makes_affordable", lang)
+                    lines.append(line)
+        if self.gap is not None and self.gap.shortfall > 0:
+            lines += ["", self.gap.text(lang)]
+        for note in self.notes:
+            lines += ["", note]
+        if self.actions:
+            lines += ["", T.heading("cost_note", lang, **T.cost_terms())]
+        if self.next_steps:
+            lines += ["", T.heading("next_steps", lang)]
+            lines += [f"  {i}. {s}" for i, s in enumerate(self.next_steps, 1)]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -281,7 +405,10 @@ class Explanation:
             "reasons": [r.to_dict() for r in self.reasons],
             "actions": [a.to_dict() for a in self.actions],
             "single_actions": [a.to_dict() for a in self.single_actions],
-            "applicant": {k: _py(v) for k, v in self.applicant.items()},
+            "gap": self.gap.to_dict() if self.gap is not None else None,
+            "next_steps": list(self.next_steps),
+            "notes": list(self.notes),
+            "applicant": {k: _json_value(v) for k, v in self.applicant.items()},
             "report": str(self),
         }
 
@@ -292,26 +419,42 @@ class Explanation:
         return explanation_chart(self, ax=ax)
 
 
+def _json_value(v: Any) -> Any:
+    """A plain-Python value with unknown (NaN) as ``None`` (strict JSON has no NaN)."""
+    v = _py(v)
+    return None if _unknown(v) else v
+
+
+def _unknown(v: Any) -> bool:
+    """Whether a validated cell is unknown (NaN)."""
+    return isinstance(v, float) and v != v
+
+
 # --------------------------------------------------------------------------------------------------
 # Rows: build candidate frames quickly from one applicant
 
 
 class _Rows:
-    """Column arrays for many variants of one applicant, turned into a contract frame at the end."""
+    """Column arrays for many variants of one applicant, turned into a contract frame at the end.
 
-    def __init__(self, base: dict[str, Any], n: int):
+    A column exists only once a variant changes it; the others are the applicant's value repeated.
+    An unknown value stays unknown: NaN in a float column (an int or bool column with an unknown
+    value is held as float, as validation returns it), code -1 for a category.
+    """
+
+    def __init__(self, base: dict[str, Any], n: int, enc: dict[str, tuple[Any, Any]] | None = None):
         self.n = n
+        self.base = base
+        self.enc = enc if enc is not None else _encode(base)
         self.cols: dict[str, np.ndarray] = {}
-        for f in FEATURES:
-            v = base[f.name]
-            if f.kind == "category":
-                self.cols[f.name] = np.full(n, f.categories.index(v), dtype=np.int8)
-            elif f.kind == "bool":
-                self.cols[f.name] = np.full(n, bool(v), dtype=bool)
-            elif f.kind == "int":
-                self.cols[f.name] = np.full(n, int(v), dtype=np.int64)
-            else:
-                self.cols[f.name] = np.full(n, float(v), dtype=np.float64)
+
+    def col(self, name: str) -> np.ndarray:
+        """The column ``name``, created from the applicant's value on first use."""
+        c = self.cols.get(name)
+        if c is None:
+            code, dtype = self.enc[name]
+            c = self.cols[name] = np.full(self.n, code, dtype=dtype)
+        return c
 
     def set(self, name: str, rows: Any, values: Any) -> None:
         f = feature(name)
@@ -319,14 +462,42 @@ class _Rows:
             values = np.asarray([f.categories.index(v) for v in np.atleast_1d(values)], dtype=np.int8)
             if values.size == 1:
                 values = values[0]
-        self.cols[name][rows] = values
+        self.col(name)[rows] = values
 
     def frame(self) -> pd.DataFrame:
-        data = {}
-        for f in FEATURES:
-            col = self.cols[f.name]
-            data[f.name] = pd.Categorical.from_codes(col, categories=f.categories) if f.kind == "category" else col
-        return pd.DataFrame(data)
+        return _stack([self])
+
+
+def _encode(row: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Per feature, the applicant's value as stored in a candidate column, and that column's dtype."""
+    out = {}
+    for f in FEATURES:
+        v = row[f.name]
+        if f.kind == "category":
+            out[f.name] = (-1 if _unknown(v) else f.categories.index(v), np.int8)
+        elif _unknown(v) or f.kind == "float":
+            out[f.name] = (float(v), np.float64)
+        else:
+            out[f.name] = (v, bool if f.kind == "bool" else np.int64)
+    return out
+
+
+def _stack(batches: list[_Rows]) -> pd.DataFrame:
+    """One contract frame of every batch's rows, in order (a bool/int column next to a float one becomes float)."""
+    counts = np.array([b.n for b in batches])
+    ends = np.cumsum(counts)
+    data = {}
+    for f in FEATURES:
+        name = f.name
+        dtypes = {b.enc[name][1] for b in batches}
+        dtype = np.float64 if np.float64 in dtypes else dtypes.pop()
+        col = np.repeat(np.array([b.enc[name][0] for b in batches], dtype=dtype), counts)
+        for k, b in enumerate(batches):
+            c = b.cols.get(name)
+            if c is not None:
+                col[ends[k] - b.n:ends[k]] = c
+        data[name] = pd.Categorical.from_codes(col, categories=f.categories) if f.kind == "category" else col
+    return pd.DataFrame(data)
 
 
 def _proba(model: Any, X: pd.DataFrame) -> np.ndarray:
@@ -337,6 +508,37 @@ def _proba(model: Any, X: pd.DataFrame) -> np.ndarray:
     if out.shape != (len(X), 2) or not np.isfinite(out).all():
         raise ValueError(f"model.predict_proba: expected a finite ({len(X)}, 2) array, got shape {out.shape}")
     return out[:, 1]
+
+
+def _scores(model: Any, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``(probability, log-odds)`` of every row in one model call where possible.
+
+    The probability is the model's ``predict_proba``. The log-odds, which rank
+    the reasons, are unclipped: the model's ``decision_function`` if it has
+    one; for an :class:`xieshang.ApprovalModel` (probabilities clipped at
+    ``clip``) the logit of its calibrated probability before the clip, so an
+    applicant at the floor still hears what holds them down; otherwise the
+    logit of the probability.
+    """
+    cal, cand, clip = (getattr(model, a, None) for a in ("calibrated_", "candidate_", "clip"))
+    decision = getattr(model, "decision_function", None)
+    if callable(decision):
+        p = _proba(model, X)
+        z = np.asarray(decision(X), dtype=float).reshape(-1)
+        if z.shape != (len(X),) or not np.isfinite(z).all():
+            raise ValueError(f"model.decision_function: expected {len(X)} finite numbers, got shape {z.shape}")
+        return p, z
+    if isinstance(cal, dict) and cand in cal and isinstance(clip, float) and hasattr(model, "predict_proba"):
+        from .model import _predict_thread_limit  # the model's own thread limit (n_threads)
+
+        with _predict_thread_limit(int(getattr(model, "n_threads", 1))):
+            q = np.asarray(cal[cand].predict_proba(validate_frame(X)), dtype=float)
+        if q.shape != (len(X), 2) or not np.isfinite(q).all():
+            raise ValueError(f"model.predict_proba: expected a finite ({len(X)}, 2) array, got shape {q.shape}")
+        q = q[:, 1]
+        return np.clip(q, clip, 1.0 - clip), _logit(q)
+    p = _proba(model, X)
+    return p, _logit(p)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -362,18 +564,39 @@ def reference_values(model: Any = None) -> dict[str, Any]:
 
 
 def _has_hardship(row: dict[str, Any]) -> bool:
-    return row["hardship_reason"] != "none"
+    return row["hardship_reason"] != NO_HARDSHIP
+
+
+def _savings(row: Mapping[str, Any]) -> float:
+    """Known savings (RMB), or NaN when unknown or absent."""
+    v = row.get("savings", float("nan"))
+    return float("nan") if v is None else float(v)
+
+
+def _handed_in(v: Any) -> bool:
+    """A document or flag known to be True (unknown is not ``True``: ``bool(nan)`` would be)."""
+    return not _unknown(v) and bool(v)
+
+
+def _disposable(row: Mapping[str, Any]) -> float:
+    return float(rules.disposable_income(row["monthly_income"], row["monthly_expenses"], row["other_debt_payments"]))
 
 
 def _reason_candidates(row: dict[str, Any], ref: dict[str, Any]) -> list[tuple[str, Any]]:
     out = []
+    savings = _savings(row)
     for f in FEATURES:
-        if f.name not in T.REASON_TEMPLATES:  # e.g. savings: bounds a down payment, never a reason
+        if f.name in T.NO_REASON:  # savings: bounds a down payment, never a reason
             continue
-        r = ref[f.name]
+        r, v = ref[f.name], row[f.name]
+        if _unknown(v):  # an unknown value is not held against anyone
+            continue
         if f.name == "hardship_proof" and not _has_hardship(row):
             continue
-        v = row[f.name]
+        if f.name == "asset_proof" and savings <= 0:  # known to have nothing to prove
+            continue
+        if f.name == "days_overdue" and float(v) <= float(r):  # never suggest that staying overdue helps
+            continue
         same = (v == r) if not f.is_numeric else math.isclose(float(v), float(r), rel_tol=0, abs_tol=1e-12)
         if not same:
             out.append((f.name, r))
@@ -392,28 +615,50 @@ class _Dim:
     directional: bool         # the last option is the most favourable per the contract
 
 
+def _down_payment_ok(row: Mapping[str, Any], ratio: float) -> bool:
+    """A down payment of ``ratio`` is offered only from money the borrower has.
+
+    Known savings cover it (``ratio × balance ≤ savings``) and disposable
+    income is positive; never when savings are unknown.
+    """
+    savings = _savings(row)
+    return (not math.isnan(savings) and _disposable(row) > 0
+            and ratio * float(row["outstanding_balance"]) <= savings + 1e-9)
+
+
 def _dims(row: dict[str, Any]) -> list[_Dim]:
     """Per actionable feature, the choices open to this applicant (only those that change something)."""
     dims = []
     income = max(float(row["monthly_income"]), INCOME_FLOOR)
     balance = float(row["outstanding_balance"])
+    savings = _savings(row)
     for f in FEATURES:
         spec = f.action
         if spec is None or (spec.requires == "has_hardship" and not _has_hardship(row)):
             continue
+        if f.name == "asset_proof" and savings <= 0:  # no assets to prove (unknown: "if you have any")
+            continue
         cur = row[f.name]
         opts: list[tuple[Any, float]] = []
-        if spec.kind in ("set_true", "set_false"):
-            new = spec.kind == "set_true"
-            if bool(cur) != new:
-                opts = [(new, spec.cost)]
+        if spec.kind == "set_true":
+            if not _handed_in(cur):  # False or unknown
+                opts = [(True, spec.cost)]
+        elif spec.kind == "set_false":
+            if _unknown(cur) or bool(cur):
+                opts = [(False, spec.cost)]
         elif spec.kind == "raise_level":
-            i = f.categories.index(cur)
-            opts = [(f.categories[j], spec.cost + spec.unit_cost * (j - i)) for j in range(i + 1, len(f.categories))]
+            if _unknown(cur):  # unknown attitude: offer the best level, priced as one step up
+                opts = [(f.categories[-1], spec.cost + spec.unit_cost)]
+            else:
+                i = f.categories.index(cur)
+                opts = [(f.categories[j], spec.cost + spec.unit_cost * (j - i))
+                        for j in range(i + 1, len(f.categories))]
         elif spec.kind == "choose":
             vals = [v for v in spec.values if not math.isclose(v, float(cur))]
             if f.direction != 0:  # only moves in the favourable direction; the most favourable last
                 vals = sorted((v for v in vals if (v - float(cur)) * f.direction > 0), key=lambda v: v * f.direction)
+            if f.name == "down_payment_ratio":
+                vals = [v for v in vals if _down_payment_ok(row, v)]
             for v in vals:
                 v = int(v) if f.kind == "int" else float(v)
                 opts.append((v, _choose_cost(f, float(cur), v, balance, income)))
@@ -526,14 +771,15 @@ class _Space:
     dims: list[_Dim]
     other: list[int]          # positions in dims of non-plan dims
     plan: list[int]           # positions in dims of plan dims
-    go: np.ndarray            # other grid (nO, len(other))
+    go: np.ndarray            # other grid (nO, len(other)), at most MAX_STEPS changes per row
     gp: np.ndarray            # plan grid (nP, len(plan))
     cost_o: np.ndarray
     cost_p: np.ndarray
-    feasible_p: np.ndarray    # plan part leaves an affordable plan
+    feasible_p: np.ndarray    # plan part leaves an affordable plan (rules.affordable)
     instalment_p: np.ndarray  # monthly instalment of each plan part (RMB)
     disposable_p: np.ndarray  # disposable income of each plan part (RMB/month)
-    best_o: np.ndarray        # rows of go with every directional dim at its most favourable choice
+    top_o: np.ndarray         # other choices with every directional dim at its most favourable (may exceed MAX_STEPS)
+    codes_o: np.ndarray       # ravelled index of each go row in the full grid (ascending)
 
     @property
     def n_p(self) -> int:
@@ -541,6 +787,23 @@ class _Space:
 
     def split(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return idx // self.n_p, idx % self.n_p
+
+    def o_index(self, choice: Any) -> Any:
+        """Row(s) of ``go`` holding the other-dims choice(s) ``choice`` (shape (n_other,) or (k, n_other))."""
+        c = np.asarray(choice, dtype=np.int64)
+        shape = [len(self.dims[d].values) for d in self.other]
+        code = np.ravel_multi_index(tuple(c.T), shape) if shape else np.zeros(c.shape[:-1], dtype=np.int64)
+        i = np.searchsorted(self.codes_o, code)
+        if np.any(i >= len(self.codes_o)) or np.any(self.codes_o[np.minimum(i, len(self.codes_o) - 1)] != code):
+            raise KeyError(choice)
+        return int(i) if c.ndim == 1 else i
+
+    def p_index(self, choice: Any) -> Any:
+        """Plan part(s) holding the plan-dims choice(s) ``choice``."""
+        c = np.asarray(choice, dtype=np.int64)
+        shape = [len(self.dims[d].values) for d in self.plan]
+        code = np.ravel_multi_index(tuple(c.T), shape) if shape else np.zeros(c.shape[:-1], dtype=np.int64)
+        return int(code) if c.ndim == 1 else np.asarray(code, dtype=np.int64)
 
     def choices(self, idx: int) -> dict[int, int]:
         """{dim position: option index} of the non-keep choices of combo ``idx``."""
@@ -556,11 +819,22 @@ class _Space:
 
 
 def option_space(row: dict[str, Any]) -> _Space:
-    """The applicant's discrete option space (see the module docstring)."""
+    """The applicant's discrete option space (see the module docstring).
+
+    ``go`` x ``gp`` enumerates the options: ``go`` holds the choices of the
+    steps that leave the plan alone (documents, contact, information...), at
+    most :data:`MAX_STEPS` changes each, ``gp`` those of the plan (length,
+    down payment, expenses); ``feasible_p`` says which plan parts satisfy
+    :func:`xieshang.rules.affordable`. An option also has at most
+    :data:`MAX_STEPS` changes in all.
+    """
     dims = _dims(row)
     plan = [i for i, d in enumerate(dims) if d.name in _PLAN_INPUTS]
     other = [i for i, d in enumerate(dims) if d.name not in _PLAN_INPUTS]
-    go = _grid([dims[i] for i in other])
+    full = _grid([dims[i] for i in other])
+    keep = (full > 0).sum(1) <= MAX_STEPS
+    go = full[keep]
+    codes_o = np.flatnonzero(keep)
     gp = _grid([dims[i] for i in plan])
     cost_o = sum((dims[d].costs[go[:, j]] for j, d in enumerate(other)), np.zeros(len(go)))
     cost_p = sum((dims[d].costs[gp[:, j]] for j, d in enumerate(plan)), np.zeros(len(gp)))
@@ -568,37 +842,81 @@ def option_space(row: dict[str, Any]) -> _Space:
             ("outstanding_balance", "monthly_income", "other_debt_payments", *_PLAN_INPUTS)}
     for j, d in enumerate(plan):
         cols[dims[d].name] = np.asarray(dims[d].values, dtype=float)[gp[:, j]]
-    inst, disp, _ = affordability(pd.DataFrame(cols))
-    feasible = affordable(inst, disp)
-    top = np.ones(len(go), dtype=bool)
+    inst, disp = rules.plan_terms(cols)
+    feasible = rules.affordable(inst, disp)
+    top = np.ones(len(full), dtype=bool)
     for j, d in enumerate(other):
         if dims[d].directional:
-            top &= go[:, j] == len(dims[d].values) - 1
-    return _Space(dims, other, plan, go, gp, cost_o, cost_p, feasible, inst, disp, np.flatnonzero(top))
+            top &= full[:, j] == len(dims[d].values) - 1
+    return _Space(dims, other, plan, go, gp, cost_o, cost_p, feasible, inst, disp, full[top], codes_o)
 
 
 def _fill(rows: _Rows, space: _Space, at: slice, combos: np.ndarray) -> None:
     o, p = space.split(combos)
-    for grid, part, which in ((space.go, space.other, o), (space.gp, space.plan, p)):
+    _fill_choices(rows, space, at, space.go[o], p)
+
+
+def _fill_choices(rows: _Rows, space: _Space, at: slice, o_choices: np.ndarray, p: np.ndarray) -> None:
+    """Write rows ``at``: other dims from the choice rows ``o_choices``, plan dims from plan parts ``p``."""
+    for grid, part in ((o_choices, space.other), (space.gp[p], space.plan)):
         for j, d in enumerate(part):
             dim = space.dims[d]
             f = feature(dim.name)
-            values = (np.array([f.categories.index(v) for v in dim.values], dtype=np.int8)
-                      if f.kind == "category" else np.asarray(dim.values))
-            rows.cols[dim.name][at] = values[grid[which, j]]
+            target = rows.col(dim.name)
+            values = (np.array([-1 if _unknown(v) else f.categories.index(v) for v in dim.values], dtype=np.int8)
+                      if f.kind == "category" else np.asarray(dim.values, dtype=target.dtype))
+            target[at] = values[grid[:, j]]
+
+
+def _bound_parts(space: _Space, plans: np.ndarray) -> np.ndarray:
+    """For each allowed plan part, the part bounding it: same non-directional choices (the plan's length),
+    every directional plan dim (down payment, expense cut) at its most favourable choice."""
+    g = space.gp[plans].copy()
+    for j, d in enumerate(space.plan):
+        if space.dims[d].directional:
+            g[:, j] = len(space.dims[d].values) - 1
+    return space.p_index(g) if len(g) else np.zeros(0, dtype=np.int64)
 
 
 # --------------------------------------------------------------------------------------------------
 # explain
 
 
-def _check_target(target: Any) -> float:
+def check_target(target: Any) -> float:
+    """``target`` as a float if it is a probability strictly between 0 and 1.
+
+    Raises
+    ------
+    ValueError
+        Otherwise (booleans and strings are refused).
+    """
     if isinstance(target, (bool, np.bool_)) or not isinstance(target, (int, float, np.integer, np.floating)):
         raise ValueError(f"target: expected a probability strictly between 0 and 1, got {target!r}")
     t = float(target)
     if not (0.0 < t < 1.0):
         raise ValueError(f"target: expected a probability strictly between 0 and 1, got {target!r}")
     return t
+
+
+
+def _check(target: Any, lang: Any, applicant: Any, to_frame: Any) -> tuple[float, str, pd.DataFrame]:
+    problems = []
+    frame = None
+    try:
+        target = check_target(target)
+    except ValueError as exc:
+        problems.append(str(exc))
+    try:
+        lang = T.check_lang(lang)
+    except ValueError as exc:
+        problems.append(str(exc))
+    try:
+        frame = to_frame(applicant)
+    except ValueError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise ValueError("; ".join(problems))
+    return target, lang, frame
 
 
 def explain(model: Any, applicant: Any, target: float = 0.6, lang: str = "zh") -> Explanation:
@@ -609,7 +927,8 @@ def explain(model: Any, applicant: Any, target: float = 0.6, lang: str = "zh") -
     model : object
         Anything with ``predict_proba(DataFrame in the contract) -> (n, 2)``.
     applicant : dict or one-row pandas.DataFrame
-        One negotiation request in the contract.
+        One negotiation request in the contract (unknown values allowed where
+        the contract says ``missing_ok``).
     target : float, default 0.6
         The probability to reach, strictly between 0 and 1.
     lang : {"zh", "en"}, default "zh"
@@ -626,139 +945,333 @@ def explain(model: Any, applicant: Any, target: float = 0.6, lang: str = "zh") -
         target is not in (0, 1), the language is unknown, or the model's
         output is not an (n, 2) array.
     """
-    problems = []
-    try:
-        target = _check_target(target)
-    except ValueError as exc:
-        problems.append(str(exc))
-    try:
-        lang = T.check_lang(lang)
-    except ValueError as exc:
-        problems.append(str(exc))
-    try:
-        frame = applicant_frame(applicant)
-    except ValueError as exc:
-        problems.append(str(exc))
-    if problems:
-        raise ValueError("; ".join(problems))
-    return _explain_row(model, _row_of(frame), target, lang)
+    target, lang, frame = _check(target, lang, applicant, applicant_frame)
+    return _drive(model, [_search(model, _row_of(frame), target, lang)])[0]
+
+
+def explain_frame(model: Any, X: Any, target: float = 0.6, lang: str = "zh") -> list[Explanation]:
+    """Explain every row of a frame: the same answers as :func:`explain`, row by row, much faster.
+
+    The frame is validated once; the applicants are explained together in
+    groups of a few hundred, the candidate rows of every applicant of a group
+    stacked into one ``predict_proba`` call per search round (a handful of
+    calls per group instead of a handful per applicant).
+
+    Parameters
+    ----------
+    model : object
+        Anything with ``predict_proba(DataFrame in the contract) -> (n, 2)``.
+    X : pandas.DataFrame
+        Rows in the contract (extra columns are ignored).
+    target : float, default 0.6
+    lang : {"zh", "en"}, default "zh"
+
+    Returns
+    -------
+    list of Explanation
+        One per row, in order (empty for an empty frame).
+
+    Raises
+    ------
+    ValueError
+        As :func:`explain`, for every row at once.
+    """
+    if isinstance(X, pd.DataFrame) and len(X) == 0:  # nothing to explain (the checks still apply)
+        target, lang, _ = _check(target, lang, None, lambda _: None)
+        return []
+    target, lang, frame = _check(target, lang, X, validate_frame)
+    rows = _rows_of(frame)
+    out: list[Explanation] = []
+    for start in range(0, len(rows), _BATCH_APPLICANTS):
+        out += _drive(model, [_search(model, r, target, lang) for r in rows[start:start + _BATCH_APPLICANTS]])
+    return out
 
 
 def _row_of(frame: pd.DataFrame) -> dict[str, Any]:
-    """The plain-Python ``{feature: value}`` of a validated one-row frame."""
-    row = {f.name: _py(frame[f.name].iloc[0]) for f in FEATURES}
-    for name in CATEGORY_NAMES:
-        row[name] = str(row[name])
-    return row
+    """The plain-Python ``{feature: value}`` of a validated one-row frame (unknown: NaN)."""
+    return _rows_of(frame)[0]
 
 
-def _explain_row(model: Any, row: dict[str, Any], target: float, lang: str) -> Explanation:
+def _rows_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    cols = {}
+    for f in FEATURES:
+        values = frame[f.name].tolist()
+        if f.kind == "category":
+            values = [v if isinstance(v, str) else float("nan") for v in values]
+        else:
+            values = [_py(v) for v in values]
+        cols[f.name] = values
+    return [{name: cols[name][i] for name in cols} for i in range(len(frame))]
+
+
+_Search = Generator[_Rows, tuple[np.ndarray, np.ndarray], Explanation]
+
+
+def _drive(model: Any, searches: list[_Search]) -> list[Explanation]:
+    """Run searches side by side: each round stacks every pending request into one model call."""
+    results: list[Explanation | None] = [None] * len(searches)
+    pending: dict[int, _Rows] = {}
+    for i, s in enumerate(searches):
+        try:
+            pending[i] = next(s)
+        except StopIteration as stop:
+            results[i] = stop.value
+    while pending:
+        ids = list(pending)
+        p, z = _scores(model, _stack([pending[i] for i in ids]))
+        at = 0
+        nxt: dict[int, _Rows] = {}
+        for i in ids:
+            n = pending[i].n
+            try:
+                nxt[i] = searches[i].send((p[at:at + n], z[at:at + n]))
+            except StopIteration as stop:
+                results[i] = stop.value
+            at += n
+        pending = nxt
+    return results  # type: ignore[return-value]
+
+
+def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Search:
+    """The search for one applicant, as a coroutine: it yields rows to score and receives their scores."""
+    enc = _encode(row)
+    # Round 1: the applicant and the reason rows; an applicant at the target needs nothing more.
+    reason_rows = _reason_candidates(row, reference_values(model))
+    nr = len(reason_rows)
+    rows = _Rows(row, nr + 1, enc)
+    for i, (name, ref) in enumerate(reason_rows):
+        rows.set(name, i, ref)
+    p_all, z_all = yield rows
+    base = float(p_all[nr])
+    now = _current_plan(row)
+    reasons = _reasons(row, reason_rows, z_all[:nr], float(z_all[nr]), now, lang)
+
+    def result(actions: list[Action], singles_: list[Action], reached: bool, status: str) -> Explanation:
+        return _finish(row, now, base, target, lang, reasons, actions, singles_, reached, status)
+
+    if base >= target:
+        return result([], [], True, "already")
+
     space = option_space(row)
     n_o, n_p = len(space.go), space.n_p
-    # Every option in ascending cost (then fewer changes); unaffordable plans are never options.
-    n_changes = (space.go > 0).sum(1)[:, None] + (space.gp > 0).sum(1)[None, :]
-    cost = np.round(space.cost_o[:, None] + space.cost_p[None, :], 9)  # sums of floats: equal costs compare equal
-    cost_flat = cost.ravel()
-    feas_flat = np.broadcast_to(space.feasible_p[None, :], (n_o, n_p)).ravel()
-    key = np.round(cost_flat * 1000).astype(np.int64) * 64 + n_changes.ravel()
-    order = np.flatnonzero(feas_flat)
+    no_plan = not space.feasible_p.any()
+    # Where no plan is affordable, the steps that keep the plan as it is are still offered.
+    plans = np.flatnonzero(space.feasible_p) if not no_plan else np.array([0])
+    allowed_p = np.zeros(n_p, dtype=bool)
+    allowed_p[plans] = True
+    n_plan_changes = (space.gp > 0).sum(1)
+    n_changes = ((space.go > 0).sum(1)[:, None] + n_plan_changes[None, :]).ravel()
+    cost_flat = np.round(space.cost_o[:, None] + space.cost_p[None, :], 9).ravel()  # equal costs compare equal
+    allowed = np.broadcast_to(allowed_p[None, :], (n_o, n_p)).ravel() & (n_changes <= MAX_STEPS)
+    key = np.round(cost_flat * 1000).astype(np.int64) * 64 + n_changes
+    order = np.flatnonzero(allowed)
     order = order[np.argsort(key[order], kind="stable")]
 
     # Singles (each change alone) and upper bounds (each plan with everything else at best).
     singles: dict[tuple[int, int], int] = {}
+    n_go = (space.go > 0).sum(1)
     for j, d in enumerate(space.other):
         for k in range(1, len(space.dims[d].values)):
-            o = int(np.flatnonzero((space.go[:, j] == k) & ((space.go > 0).sum(1) == 1))[0])
+            o = int(np.flatnonzero((space.go[:, j] == k) & (n_go == 1))[0])
             singles[(d, k)] = o * n_p
-    for j, d in enumerate(space.plan):
-        for k in range(1, len(space.dims[d].values)):
-            p = int(np.flatnonzero((space.gp[:, j] == k) & ((space.gp > 0).sum(1) == 1))[0])
-            singles[(d, k)] = p
-    feas_p = np.flatnonzero(space.feasible_p)
-    upper = (space.best_o[:, None] * n_p + feas_p[None, :]).ravel()
+    if not no_plan:
+        for j, d in enumerate(space.plan):
+            for k in range(1, len(space.dims[d].values)):
+                p = int(np.flatnonzero((space.gp[:, j] == k) & (n_plan_changes == 1))[0])
+                singles[(d, k)] = p
+    # Upper bound of each allowed plan part: its length with the most favourable down payment and cut,
+    # every other directional step taken (the contract's directions; may exceed MAX_STEPS, it is a bound).
+    rep = _bound_parts(space, plans)
+    rep_u, rep_inv = np.unique(rep, return_inverse=True)
+    n_top = len(space.top_o)
 
-    reason_rows = _reason_candidates(row, reference_values(model))
-    first = np.unique(np.concatenate([[0], np.fromiter(singles.values(), np.int64, len(singles)), upper,
-                                      order[:_FIRST_BATCH]]))
+    # Round 2: every single step, the cheapest options and the bounds.
     prob = np.full(n_o * n_p, np.nan)
+    prob[0] = base
+    first = np.unique(np.concatenate([np.fromiter(singles.values(), np.int64, len(singles)),
+                                      order[:_FIRST_BATCH]]))
+    first = first[first != 0]
+    n_up = n_top * len(rep_u)
+    rows = _Rows(row, len(first) + n_up, enc)
+    _fill(rows, space, slice(0, len(first)), first)
+    _fill_choices(rows, space, slice(len(first), None), np.repeat(space.top_o, len(rep_u), axis=0),
+                  np.tile(rep_u, n_top))
+    p_all, _ = yield rows
+    prob[first] = p_all[:len(first)]
+    up_rows = p_all[len(first):].reshape(n_top, len(rep_u)).max(0)
 
-    rows = _Rows(row, len(reason_rows) + len(first))
-    for i, (name, ref) in enumerate(reason_rows):
-        rows.set(name, i, ref)
-    _fill(rows, space, slice(len(reason_rows), None), first)
-    p_all = _proba(model, rows.frame())
-    prob[first] = p_all[len(reason_rows):]
-    base = float(prob[0])
-    reasons = _reasons(row, reason_rows, p_all[: len(reason_rows)], base, space, lang)
-
-    def result(actions: list[Action], singles_: list[Action], reached: bool, status: str) -> Explanation:
-        return Explanation(base, target, lang, reasons, actions, singles_, reached, status, dict(row))
-
-    if base >= target:
-        return result([], [], True, "already")
-    if len(feas_p) == 0:
-        return result([], [], False, "no_affordable_plan")
-
-    # Upper bound per plan part; unreachable -> aim at the best reachable.
-    up = prob[upper].reshape(len(space.best_o), len(feas_p)).max(0)
+    up = up_rows[rep_inv]
     bound = np.full(n_p, -np.inf)
-    bound[feas_p] = up
-    reached = bool(up.max() >= target)
-    # Out of reach: near the best, but an option must raise the probability at all.
-    goal = target if reached else max(float(up.max()) - REACH_TOLERANCE, base + _EPS)
-    _, p_of = space.split(order)
-    search = order[bound[p_of] >= goal]
+    bound[plans] = up
 
-    chunk = _FIRST_BATCH
-    while True:
-        done = ~np.isnan(prob[search])
-        j0 = int(np.argmin(done)) if not done.all() else len(search)
-        head = search[:j0]
-        hit = head[prob[head] >= goal]
-        if len(hit):
-            c_star = cost_flat[hit].min()
-            if j0 == len(search) or cost_flat[search[j0]] > c_star + _EPS:
-                break
-        todo = search[j0:][~done[j0:]][:chunk]
-        if len(todo) == 0:  # everything that could reach the goal is scored: nothing does
-            break
-        chunk *= _GROWTH
-        rows = _Rows(row, len(todo))
-        _fill(rows, space, slice(None), todo)
-        prob[todo] = _proba(model, rows.frame())
+    budget = [_SEARCH_BUDGET]
+
+    def search(goal: float) -> Generator[_Rows, tuple[np.ndarray, np.ndarray], bool]:
+        """Score options in ascending cost until the cheapest reaching ``goal`` is known; whether one does."""
+        _, p_of = space.split(order)
+        todo_all = order[bound[p_of] >= goal]
+        chunk = _FIRST_BATCH
+        while True:
+            done = ~np.isnan(prob[todo_all])
+            j0 = int(np.argmin(done)) if not done.all() else len(todo_all)
+            head = todo_all[:j0]
+            hit = head[prob[head] >= goal]
+            if len(hit):
+                c_star = cost_flat[hit].min()
+                if j0 == len(todo_all) or cost_flat[todo_all[j0]] > c_star + _EPS:
+                    return True
+            todo = todo_all[j0:][~done[j0:]][:min(chunk, budget[0])]
+            if len(todo) == 0:  # everything that could reach the goal is scored (or the budget is spent)
+                return bool(len(hit))
+            chunk *= _GROWTH
+            budget[0] -= len(todo)
+            batch = _Rows(row, len(todo), enc)
+            _fill(batch, space, slice(None), todo)
+            prob[todo] = (yield batch)[0]
+
+    # Is the target within reach (at most MAX_STEPS steps)? Already, if a scored option reaches it;
+    # otherwise ask the greedy option of every allowed plan (the plan plus its strongest single
+    # steps: the best such option for a model additive in log-odds).
+    hit_now = bool((prob[order[~np.isnan(prob[order])]] >= target).any())
+    if not hit_now:
+        greedy = _greedy(space, singles, prob, base, plans[bound[plans] >= target] if up.max() >= target else plans)
+        fresh = greedy[np.isnan(prob[greedy])]
+        if len(fresh):
+            batch = _Rows(row, len(fresh), enc)
+            _fill(batch, space, slice(None), fresh)
+            prob[fresh] = (yield batch)[0]
+    scored = order[~np.isnan(prob[order])]
+    best_p = float(prob[scored].max()) if len(scored) else base
+    if best_p >= target:
+        goal = target
+    elif best_p > base + _EPS:
+        # Out of reach: the cheapest option within REACH_TOLERANCE of the best reachable.
+        goal = max(best_p - REACH_TOLERANCE, base + _EPS)
+    else:
+        return result([], [], False, "no_affordable_plan" if no_plan else "no_improvement")
+    yield from search(goal)
 
     # Ranked options: cheapest reaching (ties: higher probability), then non-supersets.
-    scored = np.flatnonzero(~np.isnan(prob) & feas_flat & (prob >= goal))
-    scored = scored[np.lexsort((-prob[scored], np.round(cost_flat[scored], 9)))]
+    scored = np.flatnonzero(~np.isnan(prob) & allowed & (prob >= goal))
+    scored = scored[np.lexsort((-prob[scored], cost_flat[scored]))]
     chosen: list[dict[int, int]] = []
     picks: list[int] = []
     for idx in scored:
         ch = space.choices(idx)
-        if not ch:
-            continue
-        if any(all(ch.get(d) == k for d, k in c.items()) for c in chosen):
+        if not ch or any(all(ch.get(d) == k for d, k in c.items()) for c in chosen):
             continue
         chosen.append(ch)
         picks.append(int(idx))
         if len(picks) == MAX_OPTIONS:
             break
-    if not picks:  # nothing realistic raises the probability
-        return result([], [], False, "no_improvement")
+    if not picks:
+        return result([], [], False, "no_affordable_plan" if no_plan else "no_improvement")
+
+    # Short, meaningful options: a step adding under MIN_STEP_GAIN alone goes when the option without
+    # it keeps the option's goal (the target, or within MIN_STEP_GAIN of the option's probability).
+    single_p = {dk: float(prob[i]) for dk, i in singles.items()}
+    for _ in range(MAX_STEPS):
+        trials: list[tuple[int, int, int]] = []  # (option, dim, combo without that dim)
+        for n, (ch, idx) in enumerate(zip(chosen, picks)):
+            for d, k in ch.items():
+                if len(ch) > 1 and single_p.get((d, k), base) - base < MIN_STEP_GAIN:
+                    trials.append((n, d, _without(space, idx, d)))
+        if not trials:
+            break
+        fresh = np.unique([t[2] for t in trials if np.isnan(prob[t[2]])]).astype(np.int64)
+        if len(fresh):
+            batch = _Rows(row, len(fresh), enc)
+            _fill(batch, space, slice(None), fresh)
+            prob[fresh] = (yield batch)[0]
+        changed = False
+        for n in range(len(chosen)):
+            own = [t for t in trials if t[0] == n]
+            p_opt = float(prob[picks[n]])
+            need = target if p_opt >= target else p_opt - MIN_STEP_GAIN
+            ok = [t for t in own if allowed[t[2]] and prob[t[2]] >= need and prob[t[2]] > base + _EPS]
+            if ok:
+                _, d, idx = max(ok, key=lambda t: prob[t[2]])
+                chosen[n] = {dd: kk for dd, kk in chosen[n].items() if dd != d}
+                picks[n] = int(idx)
+                changed = True
+        if not changed:
+            break
+    # Re-rank after dropping (cost, then higher probability) and drop duplicates and supersets.
+    ranked = sorted(zip(chosen, picks), key=lambda t: (cost_flat[t[1]], -prob[t[1]]))
+    chosen, picks = [], []
+    for ch, idx in ranked:
+        if any(all(ch.get(d) == k for d, k in c.items()) for c in chosen):
+            continue
+        chosen.append(ch)
+        picks.append(idx)
+
     actions = [_action(space, row, ch, i, float(prob[i]), float(cost_flat[i]), base, lang)
                for ch, i in zip(chosen, picks)]
     best = chosen[0]
-    steps = [_action(space, row, {d: k}, singles[(d, k)], float(prob[singles[(d, k)]]),
-                     float(space.dims[d].costs[k]), base, lang) for d, k in best.items()]
+    # What each step buys alone; the plan's terms (length, down payment, expense cut) act together
+    # through the plan rule, so they form one step: the new plan.
+    plan_part = {d: k for d, k in best.items() if d in space.plan}
+    steps = [_action(space, row, {d: k}, singles[(d, k)], single_p[(d, k)],
+                     float(space.dims[d].costs[k]), base, lang) for d, k in best.items() if d not in space.plan]
+    if plan_part:
+        p_idx = picks[0] % n_p  # that plan with every other step kept as is
+        if np.isnan(prob[p_idx]):
+            batch = _Rows(row, 1, enc)
+            _fill(batch, space, slice(None), np.array([p_idx]))
+            prob[p_idx] = (yield batch)[0][0]
+        steps.append(_action(space, row, plan_part, p_idx, float(prob[p_idx]), float(space.cost_p[p_idx]), base,
+                             lang))
     steps.sort(key=lambda a: -a.gain)
+    if no_plan:
+        return result(actions, steps, False, "no_affordable_plan")
     reached_best = bool(actions[0].probability >= target)
     return result(actions, steps, reached_best, "reached" if reached_best else "best_reachable")
+
+
+def _without(space: _Space, idx: int, d: int) -> int:
+    """The combo ``idx`` with dimension ``d`` set back to 'keep'."""
+    o, p = divmod(int(idx), space.n_p)
+    if d in space.other:
+        choice = space.go[o].copy()
+        choice[space.other.index(d)] = 0
+        o = space.o_index(choice)
+    else:
+        choice = space.gp[p].copy()
+        choice[space.plan.index(d)] = 0
+        p = space.p_index(choice)
+    return o * space.n_p + p
+
+
+def _greedy(space: _Space, singles: dict[tuple[int, int], int], prob: np.ndarray, base: float,
+            plans: np.ndarray) -> np.ndarray:
+    """Per allowed plan, the option taking the strongest helpful single steps, within MAX_STEPS changes."""
+    gains = []
+    for j, d in enumerate(space.other):
+        k = len(space.dims[d].values) - 1 if space.dims[d].directional else max(
+            range(1, len(space.dims[d].values)), key=lambda kk: prob[singles[(d, kk)]])
+        g = float(prob[singles[(d, k)]]) - base
+        if g > 0:
+            gains.append((g, j, k))
+    gains.sort(reverse=True)
+    rooms = MAX_STEPS - (space.gp[plans] > 0).sum(1)
+    combos = np.zeros((len(plans), len(space.other)), dtype=np.int64)
+    for room in np.unique(rooms):
+        combo = np.zeros(len(space.other), dtype=np.int64)
+        for _, j, k in gains[:max(int(room), 0)]:
+            combo[j] = k
+        combos[rooms == room] = combo
+    if len(plans) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(space.o_index(combos) * space.n_p + plans)
 
 
 def _action(space: _Space, row: dict[str, Any], choice: dict[int, int], idx: int, p: float, cost: float,
             base: float, lang: str) -> Action:
     changes = {space.dims[d].name: _py(space.dims[d].values[k]) for d, k in sorted(choice.items())}
-    instalment = float(space.instalment_p[int(idx) % space.n_p])
-    return Action(changes, p, cost, T.action_text(changes, row, lang, instalment=instalment), p - base)
+    pi = int(idx) % space.n_p
+    instalment = float(space.instalment_p[pi])
+    return Action(changes, p, cost, T.action_text(changes, row, lang, instalment=instalment), p - base,
+                  affordable=bool(space.feasible_p[pi]))
 
 
 def _logit(p: np.ndarray | float) -> np.ndarray:
@@ -766,16 +1279,21 @@ def _logit(p: np.ndarray | float) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def _reasons(row: dict[str, Any], candidates: list[tuple[str, Any]], p_ref: np.ndarray, base: float,
-             space: _Space, lang: str) -> list[Reason]:
-    # Same ranking in probability or log-odds (same base); the threshold is in log-odds, since
-    # near 0 % every factor looks negligible in probability.
-    gains = p_ref - base
-    points = _logit(p_ref) - _logit(base)
-    inst, disp = float(space.instalment_p[0]), float(space.disposable_p[0])
-    ctx = {"instalment": inst, "disposable": disp, "share": inst / disp if disp > 0 else float("inf")}
-    unaffordable = not affordable(inst, disp)
-    order = np.argsort(-gains, kind="stable")
+def _sigmoid(z: np.ndarray | float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def _reasons(row: dict[str, Any], candidates: list[tuple[str, Any]], z_ref: np.ndarray, z_base: float,
+             now: tuple[float, float, bool], lang: str) -> list[Reason]:
+    # Ranked and thresholded in unclipped log-odds: near (or at a clip of) 0 % every factor looks
+    # negligible in probability. The impact shown is the same move in (unclipped) probability.
+    points = np.asarray(z_ref, dtype=float) - z_base
+    gains = _sigmoid(z_ref) - _sigmoid(z_base)
+    inst, disp, ok = now
+    ctx = {"instalment": inst, "disposable": disp, "share": inst / disp if disp > 0 else float("inf"),
+           "hardship_reason": row["hardship_reason"], "has_assets": _savings(row) > 0}
+    unaffordable = not ok
+    order = np.argsort(-points, kind="stable")
     out: list[Reason] = []
     group_used = False
     for i in order:
@@ -792,3 +1310,122 @@ def _reasons(row: dict[str, Any], candidates: list[tuple[str, Any]], p_ref: np.n
             sentence += T.heading("unaffordable_note", lang, instalment=T.money(inst), disposable=T.money(disp))
         out.append(Reason(name, row[name], float(gains[i]), sentence, reference=ref, actionable=f.actionable))
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# The gap in money, and the way forward
+
+
+def _current_plan(row: Mapping[str, Any]) -> tuple[float, float, bool]:
+    """(instalment, disposable income, affordable) of the applicant's own plan, by :mod:`xieshang.rules`."""
+    inst = float(rules.instalment(row["outstanding_balance"], row["down_payment_ratio"], row["plan_months"]))
+    disp = _disposable(row)
+    return inst, disp, bool(rules.affordable(inst, disp))
+
+
+def _fundable_down_payments(row: Mapping[str, Any]) -> list[float]:
+    return [float(v) for v in feature("down_payment_ratio").action.values
+            if v > float(row["down_payment_ratio"]) and _down_payment_ok(row, v)]
+
+
+def plan_gap(applicant: Mapping[str, Any]) -> Gap:
+    """What would make the cheapest plan of the contract affordable, in RMB.
+
+    The cheapest plan is the longest plan the contract offers (or the
+    current one, if longer) with the largest down payment the borrower can
+    fund (the contract's down payments that known savings cover, see
+    :func:`explain`; the current one otherwise). All numbers come from
+    :mod:`xieshang.rules`: ``shortfall`` is zero exactly when
+    :func:`xieshang.rules.affordable` accepts that plan.
+
+    Parameters
+    ----------
+    applicant : mapping
+        A validated applicant (``Explanation.applicant``).
+    """
+    months = int(max([*feature("plan_months").action.values, float(applicant["plan_months"])]))
+    dp = max([float(applicant["down_payment_ratio"]), *_fundable_down_payments(applicant)])
+    balance = float(applicant["outstanding_balance"])
+    inst = float(rules.instalment(balance, dp, months))
+    disp = _disposable(applicant)
+    req = float(rules.required_disposable(inst))
+    ok = bool(rules.affordable(inst, disp))
+    shortfall = 0.0 if ok else max(req - disp, 0.0)
+    # The largest instalment the current disposable income carries safely (rules.required_disposable inverted).
+    carry = max(0.0, min(disp * (1.0 - rules.BUFFER_SHARE), disp - rules.LIVING_FLOOR))
+    remaining = float(rules.instalment(balance, dp, 1))  # the balance left after the down payment
+    lump = 0.0 if ok else max(0.0, remaining - carry * months)
+    return Gap(months, dp, dp * balance, inst, req, disp, shortfall, lump)
+
+
+_DOC_ORDER = ("hardship_proof", "income_proof", "bank_statements", "expense_statement", "asset_proof")
+
+
+def _missing_documents(row: Mapping[str, Any], lang: str) -> list[str]:
+    docs = []
+    savings = _savings(row)
+    for name in _DOC_ORDER:
+        if _handed_in(row[name]) or (name == "hardship_proof" and not _has_hardship(row)):
+            continue
+        if name == "asset_proof" and savings <= 0:
+            continue
+        if name == "hardship_proof":
+            docs.append(T.hardship_documents(row["hardship_reason"], lang))
+            continue
+        f = feature(name)
+        label = f.label_zh if lang == "zh" else f.label_en
+        if name == "asset_proof" and math.isnan(savings):
+            label += "(如有)" if lang == "zh" else " (if you have any)"
+        docs.append(label)
+    return docs
+
+
+def _next_steps(row: Mapping[str, Any], status: str, lang: str) -> list[str]:
+    keys: list[tuple[str, dict[str, Any]]] = [("bill", {})]
+    days = row["days_overdue"]
+    if not _unknown(days) and float(days) > 0:
+        keys.append(("overdue", {"days": int(days)}))
+    if row["communication"] != "proactive":
+        keys.append(("contact", {}))
+    if not _has_hardship(row):
+        keys.append(("cause", {}))
+    docs = _missing_documents(row, lang)
+    if docs:
+        keys.append(("documents", {"docs": ("、" if lang == "zh" else ", ").join(docs)}))
+    if not _handed_in(row["info_verified"]):
+        keys.append(("truthful", {}))
+    if not _handed_in(row["materials_on_time"]):
+        keys.append(("on_time", {}))
+    keys.append(("follow_up", {}))
+    if status == "no_affordable_plan":
+        keys += [("other_terms", {}), ("channels", {}), ("family", {}), ("budget", {}), ("agents", {})]
+    else:
+        keys.append(("read_plan", {}))
+    return T.next_steps(keys, lang)
+
+
+def _notes(row: Mapping[str, Any], plan_ok: bool, lang: str) -> list[str]:
+    """When savings are unknown and the plan is unaffordable: what a down payment would do (never an option)."""
+    if not math.isnan(_savings(row)) or plan_ok or _disposable(row) <= 0:
+        return []
+    cur = float(row["down_payment_ratio"])
+    values = [float(v) for v in feature("down_payment_ratio").action.values if v > cur]
+    if not values:
+        return []
+    months = int(max([*feature("plan_months").action.values, float(row["plan_months"])]))
+    balance, disp = float(row["outstanding_balance"]), _disposable(row)
+    pick, ok = values[-1], False
+    for v in values:
+        if bool(rules.affordable(rules.instalment(balance, v, months), disp)):
+            pick, ok = v, True
+            break
+    inst = float(rules.instalment(balance, pick, months))
+    return [T.down_payment_note(pick, pick * balance, months, inst, ok, lang)]
+
+
+def _finish(row: dict[str, Any], now: tuple[float, float, bool], base: float, target: float, lang: str,
+            reasons: list[Reason], actions: list[Action], steps: list[Action], reached: bool, status: str) -> Explanation:
+    unaffordable_now = not now[2]
+    gap = plan_gap(row) if unaffordable_now or (actions and not actions[0].affordable) else None
+    return Explanation(base, target, lang, reasons, actions, steps, reached, status, dict(row), gap=gap,
+                       next_steps=_next_steps(row, status, lang), notes=_notes(row, now[2], lang))

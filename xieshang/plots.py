@@ -104,12 +104,13 @@ TEXT: dict[str, dict[str, str]] = {
         "approval_probability": "approval probability",
         "now": "now",
         "target": "target {target:.0%}",
-        "unaffordable": "unaffordable (instalment > disposable income)",
+        "unaffordable": "unaffordable (instalment leaves no living buffer)",
         "reasons": "What holds it down",
         "actions": "What would raise it",
         "singles": "Each step alone",
         "reason_bar": "cost of this reason",
         "option": "option {i}",
+        "plan_unaffordable": "(plan stays unaffordable)",
         "alone": "alone: {text}",
         "action_note": "{p:.0%} · cost {cost:.1f}",
         "reason_note": "−{impact:.0%}",
@@ -117,7 +118,7 @@ TEXT: dict[str, dict[str, str]] = {
         "reached": "the best option reaches the target",
         "best_reachable": "no option reaches the target: the best reachable is shown",
         "already": "already at or above the target",
-        "no_affordable_plan": "no option leaves an affordable plan",
+        "no_affordable_plan": "no affordable plan: steps that keep the plan",
         "no_improvement": "nothing realistic raises the probability",
         "can_change": "reason the borrower can act on",
         "cannot_change": "reason the borrower cannot change",
@@ -149,12 +150,13 @@ TEXT: dict[str, dict[str, str]] = {
         "approval_probability": "通过概率",
         "now": "当前",
         "target": "目标 {target:.0%}",
-        "unaffordable": "还不起(月供 > 可支配收入)",
+        "unaffordable": "还不起(月供后留不出生活余地)",
         "reasons": "拉低概率的原因",
         "actions": "能提高概率的做法",
         "singles": "每一步单独的效果",
         "reason_bar": "该原因造成的损失",
         "option": "方案{i}",
+        "plan_unaffordable": "(方案仍不可负担)",
         "alone": "单独:{text}",
         "action_note": "{p:.0%} · 成本 {cost:.1f}",
         "reason_note": "−{impact:.0%}",
@@ -162,7 +164,7 @@ TEXT: dict[str, dict[str, str]] = {
         "reached": "最佳方案可以达到目标",
         "best_reachable": "没有方案能达到目标:显示可达到的最好方案",
         "already": "已达到或超过目标",
-        "no_affordable_plan": "没有还得起的还款方案",
+        "no_affordable_plan": "没有还得起的还款方案:不改变方案的步骤",
         "no_improvement": "没有切实可行的做法能提高概率",
         "can_change": "借款人可以改变的原因",
         "cannot_change": "借款人无法改变的原因",
@@ -665,7 +667,7 @@ def whatif_curve(
     -------
     matplotlib.figure.Figure
     """
-    from .generator import affordability, affordable
+    from .rules import affordable, plan_terms
     from .validation import applicant_frame
 
     name = feature
@@ -687,7 +689,7 @@ def whatif_curve(
         ax.plot([x_now], [now_p], marker="*", ms=13, color=_COLORS["now"], ls="none",
                 label=f"{_t('now', lang)}: {value_label(name, current, lang)} → {now_p:.0%}")
     if f.is_numeric:
-        inst, disp, _ = affordability(with_values(row, name, g))
+        inst, disp = plan_terms(with_values(row, name, g))
         bad = ~affordable(inst, disp)
         if bad.any():
             ax.fill_between(g, 0, 1, where=bad, step="mid", transform=ax.get_xaxis_transform(),
@@ -784,7 +786,9 @@ def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
     rows: list[tuple[str, str, Any]] = (
         [("reason", f"{_short_label(r.feature, lang)}: {value_label(r.feature, r.value, lang)}", r)
          for r in reasons]
-        + [("action", _t("option", lang, i=i + 1) + "\n" + _change_text(a.changes, lang), a)
+        + [("action", _t("option", lang, i=i + 1)
+            + ("" if getattr(a, "affordable", True) else " " + _t("plan_unaffordable", lang))
+            + "\n" + _change_text(a.changes, lang), a)
            for i, a in enumerate(actions)]
         + [("single", _change_text(a.changes, lang), a) for a in singles]
     )

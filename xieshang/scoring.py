@@ -3,7 +3,7 @@
 :func:`score_file` backs ``xieshang predict``. It reads ``chunk_rows`` rows at a
 time (pyarrow batches for Parquet, pandas ``chunksize`` for CSV), adds the
 model's probability to each row (and, with ``explain=True``, the top reason
-and the best option from :func:`xieshang.explain.explain`), and streams the
+and the best option from :func:`xieshang.explain.explain_frame`), and streams the
 result into a temporary file that replaces the output only when every chunk
 succeeded. Memory is bounded by the chunk size, not by the file size.
 """
@@ -20,16 +20,16 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from .contract import CATEGORY_NAMES, FEATURES
 from .files import atomic_path, refuse_same_file, table_format
 from .validation import validate_frame
 
-__all__ = ["score_file", "PROBABILITY", "TOP_REASON", "BEST_ACTION", "BEST_ACTION_PROBABILITY"]
+__all__ = ["score_file", "PROBABILITY", "TOP_REASON", "BEST_ACTION", "BEST_ACTION_PROBABILITY", "PLAN_AFFORDABLE"]
 
 PROBABILITY = "probability"
 TOP_REASON = "top_reason"
 BEST_ACTION = "best_action"
 BEST_ACTION_PROBABILITY = "best_action_probability"
+PLAN_AFFORDABLE = "plan_affordable"
 
 
 class _Progress:
@@ -140,19 +140,18 @@ def _total(path: Path, fmt: str) -> float | None:
 
 
 def _explain_columns(model: Any, clean: pd.DataFrame, target: float, lang: str) -> dict[str, list[Any]]:
-    from .explain import _explain_row
+    from .explain import explain_frame
+    from .text import heading
 
-    out: dict[str, list[Any]] = {TOP_REASON: [], BEST_ACTION: [], BEST_ACTION_PROBABILITY: []}
-    cols = {f.name: clean[f.name].tolist() for f in FEATURES}
-    for i in range(len(clean)):
-        row = {name: cols[name][i] for name in cols}
-        for name in CATEGORY_NAMES:
-            row[name] = str(row[name])
-        exp = _explain_row(model, row, target, lang)
+    mark = " " + heading("unaffordable_mark", lang)
+    out: dict[str, list[Any]] = {TOP_REASON: [], BEST_ACTION: [], BEST_ACTION_PROBABILITY: [], PLAN_AFFORDABLE: []}
+    for exp in explain_frame(model, clean, target=target, lang=lang):
         out[TOP_REASON].append(exp.reasons[0].text if exp.reasons else "")
         best = exp.best
-        out[BEST_ACTION].append(best.text if best else "")
+        # A step that keeps an unaffordable plan says so, in the text and in plan_affordable.
+        out[BEST_ACTION].append("" if best is None else best.text if best.affordable else best.text + mark)
         out[BEST_ACTION_PROBABILITY].append(best.probability if best else exp.probability)
+        out[PLAN_AFFORDABLE].append(bool(best.affordable) if best else exp.gap is None)
     return out
 
 
@@ -183,9 +182,12 @@ def score_file(
     chunk_rows : int, default 100000
         Rows per chunk: peak memory grows with this, not with the file.
     explain : bool, default False
-        Also add ``top_reason``, ``best_action`` and
-        ``best_action_probability`` (one :func:`xieshang.explain.explain` per
-        row: milliseconds per row, meant for files of thousands of rows).
+        Also add ``top_reason``, ``best_action``, ``best_action_probability``
+        and ``plan_affordable`` (whether the plan after the best option, or as
+        it is without one, satisfies :func:`xieshang.rules.affordable`; a best
+        action that keeps an unaffordable plan is marked so in its text too) (:func:`xieshang.explain.explain_frame`
+        on each chunk: the applicants' candidate rows share the model calls,
+        a few milliseconds per row).
     target, lang
         Passed to the explanation.
     progress : text stream or None, default sys.stderr
@@ -210,10 +212,10 @@ def score_file(
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, (int, np.integer)) or chunk_rows < 1:
         raise ValueError(f"chunk_rows: expected a positive integer, got {chunk_rows!r}")
     if explain:
-        from .explain import _check_target
+        from .explain import check_target
         from .text import check_lang
 
-        target, lang = _check_target(target), check_lang(lang)
+        target, lang = check_target(target), check_lang(lang)
     bar = _Progress(_total(src, fmt_in), "rows", progress)
     try:
         n = _score_chunks(model, src, dst, fmt_in, fmt_out, chunk_rows, explain, target, lang, bar)

@@ -4,7 +4,8 @@ Reasons (what holds the probability down), actions (what the borrower could
 do) and the headings of the explanation report. :mod:`xieshang.explain`
 decides *what* to say; this module only says it. Every template exists in
 both languages, and a test checks that every contract feature has a reason
-sentence and every actionable one an action sentence.
+sentence (or is in :data:`NO_REASON`) and every actionable one an action
+sentence.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .contract import feature
+from .contract import NO_HARDSHIP, feature, value_label
+from .rules import LONG_PLAN_MONTHS, affordable
+from .rules import instalment as plan_instalment
 
 __all__ = [
     "LANGS",
@@ -25,7 +28,14 @@ __all__ = [
     "money",
     "category_name",
     "points",
+    "hardship_documents",
+    "gap_text",
+    "next_steps",
+    "down_payment_note",
+    "HARDSHIP_DOCUMENTS",
+    "NEXT_STEPS",
     "REASON_TEMPLATES",
+    "NO_REASON",
     "ACTION_TEMPLATES",
     "HEADINGS",
 ]
@@ -71,15 +81,21 @@ def money(x: float) -> str:
 # and the context keys instalment, disposable, share (instalment / disposable income).
 # A feature may have several variants chosen by :func:`_reason_variant`.
 
+NO_REASON: frozenset[str] = frozenset({"savings"})
+"""Features never named as a reason. ``savings`` only bounds the down payments on offer: holding
+little savings against a borrower would push them to borrow for a down payment (以贷养贷)."""
+
 REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "outstanding_balance": {
         "high": {"zh": "欠款总额较高({v}元)", "en": "a high outstanding balance ({v} RMB)"},
         "low": {"zh": "欠款总额为{v}元", "en": "an outstanding balance of {v} RMB"},
     },
+    # Never suggest that staying overdue helps: only the "more days hurt" side is a reason
+    # (explain drops the other side), and it says to contact the lender now.
     "days_overdue": {
-        "high": {"zh": "已逾期{v}天,逾期时间较长", "en": "{v} days overdue, a long delinquency"},
-        "low": {"zh": "仅逾期{v}天,平台在逾期初期很少同意协商",
-                "en": "only {v} days overdue: lenders rarely negotiate in the first weeks"},
+        "high": {"zh": "已逾期{v}天:每多逾期一天都会增加罚息并损害信用记录,请立即联系平台",
+                 "en": "{v} days overdue: every day overdue adds penalty interest and harms your credit "
+                       "record, so contact the lender now"},
     },
     "monthly_income": {
         "low": {"zh": "月收入较低({v}元)", "en": "a low monthly income ({v} RMB)"},
@@ -98,12 +114,12 @@ REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
         "other": {"zh": "困难原因为“{v}”", "en": "the stated cause of difficulty is {v}"},
     },
     "hardship_proof": {
-        "missing": {"zh": "未提交困难证明(失业证明、医疗诊断等)",
-                    "en": "no proof of the hardship (unemployment certificate, diagnosis...)"},
+        "missing": {"zh": "未提交困难证明({docs})", "en": "no proof of the hardship ({docs})"},
     },
     "income_proof": {"missing": {"zh": "未提交收入证明/工资单", "en": "no income proof or payslips"}},
     "bank_statements": {"missing": {"zh": "未提交银行流水", "en": "no bank statements"}},
-    "asset_proof": {"missing": {"zh": "未提交资产证明", "en": "no proof of assets"}},
+    "asset_proof": {"missing": {"zh": "未提交资产证明", "en": "no proof of assets"},
+                    "unknown": {"zh": "未提交资产证明(如有资产)", "en": "no proof of assets (if you have any)"}},
     "expense_statement": {"missing": {"zh": "未提交家庭支出明细", "en": "no household expense statement"}},
     "credit_score": {
         "low": {"zh": "信用分较低({v}分)", "en": "a low credit score ({v})"},
@@ -139,9 +155,9 @@ REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
         "burden": {"zh": "分{v}期时月供{instalment}元,占可支配收入的{share}",
                    "en": "with {v} instalments the monthly payment of {instalment} RMB takes {share} "
                          "of disposable income"},
-        "unaffordable": {"zh": "分{v}期时月供{instalment}元,超过可支配收入({disposable}元)",
-                         "en": "with {v} instalments the monthly payment of {instalment} RMB exceeds "
-                               "disposable income ({disposable} RMB)"},
+        "unaffordable": {"zh": "分{v}期时月供{instalment}元,可支配收入只有{disposable}元,还款后留不出生活余地",
+                         "en": "with {v} instalments the monthly payment of {instalment} RMB leaves too little of "
+                               "disposable income ({disposable} RMB) to live on"},
     },
     "down_payment_ratio": {
         "none": {"zh": "没有首付", "en": "no down payment"},
@@ -152,36 +168,56 @@ REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 
-_CATEGORY_NAMES = {
-    "hardship_reason": {
-        "none": {"zh": "无", "en": "none"},
-        "unemployment": {"zh": "失业", "en": "unemployment"},
-        "illness": {"zh": "疾病", "en": "illness"},
-        "income_drop": {"zh": "收入下降", "en": "a drop in income"},
-        "business_failure": {"zh": "经营失败", "en": "a business failure"},
-        "family_emergency": {"zh": "家庭变故", "en": "a family emergency"},
-        "other_debts": {"zh": "其他债务", "en": "other debts"},
-    },
+# The proof of a hardship that fits its cause (the article: 失业证明, 医疗诊断报告, 工资单, 贷款合同...).
+HARDSHIP_DOCUMENTS: dict[str, dict[str, str]] = {
+    "unemployment": {"zh": "失业证明或离职证明", "en": "an unemployment or termination certificate"},
+    "illness": {"zh": "诊断证明或病历", "en": "a medical diagnosis or medical records"},
+    "income_drop": {"zh": "收入证明或工资流水", "en": "proof of income or payslip and salary statements"},
+    "business_failure": {"zh": "营业执照和经营流水", "en": "the business licence and business account statements"},
+    "family_emergency": {"zh": "相关证明", "en": "documents proving the emergency"},
+    "other_debts": {"zh": "贷款合同与还款记录", "en": "the loan contracts and repayment records"},
 }
 
 
+def hardship_documents(reason: str, lang: str) -> str:
+    """The proof that fits a hardship cause, in ``lang`` (a generic phrase for no or an unknown cause)."""
+    lang = check_lang(lang)
+    docs = HARDSHIP_DOCUMENTS.get(reason)
+    if docs is None:
+        return "与困难原因相符的证明" if lang == "zh" else "documents proving the cause"
+    return docs[lang]
+
+
+def _known_positive(x: Any) -> bool:
+    """True for a known number above 0 (savings); False for 0, a negative, None or NaN."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return False
+    return v == v and v > 0
+
+
 def category_name(name: str, value: str, lang: str) -> str:
-    """A category's readable name (``hardship_reason``) in ``lang``; the raw value otherwise."""
-    return _CATEGORY_NAMES.get(name, {}).get(value, {}).get(lang, value)
+    """A category's readable label in ``lang`` (:func:`xieshang.contract.value_label`); the raw value otherwise."""
+    return value_label(name, value, lang)
 
 
 def _reason_variant(name: str, v: Any, ref: Any, ctx: Mapping[str, float]) -> str:
     f = feature(name)
+    if name == "asset_proof" and not bool(v) and not ctx.get("has_assets", True):
+        return "unknown"
     if f.kind == "bool":
         return "present" if bool(v) else "missing"
     if name == "communication":
         return str(v)
     if name == "hardship_reason":
-        return "none" if v == "none" else "other"
+        return "none" if v == NO_HARDSHIP else "other"
     if name == "plan_months":
-        if ctx.get("disposable", 1.0) <= 0 or ctx.get("instalment", 0.0) > ctx.get("disposable", 0.0):
+        if not bool(affordable(ctx.get("instalment", 0.0), ctx.get("disposable", 1.0))):
             return "unaffordable"
-        return "long" if float(v) > 36 else "burden"
+        return "long" if float(v) > LONG_PLAN_MONTHS else "burden"
+    if name == "days_overdue":
+        return "high"
     if name == "down_payment_ratio":
         return "none" if float(v) == 0 else "low"
     return "high" if float(v) > float(ref) else "low"
@@ -214,7 +250,9 @@ def reason_text(name: str, value: Any, reference: Any, lang: str, context: Mappi
     lang : {"zh", "en"}
     context : mapping, optional
         ``instalment``, ``disposable`` (RMB/month) and ``share`` of the
-        current plan, used by the plan sentences.
+        current plan, used by the plan sentences; ``hardship_reason`` (names
+        the proof that fits the cause); ``has_assets`` (False where savings
+        are unknown: the asset proof is then asked for "if you have any").
     """
     lang = check_lang(lang)
     ctx = dict(context or {})
@@ -226,6 +264,7 @@ def reason_text(name: str, value: Any, reference: Any, lang: str, context: Mappi
         instalment=money(ctx.get("instalment", 0.0)),
         disposable=money(ctx.get("disposable", 0.0)),
         share=percent(share),
+        docs=hardship_documents(str(ctx.get("hardship_reason", "")), lang),
     )
 
 
@@ -239,12 +278,12 @@ ACTION_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
                "en": "cut essential expenses by {cut} (from {old} to about {v} RMB a month)"},
     },
     "hardship_proof": {
-        "set": {"zh": "提交困难证明(失业证明、医疗诊断等)",
-                "en": "hand in proof of the hardship (unemployment certificate, diagnosis...)"},
+        "set": {"zh": "提交困难证明({docs})", "en": "hand in proof of the hardship ({docs})"},
     },
     "income_proof": {"set": {"zh": "提交收入证明/工资单", "en": "hand in income proof or payslips"}},
     "bank_statements": {"set": {"zh": "提交银行流水", "en": "hand in bank statements"}},
-    "asset_proof": {"set": {"zh": "提交资产证明", "en": "hand in proof of assets"}},
+    "asset_proof": {"set": {"zh": "提交资产证明", "en": "hand in proof of assets"},
+                    "unknown": {"zh": "如有资产,提交资产证明", "en": "if you have any assets, hand in proof of them"}},
     "expense_statement": {"set": {"zh": "提交家庭支出明细", "en": "hand in a household expense statement"}},
     "communication": {
         "responsive": {"zh": "积极回应平台的联系", "en": "answer the lender's calls and messages"},
@@ -280,6 +319,10 @@ def action_step_text(name: str, new: Any, applicant: Mapping[str, Any], lang: st
     variants = ACTION_TEMPLATES[name]
     if name == "communication":
         return variants[str(new)][lang]
+    if name == "hardship_proof":
+        return variants["set"][lang].format(docs=hardship_documents(str(applicant.get("hardship_reason", "")), lang))
+    if name == "asset_proof" and not _known_positive(applicant.get("savings")):
+        return variants["unknown"][lang]
     if feature(name).kind == "bool":
         return variants["set"][lang]
     old = applicant[name]
@@ -287,7 +330,7 @@ def action_step_text(name: str, new: Any, applicant: Mapping[str, Any], lang: st
     down = float(new) if name == "down_payment_ratio" else float(applicant["down_payment_ratio"])
     months = float(new) if name == "plan_months" else float(applicant["plan_months"])
     if instalment is None:
-        instalment = balance * (1 - down) / months
+        instalment = float(plan_instalment(balance, down, months))
     cut = 1 - float(new) / float(old) if name == "monthly_expenses" and float(old) > 0 else 0.0
     extra = max(0.0, float(new) - float(old)) * balance if name == "down_payment_ratio" else 0.0
     return variants["to"][lang].format(
@@ -308,6 +351,128 @@ def action_text(changes: Mapping[str, Any], applicant: Mapping[str, Any], lang: 
     return _SEP[lang].join(action_step_text(k, v, applicant, lang, instalment) for k, v in changes.items())
 
 
+# --- the gap and the way forward ----------------------------------------------------------------
+
+GAP_TEMPLATES: dict[str, dict[str, str]] = {
+    "shortfall": {
+        "zh": "差距:即使分{months}期并首付{dp}(约{cash}元),月供仍约{instalment}元;要安全负担它,每月可支配收入需至少"
+              "{required}元(留出{buffer}且不少于{floor}元的生活余地),而现在是{disposable}元,每月还差{shortfall}元"
+              "——可以通过减少其他债务月还款、削减支出或增加收入来弥补;或一次性先还约{lump}元,使剩余欠款分{months}期后可负担。",
+        "en": "The gap: even with {months} instalments and {dp} down (about {cash} RMB) the instalment is about "
+              "{instalment} RMB a month; carrying it safely needs a disposable income of at least {required} RMB a month "
+              "(leaving {buffer} of it and never less than {floor} RMB to live on), and yours is {disposable} RMB: "
+              "{shortfall} RMB a month short, to be found by cutting other debt payments or expenses or by raising "
+              "income; or a lump sum of about {lump} RMB paid first would make the rest affordable over {months} "
+              "instalments.",
+    },
+    "whole": {
+        "zh": "差距:即使分{months}期并首付{dp}(约{cash}元),月供仍约{instalment}元;要安全负担它,每月可支配收入需至少"
+              "{required}元(留出{buffer}且不少于{floor}元的生活余地),而现在是{disposable}元,每月还差{shortfall}元"
+              "——可以通过减少其他债务月还款、削减支出或增加收入来弥补。按现在的收支任何月供都不安全,"
+              "只有一次性还清剩余的约{lump}元(例如靠亲友帮助)才能解决。",
+        "en": "The gap: even with {months} instalments and {dp} down (about {cash} RMB) the instalment is about "
+              "{instalment} RMB a month; carrying it safely needs a disposable income of at least {required} RMB a month "
+              "(leaving {buffer} of it and never less than {floor} RMB to live on), and yours is {disposable} RMB: "
+              "{shortfall} RMB a month short, to be found by cutting other debt payments or expenses or by raising "
+              "income. On the current income no instalment is safe: only repaying the remaining {lump} RMB at once "
+              "(with family help, for instance) would close the gap.",
+    },
+    "closed": {
+        "zh": "可负担的方案存在:分{months}期并首付{dp}时月供约{instalment}元,所需可支配收入{required}元,现有{disposable}元。",
+        "en": "An affordable plan exists: with {months} instalments and {dp} down the instalment is about {instalment} "
+              "RMB, which needs a disposable income of {required} RMB; yours is {disposable} RMB.",
+    },
+}
+
+
+def gap_text(gap: Mapping[str, float], lang: str) -> str:
+    """The sentence for :class:`xieshang.explain.Gap` (its ``to_dict()``)."""
+    from .rules import BUFFER_SHARE, LIVING_FLOOR
+
+    lang = check_lang(lang)
+    key = "closed" if gap["shortfall"] <= 0 else "whole" if gap.get("whole") else "shortfall"
+    return GAP_TEMPLATES[key][lang].format(
+        months=int(gap["plan_months"]), dp=percent(gap["down_payment_ratio"]), cash=money(gap["down_payment"]),
+        instalment=money(gap["instalment"]), required=money(gap["required_disposable"]),
+        disposable=money(gap["disposable"]), shortfall=money(gap["shortfall"]), lump=money(gap["lump_sum"]),
+        buffer=percent(BUFFER_SHARE), floor=money(LIVING_FLOOR))
+
+
+DOWN_PAYMENT_NOTES: dict[str, dict[str, str]] = {
+    "unknown": {
+        "zh": "说明:不知道你是否有存款,所以没有把首付列为选项。如果你有存款或亲友帮助,首付{dp}(约{cash}元)"
+              "可使分{months}期的月供降到约{instalment}元{verdict}。",
+        "en": "Note: your savings are unknown, so no down payment is offered as an option. If you have savings or "
+              "family help, a down payment of {dp} (about {cash} RMB) would bring the instalment over {months} months "
+              "to about {instalment} RMB{verdict}.",
+    },
+    "ok": {"zh": ",可以安全负担", "en": ", which you could carry safely"},
+    "still": {"zh": ",但仍不可负担", "en": ", still not affordable"},
+}
+
+
+def down_payment_note(dp: float, cash: float, months: int, instalment: float, ok: bool, lang: str) -> str:
+    """The separate note on a down payment when savings are unknown (never an option)."""
+    lang = check_lang(lang)
+    verdict = DOWN_PAYMENT_NOTES["ok" if ok else "still"][lang]
+    return DOWN_PAYMENT_NOTES["unknown"][lang].format(dp=percent(dp), cash=money(cash), months=int(months),
+                                                      instalment=money(instalment), verdict=verdict)
+
+
+# The article's way forward, step by step; explain picks those that apply to the applicant.
+NEXT_STEPS: dict[str, dict[str, str]] = {
+    "bill": {"zh": "在借呗“我的账单”查看欠款总额和还款期限,先弄清楚要还多少、什么时候还。",
+             "en": "Open \"My bills\" (我的账单) in Jiebei and check the total owed and the due dates."},
+    "overdue": {"zh": "已逾期{days}天:每多逾期一天都会增加罚息并损害信用记录,请现在就联系平台,不要等待。",
+                "en": "You are {days} days overdue: every day adds penalty interest and harms your credit record. "
+                      "Contact the lender now; waiting does not help."},
+    "contact": {"zh": "通过借呗App内的在线客服或95188联系客服,“表达本身的还款困难情况,并说明期望实行协商还款的意愿”,"
+                      "并询问所需材料。",
+                "en": "Contact customer service (the in-app service or 95188): explain your repayment difficulty and "
+                      "that you wish to negotiate a plan, and ask which materials are needed."},
+    "follow_up": {"zh": "提交后“及时跟进进展情况,并随时准备补充或更新相关材料”。",
+                  "en": "After applying, follow up on the progress and be ready to add or update materials."},
+    "cause": {"zh": "如实说明还款困难的原因(如失业、疾病、收入下降);没有合理理由时,平台通常不同意分期。",
+              "en": "State the real cause of the difficulty (job loss, illness, lower income...): without a reasonable "
+                    "cause lenders rarely agree to instalments."},
+    "documents": {"zh": "准备证明材料:{docs}——“用以证明本身确实存在还款困难”。",
+                  "en": "Prepare the documents: {docs}, to show the difficulty is real."},
+    "truthful": {"zh": "提供真实、准确的信息,更正无法核实的内容;提供虚假信息会影响申请结果。",
+                 "en": "Give true and accurate information and correct anything that could not be verified: false "
+                       "information harms the application."},
+    "on_time": {"zh": "按期提交申请材料。", "en": "Hand in the materials on time."},
+    "read_plan": {"zh": "收到还款计划书后仔细阅读分期的时间和金额,确认无误后再签字;签字后严格按计划还款。",
+                  "en": "When the plan arrives, read the dates and amounts carefully and sign only if they are right; "
+                        "then keep to it strictly."},
+    "other_terms": {"zh": "按现在的收支没有安全可负担的分期方案。真实协商中除了分期,还可以询问:延期还款一到几个月、"
+                          "停息挂账(冻结利息、分期还本金)、减免罚息。",
+                    "en": "No instalment plan is safely affordable on your current income. Real negotiations offer "
+                          "more than instalments; ask about a deferral of one to a few months, an interest freeze "
+                          "(停息挂账: interest stops, the principal is repaid in instalments), or a waiver of penalty "
+                          "interest."},
+    "channels": {"zh": "使用平台自己的渠道(借呗App内客服、95188);如果协商不顺,可以拨打免费的银行保险消费者投诉热线12378。",
+                 "en": "Use the lender's own channel (the Jiebei in-app service, 95188); if that fails, the official "
+                       "consumer complaint line 12378 is free."},
+    "family": {"zh": "可以考虑向亲友借款一次还清;不要借新贷还旧贷(以贷养贷),那只会让债务越滚越大。",
+               "en": "Consider borrowing from family to repay at once; do not take new loans to repay old ones "
+                     "(以贷养贷): the debt only grows."},
+    "budget": {"zh": "制定严格的预算:控制不必要的开支、增加收入来源,保持良好的信用记录,避免再次逾期。",
+               "en": "Keep a strict budget: cut unnecessary spending, find more income, keep your record clean and "
+                     "avoid new arrears."},
+    "agents": {"zh": "文章提到的“债务管理机构”:如需帮助,只找不收费的正规渠道(平台客服、12378)。警惕收费的“债务优化”"
+                     "“代理协商”中介:它们通常按债务的一定比例收费,监管部门已多次发布风险提示。",
+               "en": "The article mentions debt-management services: if you want help, use free official channels "
+                     "(the lender, 12378). Beware of paid \"debt optimisation\" or negotiation agents (代理协商): they "
+                     "typically charge a share of the debt, and regulators have warned about them."},
+}
+
+
+def next_steps(keys: list[tuple[str, dict[str, Any]]], lang: str) -> list[str]:
+    """The checklist lines for ``[(key, values)]`` in ``lang``."""
+    lang = check_lang(lang)
+    return [NEXT_STEPS[k][lang].format(**v) for k, v in keys]
+
+
 # --- report --------------------------------------------------------------------------------------
 
 HEADINGS: dict[str, dict[str, str]] = {
@@ -326,14 +491,20 @@ HEADINGS: dict[str, dict[str, str]] = {
         "en": "No realistic set of steps reaches the target of {t}; the best reachable is about {p}:",
     },
     "no_affordable_plan": {
-        "zh": "即使延长分期、增加首付并削减支出,月供仍超过可支配收入,没有可负担的分期方案。"
-              "可考虑向亲友借款、寻求专业债务管理机构帮助或先改善收支状况。",
-        "en": "Even with a longer plan, a larger down payment and cut expenses, the instalment would exceed "
-              "disposable income: no affordable plan exists. Consider borrowing from family, a debt-advice "
-              "service, or improving income and spending first.",
+        "zh": "即使延长分期、用现有存款增加首付并削减支出,月供也会让生活没有余地:没有可负担的分期方案。",
+        "en": "Even with a longer plan, a down payment from your savings and cut expenses, the instalment would "
+              "leave nothing to live on: no affordable plan exists.",
     },
-    "unaffordable_note": {"zh": ",月供{instalment}元超过可支配收入({disposable}元)",
-                          "en": ": the instalment of {instalment} RMB exceeds disposable income ({disposable} RMB)"},
+    "unaffordable_steps": {
+        "zh": "以下步骤不改变分期方案,能提高获批概率,但方案本身仍不可负担:",
+        "en": "These steps keep the plan as it is and raise the estimate, but the plan itself stays unaffordable:",
+    },
+    "unaffordable_mark": {"zh": "【方案本身仍不可负担】", "en": "[the plan itself stays unaffordable]"},
+    "unaffordable_note": {"zh": ",月供{instalment}元超过可安全负担的水平(可支配收入{disposable}元)",
+                          "en": ": the instalment of {instalment} RMB is more than can be carried safely "
+                                "(disposable income {disposable} RMB)"},
+    "next_steps": {"zh": "下一步:", "en": "Next steps:"},
+    "makes_affordable": {"zh": "(使方案可以负担)", "en": "(makes the plan affordable)"},
     "no_improvement": {
         "zh": "没有现实可行的步骤能提高获批概率。",
         "en": "No realistic step raises the probability of approval.",
@@ -349,8 +520,10 @@ HEADINGS: dict[str, dict[str, str]] = {
               "expenses {cut:g} plus {cut_unit:g} per 10% cut.",
     },
     "disclaimer": {
-        "zh": "本结果由基于合成数据训练的模型给出,仅供参考,不代表任何贷款平台的意见。",
-        "en": "This estimate comes from a model trained on synthetic data; it is not advice from any lender.",
+        "zh": "说明:本结果由基于合成数据训练的模型给出,各因素的影响大小是本项目的假设,不代表任何贷款平台的意见,"
+              "不构成金融或法律建议。",
+        "en": "Note: this estimate comes from a model trained on synthetic data; the effect sizes are this project's "
+              "assumptions, not any lender's, and this is not financial or legal advice.",
     },
     "no_change": {"zh": "无需改变", "en": "no change needed"},
 }
