@@ -40,7 +40,7 @@ from xieshang.contract import (  # noqa: E402
     NUMERIC_NAMES,
     feature,
 )
-from xieshang.explain import explain, option_space, price_changes  # noqa: E402
+from xieshang.explanation import explain, option_space, price_changes  # noqa: E402
 from xieshang import rules  # noqa: E402
 from xieshang.generator import generate, true_probability  # noqa: E402
 

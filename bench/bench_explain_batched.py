@@ -3,8 +3,8 @@
     python bench/bench_explain_batched.py [--applicants 300] [--model model/approval.joblib]
                                           [--predict-rows 0]
 
-Prints the milliseconds per applicant of :func:`xieshang.explain.explain` called
-once per applicant (median and mean) and of :func:`xieshang.explain.explain_frame`
+Prints the milliseconds per applicant of :func:`xieshang.explanation.explain` called
+once per applicant (median and mean) and of :func:`xieshang.explanation.explain_frame`
 on the same applicants, their ratio, the model rows scored per applicant, and
 the time ``xieshang predict --explain`` would take on 100,000 rows at the
 batched rate. With ``--predict-rows N`` it also runs ``score_file(...,
@@ -29,7 +29,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 import numpy as np  # noqa: E402
 
 from xieshang.contract import LABEL  # noqa: E402
-from xieshang.explain import explain, explain_frame  # noqa: E402
+from xieshang.explanation import explain, explain_frame  # noqa: E402
 from xieshang.generator import generate  # noqa: E402
 
 

@@ -206,11 +206,13 @@ def test_the_chinese_header_sample_with_blanks_is_ready():
     df = read_table(EXAMPLES / "requests_zh_blanks.csv")
     r = check_frame(df, require_label=True, first_line=2)
     assert r.ok and r.rows == 2500
-    shares = [c.missing for c in r.columns if c.missing]
-    assert len(shares) == 15 and all(0.2 < s < 0.3 for s in shares)
+    shares = {c.name: c.missing for c in r.columns if c.missing}
+    assert len(shares) == 15
+    # The script blanks 25 % of each column; the generator already leaves some savings unknown.
+    assert all(0.2 < s < 0.3 for name, s in shares.items() if name != "savings")
+    assert 0.25 < shares["savings"] < 0.5
 
 
-@pytest.mark.xfail(reason="needs the NaN-aware model of issue 9 branch", strict=False)
 def test_the_chinese_header_sample_with_blanks_trains():
     from xieshang.files import read_table
     from xieshang.headers import rename_columns

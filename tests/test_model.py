@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.calibration import CalibrationDisplay
@@ -183,3 +184,15 @@ def test_large_sets_are_cross_validated_on_a_stratified_subsample_and_refit_on_e
     assert model.n_train_rows_ == len(data)
     with pytest.raises(ValueError, match="max_cv_rows"):
         ApprovalModel(max_cv_rows=10).fit(data, data[LABEL])
+
+
+def test_tiny_training_sets_train_or_say_in_our_words_how_many_rows_are_needed():
+    import xieshang
+
+    df = xieshang.generate(400, seed=0)
+    pick = lambda k: pd.concat([df[df[LABEL] == 1].head(k), df[df[LABEL] == 0].head(k)])  # noqa: E731
+    with pytest.raises(ValueError, match=r"need at least 3 approved and 3 refused rows .* got 2 approved and 2 refused"):
+        xieshang.train(pick(2), seed=0)
+    model = xieshang.train(pick(3), seed=0)  # no scikit-learn message about folds or validation splits
+    p = model.predict_proba(pick(3))[:, 1]
+    assert np.isfinite(p).all() and ((p > 0) & (p < 1)).all()

@@ -278,7 +278,8 @@ def _bad_json(d: Path, good_json: Path) -> dict[str, Path]:
         "list.json": b"[1, 2]",
         "string.json": b'"me"',
         "null.json": b"null",
-        "nan.json": json.dumps({**app, "credit_score": float("nan")}).encode(),
+        # NaN where the contract wants a value (credit_score may be unknown; income may not)
+        "nan.json": json.dumps({**app, "monthly_income": float("nan")}).encode(),
         "huge.json": json.dumps({**app, "monthly_income": 10**400}).encode(),
         "nested.json": json.dumps({**app, "plan_months": [12, 24]}).encode(),
         "missing_field.json": json.dumps({k: v for k, v in app.items() if k != "credit_score"}).encode(),
@@ -302,6 +303,16 @@ def test_explain_bad_applicant_files(capsys, good, model_path, tmp_path, name):
     injected("cli explain: damaged applicant file")
     code, _, err = cli(capsys, "explain", path, "--model", model_path)
     assert_one_line_failure(code, err, "explain")
+
+
+@needs("explain")
+def test_explain_answers_for_an_applicant_with_unknown_values(capsys, good, model_path, tmp_path):
+    app = json.loads(Path(good["json"]).read_text(encoding="utf-8"))
+    path = tmp_path / "unknown.json"
+    path.write_text(json.dumps({**app, "credit_score": None, "income_proof": float("nan"), "savings": None}),
+                    encoding="utf-8")
+    code, out, err = cli(capsys, "explain", path, "--model", model_path, "--lang", "en")
+    assert code == 0 and err == "" and "%" in out
 
 
 @needs("explain")

@@ -93,7 +93,6 @@ def valid_cell(draw, f: Feature):
     return raw, v
 
 
-
 _JUNK_VALUES = [None, [1], {"a": 1}, (1, 2), {3}, object(), b"\xff", complex(1, 2),
                 10**400, -(10**5000), "9" * 500]  # too big for a float; too long to quote
 _TEXT = st.text(alphabet="xz?!# 中文", min_size=0, max_size=6)  # never spells a number or a category
@@ -285,16 +284,12 @@ def _check_proba(p: np.ndarray, n: int) -> None:
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
 
 
-NEEDS_NAN_MODEL = pytest.mark.xfail(reason="needs the NaN-aware model of issue 9 branch", strict=False)
-
-
 @MODEL
 @given(case=spoiled_frames(unknowns=False))
 def test_predict_proba_answers_exactly_or_names_every_bad_field(model, case):
     _predict_proba_case(model, case)
 
 
-@NEEDS_NAN_MODEL
 @MODEL
 @given(case=spoiled_frames())
 def test_predict_proba_with_unknown_values_answers_exactly_or_names_every_bad_field(model, case):
@@ -362,13 +357,13 @@ def test_extremes_of_every_range_at_once(model):
 
 def _explain_available() -> bool:
     try:
-        import xieshang.explain  # noqa: F401
+        import xieshang.explanation  # noqa: F401
     except ImportError:
         return False
     return True
 
 
-needs_explain = pytest.mark.skipif(not _explain_available(), reason="xieshang.explain not written yet")
+needs_explain = pytest.mark.skipif(not _explain_available(), reason="xieshang.explanation not written yet")
 
 
 @needs_explain
@@ -378,7 +373,6 @@ def test_explain_answers_or_names_every_bad_field(model, case):
     _explain_case(model, case)
 
 
-@NEEDS_NAN_MODEL
 @needs_explain
 @settings(MODEL, max_examples=25)
 @given(case=applicants())

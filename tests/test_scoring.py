@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from xieshang.cli import main
-from xieshang.explain import explain
+from xieshang.explanation import explain
 from xieshang.generator import generate
 from xieshang.scoring import BEST_ACTION, PLAN_AFFORDABLE, PROBABILITY, TOP_REASON, score_file
 

@@ -241,7 +241,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from .explain import explain
+    from .explanation import explain
 
     path = Path(args.applicant)
     if not path.is_file():

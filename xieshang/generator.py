@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from . import rules
+from .checks import int_problem
 from .contract import (
     COMMUNICATION_LEVELS,
     FEATURE_NAMES,
@@ -376,10 +377,9 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
         it is unknown (NaN) in a share of rows (:data:`SAVINGS_UNKNOWN`) and
         has no effect on the truth.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    problems = [p for p in (int_problem(n, "n", low=1), int_problem(seed, "seed", low=0)) if p]
+    if problems:
+        raise ValueError("; ".join(problems))
     rng = np.random.default_rng(int(seed))
     n = int(n)
 

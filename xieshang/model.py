@@ -26,6 +26,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
+from .checks import int_problem
 from .contract import FEATURE_NAMES, FEATURES, LABEL
 from .features import typical_approved
 from .files import atomic_path, exclusive_lock, write_json
@@ -147,18 +148,11 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
     # -- fitting -------------------------------------------------------------------------
 
     def _check_params(self) -> None:
-        problems = []
-        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
-            problems.append(f"seed: expected a non-negative integer, got {self.seed!r}")
-        if isinstance(self.n_splits, bool) or not isinstance(self.n_splits, (int, np.integer)) or self.n_splits < 2:
-            problems.append(f"n_splits: expected an integer >= 2, got {self.n_splits!r}")
-        if not isinstance(self.clip, (int, float)) or not 0 < self.clip < 0.5:
+        problems = [p for p in (int_problem(self.seed, "seed", low=0), int_problem(self.n_splits, "n_splits", low=2),
+                                int_problem(self.n_threads, "n_threads", low=1)) if p]
+        if not isinstance(self.clip, (int, float)) or isinstance(self.clip, bool) or not 0 < self.clip < 0.5:
             problems.append(f"clip: expected a number in (0, 0.5), got {self.clip!r}")
-        if isinstance(self.n_threads, bool) or not isinstance(self.n_threads, (int, np.integer)) or self.n_threads < 1:
-            problems.append(f"n_threads: expected a positive integer, got {self.n_threads!r}")
-        if self.max_cv_rows is not None and (isinstance(self.max_cv_rows, bool)
-                                             or not isinstance(self.max_cv_rows, (int, np.integer))
-                                             or self.max_cv_rows < 1000):
+        if self.max_cv_rows is not None and int_problem(self.max_cv_rows, "max_cv_rows", low=1000):
             problems.append(f"max_cv_rows: expected None or an integer >= 1000, got {self.max_cv_rows!r}")
         names = list(self.candidates) if isinstance(self.candidates, (list, tuple)) else []
         unknown = [n for n in names if n not in AVAILABLE]
@@ -292,6 +286,16 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
 
     # -- predicting ----------------------------------------------------------------------
 
+    def _calibrated_proba(self, X: pd.DataFrame, name: str | None) -> np.ndarray:
+        """Calibrated approval probability of one candidate before the clip."""
+        check_is_fitted(self, "calibrated_")
+        name = self.candidate_ if name is None else name
+        if name not in self.calibrated_:
+            raise ValueError(f"candidate: expected one of {', '.join(self.calibrated_)}, got {name!r}")
+        clean = validate_frame(X)
+        with _predict_thread_limit(int(self.n_threads)):
+            return np.asarray(self.calibrated_[name].predict_proba(clean)[:, 1], dtype=float)
+
     def candidate_proba(self, X: pd.DataFrame, name: str | None = None) -> np.ndarray:
         """Approval probability (shape (n,)) from one candidate, by default the winner.
 
@@ -300,14 +304,22 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         ValueError
             For an unknown candidate or rows violating the contract.
         """
-        check_is_fitted(self, "calibrated_")
-        name = self.candidate_ if name is None else name
-        if name not in self.calibrated_:
-            raise ValueError(f"candidate: expected one of {', '.join(self.calibrated_)}, got {name!r}")
-        clean = validate_frame(X)
-        with _predict_thread_limit(int(self.n_threads)):
-            p = self.calibrated_[name].predict_proba(clean)[:, 1]
-        return np.clip(p, self.clip, 1.0 - self.clip)
+        return np.clip(self._calibrated_proba(X, name), self.clip, 1.0 - self.clip)
+
+    def predict_proba_and_log_odds(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """``(approval probability, log-odds)`` of the winner in one call, shape (n,) each.
+
+        The probability is clipped to ``[clip, 1 - clip]`` as in :meth:`predict_proba`;
+        the log-odds are not (only kept finite), so that rows at the clip still
+        rank: the explanations name what holds down an applicant at the floor.
+        """
+        q = self._calibrated_proba(X, None)
+        z = np.log(np.clip(q, 1e-12, 1.0) / np.clip(1.0 - q, 1e-12, 1.0))
+        return np.clip(q, self.clip, 1.0 - self.clip), z
+
+    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
+        """Log-odds of approval before the clip (see :meth:`predict_proba_and_log_odds`), shape (n,)."""
+        return self.predict_proba_and_log_odds(X)[1]
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Probabilities of refusal and approval, shape ``(n, 2)``.
@@ -325,8 +337,8 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int64)
 
     def explain(self, applicant: Any, target: float = 0.6, lang: str = "zh") -> Any:
-        """Reasons and the cheapest actions that would raise the probability (see :mod:`xieshang.explain`)."""
-        from .explain import explain
+        """Reasons and the cheapest actions that would raise the probability (see :mod:`xieshang.explanation`)."""
+        from .explanation import explain
 
         return explain(self, applicant, target=target, lang=lang)
 

@@ -48,6 +48,13 @@ N_ITER_NO_CHANGE = 15
 VALIDATION_FRACTION = 0.1
 """Share of a fold's training rows early stopping watches (the held-out fold is never used)."""
 
+MIN_EARLY_STOPPING_ROWS = 400
+"""Below this many training rows in a fold, early stopping would watch too few rows to mean anything
+(and scikit-learn cannot split them at all under ~20): a fixed :data:`SMALL_DATA_ITER` is used."""
+
+SMALL_DATA_ITER = 50
+"""Iterations of a fold's fit on fewer than :data:`MIN_EARLY_STOPPING_ROWS` rows."""
+
 
 def capacity_label(capacity: dict[str, Any]) -> str:
     """A short readable name of a capacity, e.g. ``"leaves=3, rate=0.2, min_leaf=50"``."""
@@ -162,7 +169,8 @@ def search_monotone_boosting(
     def fit(capacity: dict[str, Any], k: int) -> tuple[TabulatedHGB, np.ndarray]:
         tr, te = folds[k]
         t0 = time.perf_counter()
-        m = monotone_hgb(seed=seed + k, capacity=capacity).fit(Xt.iloc[tr], y[tr])
+        fixed = SMALL_DATA_ITER if len(tr) < MIN_EARLY_STOPPING_ROWS else None
+        m = monotone_hgb(seed=seed + k, capacity=capacity, max_iter=fixed).fit(Xt.iloc[tr], y[tr])
         score = m.decision_function(Xt.iloc[te])
         if progress:
             z = np.clip(score, -35, 35)

@@ -48,7 +48,9 @@ class _Scores(ClassifierMixin, BaseEstimator):
 
 
 def _calibrate(model: Any, X: Any, y: np.ndarray, method: str) -> CalibratedClassifierCV:
-    return CalibratedClassifierCV(FrozenEstimator(model), method=method).fit(X, y)
+    # A frozen model predicts the same on every split, so two folds give the same calibrator as
+    # five, and work with as few as two rows of each label.
+    return CalibratedClassifierCV(FrozenEstimator(model), method=method, cv=2).fit(X, y)
 
 
 def _apply_calibration(calibrated: CalibratedClassifierCV, scores: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.validation import check_is_fitted
 
-from .tabulate import tabulate_trees
+from .tabulate import interval_index, tabulate_trees
 
 __all__ = ["MonotoneLogistic", "TabulatedHGB", "decision_scores"]
 
@@ -161,7 +161,8 @@ class TabulatedHGB(HistGradientBoostingClassifier):
     one table over the thresholds they use: the same decision values (up to
     the order of floating-point sums), without scikit-learn's Python call per
     tree, which dominates a one-row prediction of hundreds of small trees.
-    Otherwise, or for missing values, scikit-learn's own prediction is used.
+    A missing value follows each node's learned side, as in scikit-learn.
+    Otherwise scikit-learn's own prediction is used.
     The parameters are those of ``HistGradientBoostingClassifier``.
 
     Attributes
@@ -179,14 +180,17 @@ class TabulatedHGB(HistGradientBoostingClassifier):
         tables = tabulate_trees(self)
         if tables is not None:
             self.tables_ = tables
-            probe = X.iloc[:512] if isinstance(X, pd.DataFrame) else np.asarray(X)[:512]
+            # Checked on the first rows and on rows with missing values (their own routing).
+            nan_rows = np.flatnonzero(np.isnan(np.asarray(X, dtype=float)).any(axis=1))[:512]
+            rows = np.union1d(np.arange(min(len(X), 512)), nan_rows)
+            probe = X.iloc[rows] if isinstance(X, pd.DataFrame) else np.asarray(X)[rows]
             fast = self._tabulated(probe)
             if fast is None or not np.allclose(fast, super().decision_function(probe), rtol=1e-9, atol=1e-9):
                 self.tables_ = None
         return self
 
     def _tabulated(self, X: Any) -> np.ndarray | None:
-        """Decision values from the tables, or ``None`` where scikit-learn's path must answer."""
+        """Decision values from the tables (missing values included), or ``None`` where scikit-learn's must answer."""
         if getattr(self, "tables_", None) is None:
             return None
         names = getattr(self, "feature_names_in_", None)
@@ -196,7 +200,7 @@ class TabulatedHGB(HistGradientBoostingClassifier):
             M = X.to_numpy(dtype=float)
         else:
             M = np.asarray(X, dtype=float)
-        if M.ndim != 2 or M.shape[1] != self.n_features_in_ or np.isnan(M).any():
+        if M.ndim != 2 or M.shape[1] != self.n_features_in_:
             return None
         t = self.tables_
         out = np.full(len(M), t["const"])
@@ -209,7 +213,7 @@ class TabulatedHGB(HistGradientBoostingClassifier):
             block = M[lo:lo + step]
             bb = b[:len(block)]
             for f in used:
-                bb[:, f] = np.searchsorted(t["cuts"][f], block[:, f], side="left")
+                bb[:, f] = interval_index(t["cuts"][f], block[:, f])
             idx = first.take(bb[:, t["f0"]] + rowstart) + second.take(bb[:, t["f1"]] + rowstart)
             out[lo:lo + step] += t["flat"].take(idx).sum(axis=1)
         return out

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-__all__ = ["tabulate_trees"]
+__all__ = ["interval_index", "tabulate_trees"]
 
 
 def _tree_values(nodes: np.ndarray, features: tuple[int, ...], grid: list[np.ndarray]) -> np.ndarray:
@@ -25,9 +25,21 @@ def _tree_values(nodes: np.ndarray, features: tuple[int, ...], grid: list[np.nda
             break
         f = nodes["feature_idx"][idx]
         x = grid[0] if len(features) == 1 else np.where(f == features[0], grid[0], grid[1])
-        step = np.where(x <= nodes["num_threshold"][idx], nodes["left"][idx], nodes["right"][idx])
+        go_left = np.where(np.isnan(x), nodes["missing_go_to_left"][idx].astype(bool), x <= nodes["num_threshold"][idx])
+        step = np.where(go_left, nodes["left"][idx], nodes["right"][idx])
         idx = np.where(leaf, idx, step)
     return nodes["value"][idx]
+
+
+def _interval_map(fine: np.ndarray, coarse: np.ndarray) -> np.ndarray:
+    """Interval of ``coarse`` cuts holding each interval of ``fine`` cuts (a superset), the missing value last."""
+    return np.append(np.searchsorted(coarse, np.append(fine, np.inf), side="left"), len(coarse) + 1)
+
+
+def interval_index(cuts: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Interval between ``cuts`` of each value (``x <= cut`` closes one), ``len(cuts) + 1`` for a missing value."""
+    idx = np.searchsorted(cuts, x, side="left")
+    return np.where(np.isnan(x), len(cuts) + 1, idx)
 
 
 def tabulate_trees(hgb: HistGradientBoostingClassifier) -> dict[str, Any] | None:
@@ -66,15 +78,16 @@ def tabulate_trees(hgb: HistGradientBoostingClassifier) -> dict[str, Any] | None
         for f in key:
             thr = [m["num_threshold"][(~m["is_leaf"].astype(bool)) & (m["feature_idx"] == f)] for m in members]
             cuts.append(np.unique(np.concatenate(thr)))
-        # One point per interval between cuts: the cut closing it (x <= cut), then +inf past the last.
-        grid = np.meshgrid(*[np.append(c, np.inf) for c in cuts], indexing="ij")
+        # One point per interval between cuts: the cut closing it (x <= cut), +inf past the last,
+        # then NaN: a missing value follows each node's learned missing_go_to_left.
+        grid = np.meshgrid(*[np.append(c, [np.inf, np.nan]) for c in cuts], indexing="ij")
         tables.append(np.asarray(sum(_tree_values(m, key, grid) for m in members), dtype=float))
         group_cuts.append(cuts)
     all_cuts = [np.empty(0)] * n_features
     for key, cuts in zip(groups, group_cuts):
         for f, c in zip(key, cuts):
             all_cuts[f] = np.union1d(all_cuts[f], c)
-    width = max([len(c) for c in all_cuts] + [0]) + 1
+    width = max([len(c) for c in all_cuts] + [0]) + 2  # the intervals, then the missing value
     G = len(tables)
     f0, f1 = np.zeros(G, dtype=np.int64), np.zeros(G, dtype=np.int64)
     map0, map1 = np.zeros((G, width), dtype=np.int64), np.zeros((G, width), dtype=np.int64)
@@ -82,12 +95,10 @@ def tabulate_trees(hgb: HistGradientBoostingClassifier) -> dict[str, Any] | None
     start = 0
     for g, (key, cuts, table) in enumerate(zip(groups, group_cuts, tables)):
         f0[g] = f1[g] = key[0]
-        reps = np.append(all_cuts[key[0]], np.inf)
-        map0[g, :len(reps)] = np.searchsorted(cuts[0], reps, side="left")
+        map0[g, :len(all_cuts[key[0]]) + 2] = _interval_map(all_cuts[key[0]], cuts[0])
         if len(key) == 2:
             f1[g], n1[g] = key[1], table.shape[1]
-            reps = np.append(all_cuts[key[1]], np.inf)
-            map1[g, :len(reps)] = np.searchsorted(cuts[1], reps, side="left")
+            map1[g, :len(all_cuts[key[1]]) + 2] = _interval_map(all_cuts[key[1]], cuts[1])
         offset[g] = start
         start += table.size
     flat = np.concatenate([t.ravel() for t in tables]) if tables else np.zeros(1)

@@ -8,7 +8,7 @@ import pytest
 from xieshang import rules
 from xieshang import text as T
 from xieshang.contract import ACTIONABLE_NAMES, FEATURE_NAMES, feature
-from xieshang.explain import (
+from xieshang.explanation import (
     MAX_OPTIONS,
     MAX_REASONS,
     MAX_STEPS,
@@ -387,9 +387,12 @@ def test_explain_works_through_the_trained_model(pool, small_model):
     app = rejected(pool, 1, seed=20)
     exp = small_model.explain(app, target=0.6, lang="en")
     assert exp.probability == pytest.approx(small_model.predict_proba(app)[0, 1])
+    assert exp.actions
     for a in exp.actions:
         assert set(a.changes) <= set(ACTIONABLE_NAMES)
-        assert affordable(apply(app, a.changes))
+        assert a.affordable == bool(affordable(apply(app, a.changes)))  # the flag tells the truth
+        if exp.status != "no_affordable_plan":
+            assert a.affordable
 
 
 def test_price_changes_gives_each_options_own_cost(pool, oracle):
@@ -581,7 +584,8 @@ def test_unknown_values_are_carried_through(pool, oracle):
         steps = " ".join(exp.next_steps)
         assert ("资产证明(如有)" if lang == "zh" else "asset proof (if you have any)") in steps
         assert ("工资流水" if lang == "zh" else "payslip") in steps
-        assert "逾期" not in steps if lang == "zh" else "overdue:" not in steps  # days overdue unknown
+        # days overdue unknown: no step quotes a number of days
+        assert ("天:每多逾期一天" not in steps) if lang == "zh" else ("days overdue:" not in steps)
         # an unknown document can still be handed in; unknown contact can still be made proactive
         space = option_space(exp.applicant)
         names = {dd.name for dd in space.dims}

@@ -514,31 +514,23 @@ def _scores(model: Any, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """``(probability, log-odds)`` of every row in one model call where possible.
 
     The probability is the model's ``predict_proba``. The log-odds, which rank
-    the reasons, are unclipped: the model's ``decision_function`` if it has
-    one; for an :class:`xieshang.ApprovalModel` (probabilities clipped at
-    ``clip``) the logit of its calibrated probability before the clip, so an
-    applicant at the floor still hears what holds them down; otherwise the
-    logit of the probability.
+    the reasons, are unclipped where the model can say them, so that an
+    applicant at the probability floor still hears what holds them down:
+    ``predict_proba_and_log_odds`` (one call, :class:`xieshang.ApprovalModel`),
+    else ``decision_function``, else the logit of the probability.
     """
-    cal, cand, clip = (getattr(model, a, None) for a in ("calibrated_", "candidate_", "clip"))
+    both = getattr(model, "predict_proba_and_log_odds", None)
     decision = getattr(model, "decision_function", None)
-    if callable(decision):
+    if callable(both):  # one model call for both (xieshang.ApprovalModel)
+        p, z = (np.asarray(a, dtype=float).reshape(-1) for a in both(X))
+    elif callable(decision):
+        p, z = _proba(model, X), np.asarray(decision(X), dtype=float).reshape(-1)
+    else:
         p = _proba(model, X)
-        z = np.asarray(decision(X), dtype=float).reshape(-1)
-        if z.shape != (len(X),) or not np.isfinite(z).all():
-            raise ValueError(f"model.decision_function: expected {len(X)} finite numbers, got shape {z.shape}")
-        return p, z
-    if isinstance(cal, dict) and cand in cal and isinstance(clip, float) and hasattr(model, "predict_proba"):
-        from .model import _predict_thread_limit  # the model's own thread limit (n_threads)
-
-        with _predict_thread_limit(int(getattr(model, "n_threads", 1))):
-            q = np.asarray(cal[cand].predict_proba(validate_frame(X)), dtype=float)
-        if q.shape != (len(X), 2) or not np.isfinite(q).all():
-            raise ValueError(f"model.predict_proba: expected a finite ({len(X)}, 2) array, got shape {q.shape}")
-        q = q[:, 1]
-        return np.clip(q, clip, 1.0 - clip), _logit(q)
-    p = _proba(model, X)
-    return p, _logit(p)
+        return p, _logit(p)
+    if p.shape != (len(X),) or z.shape != (len(X),) or not (np.isfinite(p).all() and np.isfinite(z).all()):
+        raise ValueError(f"model: expected {len(X)} finite probabilities and log-odds, got shapes {p.shape}, {z.shape}")
+    return p, z
 
 
 # --------------------------------------------------------------------------------------------------
