@@ -29,10 +29,11 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-from xieshang.contract import (  # noqa: E402
+from xieshang import rules
+from xieshang.contract import (
     ACTIONABLE_NAMES,
     FEATURE_NAMES,
     FEATURES,
@@ -40,9 +41,8 @@ from xieshang.contract import (  # noqa: E402
     NUMERIC_NAMES,
     feature,
 )
-from xieshang.explanation import explain, option_space, price_changes  # noqa: E402
-from xieshang import rules  # noqa: E402
-from xieshang.generator import generate, true_probability  # noqa: E402
+from xieshang.explanation import explain, option_space, price_changes
+from xieshang.generator import generate, true_probability
 
 
 class Oracle:
@@ -189,7 +189,7 @@ def dice_rows(model, apps: list[pd.DataFrame], target: float, method: str, total
         seeded = {"random_seed": seed + i} if method == "random" else {}  # only "random" takes a seed
         row = _row(app)
         vary, permitted = _dice_rules(row)
-        np.random.seed(seed + i)  # DiCE's random method also draws from NumPy's global state
+        np.random.seed(seed + i)  # DiCE's random method also draws from NumPy's global state  # noqa: NPY002
         t = time.perf_counter()
         best, error = None, False
         try:

@@ -26,11 +26,10 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
-import numpy as np  # noqa: E402
 
-from xieshang.contract import LABEL  # noqa: E402
-from xieshang.explanation import explain, explain_frame  # noqa: E402
-from xieshang.generator import generate  # noqa: E402
+from xieshang.contract import LABEL
+from xieshang.explanation import explain, explain_frame
+from xieshang.generator import generate
 
 
 def get_model(path: str | None):

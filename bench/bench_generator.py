@@ -15,11 +15,11 @@ import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
+import numpy as np
+from threadpoolctl import threadpool_limits
 
-from xieshang import generate, true_probability  # noqa: E402
-from xieshang.contract import FEATURE_NAMES  # noqa: E402
+from xieshang import generate, true_probability
+from xieshang.contract import FEATURE_NAMES
 
 
 def best_of(fn, repeat: int = 3) -> float:

@@ -41,7 +41,7 @@ def _fit_seconds(threads: int) -> float:
         return time.perf_counter() - t
 
 
-def _worker(threads: int, barrier, out) -> None:  # noqa: ANN001
+def _worker(threads: int, barrier, out) -> None:
     barrier.wait()
     out.put(_fit_seconds(threads))
 

@@ -27,17 +27,16 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from worlds import other_generator  # noqa: E402  (the zoo of worlds lives in bench/worlds.py)
+from worlds import other_generator
 
-from xieshang import generate, train  # noqa: E402
-from xieshang.contract import LABEL, TRUTH  # noqa: E402
-from xieshang.features import DomainFeatures  # noqa: E402
-from xieshang.metrics import evaluate  # noqa: E402
+from xieshang import generate, train
+from xieshang.contract import LABEL, TRUTH
+from xieshang.features import DomainFeatures
+from xieshang.metrics import evaluate
 
 TARGETS = {"log_loss_ratio_to_oracle": 1.02, "mean_abs_error_to_truth": 0.02, "auc_gap_to_oracle": 0.005}
 FIT_TARGET_S = 60.0

@@ -40,12 +40,12 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from worlds import WORLDS  # noqa: E402
+from worlds import WORLDS
 
-from xieshang import train  # noqa: E402
-from xieshang.contract import BOOL_NAMES, FEATURE_NAMES, LABEL, TRUTH  # noqa: E402
-from xieshang.metrics import evaluate  # noqa: E402
-from xieshang.modeling.selection import direction_violations  # noqa: E402
+from xieshang import train
+from xieshang.contract import BOOL_NAMES, FEATURE_NAMES, LABEL, TRUTH
+from xieshang.metrics import evaluate
+from xieshang.modeling.selection import direction_violations
 
 CATEGORIES = ["hardship_reason", "communication"]
 

@@ -19,6 +19,7 @@ package ``mplfonts`` or Debian's ``fonts-noto-cjk``).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -35,10 +36,8 @@ def gb2312() -> set[str]:
     chars = set()
     for hi in range(0xA1, 0xF8):
         for lo in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes([hi, lo]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     return chars
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from _robustness import tried
 
 _TRAIN = r"""

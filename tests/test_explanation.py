@@ -1,5 +1,6 @@
 import json
 import re
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -84,7 +85,7 @@ def test_probability_is_the_models_and_fields_are_consistent(pool, oracle):
     impacts = [r.impact for r in exp.reasons]
     assert impacts == sorted(impacts, reverse=True)
     p = exp.probability
-    logit = lambda q: np.log(q / (1 - q))  # noqa: E731
+    logit = lambda q: np.log(q / (1 - q))
     assert min(logit(p + i) - logit(p) for i in impacts) >= MIN_IMPACT
 
 
@@ -449,7 +450,7 @@ class NanTolerant:
     """The oracle with unknown values read as the least favourable known ones (the model's own
     handling of unknowns is not this module's business; explain must carry NaN through)."""
 
-    FILL = {"credit_score": 350, "past_overdue_count": 24, "on_time_ratio": 0.0, "months_on_book": 0,
+    FILL: ClassVar[dict[str, Any]] = {"credit_score": 350, "past_overdue_count": 24, "on_time_ratio": 0.0, "months_on_book": 0,
             "broken_promises": 20, "days_overdue": 0, "communication": "evasive"}
 
     def __init__(self, oracle):
@@ -633,7 +634,7 @@ def test_no_reason_or_step_suggests_staying_overdue(pool, oracle):
     for e in explain_frame(oracle, rejected(pool, 40, seed=59)):
         for r in e.reasons:
             if r.feature == "days_overdue":
-                assert r.value > r.reference and "penalty interest" in r.text or "罚息" in r.text
+                assert (r.value > r.reference and "penalty interest" in r.text) or "罚息" in r.text
 
 
 def test_disclaimer_comes_first(pool, oracle):
@@ -647,7 +648,7 @@ def test_asset_proof_only_for_applicants_with_assets(pool, oracle):
     row = as_row(rejected(pool, 1, seed=61))
     row.update(asset_proof=False, savings=0.0)
     assert "asset_proof" not in {d.name for d in option_space(row).dims}
-    assert all("asset_proof" != r.feature for r in explain(oracle, row).reasons)
+    assert all(r.feature != "asset_proof" for r in explain(oracle, row).reasons)
     row["savings"] = 20_000.0
     assert "asset_proof" in {d.name for d in option_space(row).dims}
 

@@ -28,22 +28,21 @@ def test_roundtrip(tmp_path, name):
 def test_failed_write_leaves_the_old_file(tmp_path):
     target = tmp_path / "out.txt"
     write_text("old", target)
-    with pytest.raises(RuntimeError):
-        with atomic_path(target) as tmp:
-            tmp.write_text("half")
-            raise RuntimeError("killed")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("killed")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
 
 
 def test_read_errors_name_the_file(tmp_path):
-    with pytest.raises(ValueError, match="nope.csv: no such file"):
+    with pytest.raises(ValueError, match=r"nope.csv: no such file"):
         read_table(tmp_path / "nope.csv")
     (tmp_path / "d.csv").mkdir()
-    with pytest.raises(ValueError, match="d.csv: is a directory"):
+    with pytest.raises(ValueError, match=r"d.csv: is a directory"):
         read_table(tmp_path / "d.csv")
     (tmp_path / "bad.parquet").write_bytes(b"not parquet at all")
-    with pytest.raises(ValueError, match="bad.parquet: cannot read as parquet"):
+    with pytest.raises(ValueError, match=r"bad.parquet: cannot read as parquet"):
         read_table(tmp_path / "bad.parquet")
 
 
@@ -59,7 +58,6 @@ def test_write_to_directory_or_unwritable(tmp_path):
 # -- files come back as they went in ----------------------------------------------------------
 
 import os  # noqa: E402
-
 
 from xieshang.files import check_writable_folder, refuse_same_file  # noqa: E402
 

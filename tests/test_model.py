@@ -58,7 +58,7 @@ def test_bad_parameters_and_input_are_refused(data):
         ApprovalModel(**FAST).fit(data, data[LABEL][:10])
     with pytest.raises(ValueError, match="candidate"):
         ApprovalModel(candidates=("svm",)).fit(data, data[LABEL])
-    with pytest.raises(ValueError, match="blend_monotone.*at least two"):
+    with pytest.raises(ValueError, match=r"blend_monotone.*at least two"):
         ApprovalModel(candidates=("hgb_monotone", "blend_monotone")).fit(data, data[LABEL])
 
 
@@ -72,7 +72,7 @@ def test_blended_model_saves_and_loads_with_identical_predictions(data, tmp_path
 
 
 def test_bad_rows_at_predict_time_are_refused(fitted, data):
-    with pytest.raises(ValueError, match="missing column.*monthly_income"):
+    with pytest.raises(ValueError, match=r"missing column.*monthly_income"):
         fitted.predict_proba(data.drop(columns="monthly_income"))
 
 
@@ -105,7 +105,7 @@ def test_other_sklearn_version_is_refused_before_unpickling(saved):
 
 
 def test_missing_files_and_other_contract_are_refused(saved, tmp_path):
-    with pytest.raises(ValueError, match="no model file.*make train"):
+    with pytest.raises(ValueError, match=r"no model file.*make train"):
         load_model(tmp_path / "nothing.joblib")
     side_file = sidecar_path(saved)
     side = json.loads(side_file.read_text(encoding="utf-8"))
@@ -190,7 +190,7 @@ def test_tiny_training_sets_train_or_say_in_our_words_how_many_rows_are_needed()
     import xieshang
 
     df = xieshang.generate(400, seed=0)
-    pick = lambda k: pd.concat([df[df[LABEL] == 1].head(k), df[df[LABEL] == 0].head(k)])  # noqa: E731
+    pick = lambda k: pd.concat([df[df[LABEL] == 1].head(k), df[df[LABEL] == 0].head(k)])
     with pytest.raises(ValueError, match=r"need at least 3 approved and 3 refused rows .* got 2 approved and 2 refused"):
         xieshang.train(pick(2), seed=0)
     model = xieshang.train(pick(3), seed=0)  # no scikit-learn message about folds or validation splits

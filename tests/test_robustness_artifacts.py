@@ -21,8 +21,8 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
-
 from _robustness import injected
+
 from xieshang.contract import LABEL
 from xieshang.generator import generate
 from xieshang.model import ApprovalModel, load_model, sidecar_path
@@ -362,7 +362,7 @@ def test_two_trainings_at_once_into_the_same_folders(tmp_path):
                               stderr=subprocess.PIPE, text=True, env=env) for s in (1, 2)]
     results = [p.communicate(timeout=300) for p in procs]
     injected("concurrency: two trainings into one folder")
-    for p, (o, e) in zip(procs, results):
+    for p, (_o, e) in zip(procs, results):
         assert p.returncode == 0, e
     model = load_model(out / "approval.joblib")
     metrics = json.loads((reports / "metrics.json").read_text())
@@ -387,6 +387,6 @@ def test_a_second_writer_waits_for_the_first(saved, tmp_path):
         injected("concurrency: second writer while the folder is held")
         assert proc.poll() is None, proc.communicate()
         assert not target.exists()
-    out, err = proc.communicate(timeout=60)
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert load_model(target).seed == load_model(saved).seed

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from _robustness import injected, tried
+
 from xieshang.cli import build_parser, main
 from xieshang.contract import FEATURE_NAMES, LABEL
 from xieshang.generator import generate
@@ -338,7 +338,7 @@ def test_explain_good_file_still_works(capsys, good, model_path):
 
 
 @needs("train")
-@pytest.mark.parametrize("name", BAD_TABLES + ["bad_values_late.csv"])
+@pytest.mark.parametrize("name", [*BAD_TABLES, "bad_values_late.csv"])
 def test_train_bad_data_files(capsys, bad, tmp_path, name):
     out = tmp_path / "model"
     injected("cli train: damaged data file")

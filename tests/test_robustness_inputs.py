@@ -20,10 +20,10 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from _robustness import tried
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _robustness import tried
 from xieshang.contract import FEATURE_NAMES, FEATURES, LABEL, REQUIRED_NAMES, TRUTH, Feature
 from xieshang.generator import generate
 from xieshang.validation import _is_missing, applicant_frame, validate_frame
@@ -66,7 +66,7 @@ def valid_cell(draw, f: Feature):
     if f.is_numeric:
         edges = [f.low, f.high]
         if f.kind == "int":
-            v = int(draw(st.sampled_from(edges + [f.low + 1, f.high - 1]) | st.integers(int(f.low), int(f.high))))
+            v = int(draw(st.sampled_from([*edges, f.low + 1, f.high - 1]) | st.integers(int(f.low), int(f.high))))
             spell = draw(st.sampled_from(["int", "np", "float", "str", "fullwidth"]))
             raw = {"int": v, "np": np.int64(v), "float": float(v), "str": f"{pad_l}{v}{pad_r}",
                    "fullwidth": f"{pad_l}{str(v).translate(_FULLWIDTH)}{pad_r}"}[spell]
@@ -568,7 +568,7 @@ def test_check_frame_agrees_with_validate_frame(case):
     accepts the check passes, unless it is about training (too few rows, a leak, a bad label)."""
     from xieshang.check import check_frame
 
-    frame, canon, bad, missing = case
+    frame, _canon, bad, _missing = case
     tried("check_frame: spoiled and clean frames")
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -24,7 +24,7 @@ def _all_texts():
 
 def test_every_feature_has_a_reason_and_every_actionable_feature_an_action():
     # savings is never a reason (it only bounds the down payments on offer): it is declared, not forgotten
-    assert T.NO_REASON == {"savings"}
+    assert {"savings"} == T.NO_REASON
     assert set(T.REASON_TEMPLATES) | T.NO_REASON == set(FEATURE_NAMES)
     assert not set(T.REASON_TEMPLATES) & T.NO_REASON
     assert set(T.ACTION_TEMPLATES) == set(ACTIONABLE_NAMES)

@@ -4,13 +4,13 @@ import pytest
 
 from xieshang import train
 from xieshang.contract import LABEL, TRUTH
+from xieshang.features import DomainFeatures
 from xieshang.generator import generate
 from xieshang.metrics import evaluate
-from xieshang.features import DomainFeatures
 from xieshang.modeling import (
     BLEND,
-    CAPACITIES,
     CANDIDATES,
+    CAPACITIES,
     MonotoneBlend,
     MonotoneLogistic,
     RefitCalibrated,
@@ -186,7 +186,7 @@ def _oof_log_loss(z, y):
 
 
 def test_blend_takes_the_convex_weights_of_lowest_out_of_fold_log_loss(two_candidates):
-    X, y, folds, _, results = two_candidates
+    _X, y, folds, _, results = two_candidates
     res, weights = blend_candidates(results, y, folds)
     assert list(weights) == [r.name for r in results]
     w = np.array(list(weights.values()))
@@ -277,7 +277,7 @@ def test_boosting_capacity_and_length_are_chosen_on_the_folds(data, test_rows):
     # The capacity of lowest held-out log loss on the first fold, among every one screened.
     assert len(found.screening) == len(CAPACITIES)
     assert found.screening[min(found.screening, key=found.screening.get)] == min(found.screening.values())
-    chosen = [k for k, v in found.screening.items() if v == min(found.screening.values())][0]
+    chosen = next(k for k, v in found.screening.items() if v == min(found.screening.values()))
     assert chosen.startswith(f"leaves={found.capacity['max_leaf_nodes']},")
     # Early stopping inside each fold sizes the refit: the mean best iteration, then no validation split.
     assert len(found.fold_iterations) == len(folds) == len(found.result.fold_models)
@@ -287,7 +287,7 @@ def test_boosting_capacity_and_length_are_chosen_on_the_folds(data, test_rows):
     for m in found.result.fold_models:
         assert m.named_steps["hgb"].early_stopping is True
     # Out-of-fold values: each fold's rows come from the model that did not see them.
-    for (tr, te), m in zip(folds, found.result.fold_models):
+    for (_tr, te), m in zip(folds, found.result.fold_models):
         np.testing.assert_allclose(found.result.oof_score[te], m.decision_function(X.iloc[te]), rtol=1e-9)
     assert found.result.monotone
     with pytest.raises(ValueError, match="capacities"):

@@ -91,7 +91,7 @@ def test_not_a_frame_or_empty(x, match):
 
 def test_duplicated_columns(rows):
     dup = pd.concat([rows.head(2), rows.head(2)[["credit_score"]]], axis=1)
-    with pytest.raises(ValueError, match="duplicated column.*credit_score"):
+    with pytest.raises(ValueError, match=r"duplicated column.*credit_score"):
         validate_frame(dup)
 
 
@@ -116,7 +116,7 @@ def test_applicant_from_dict_series_or_row(rows):
     with pytest.raises(ValueError, match="collection for plan_months"):
         applicant_frame({**as_dict, "plan_months": [12, 24]})
     missing = {k: v for k, v in as_dict.items() if k != "credit_score"}
-    with pytest.raises(ValueError, match="missing column.*credit_score"):
+    with pytest.raises(ValueError, match=r"missing column.*credit_score"):
         applicant_frame(missing)
 
 

@@ -146,7 +146,7 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
         n_changes.append(len(best.changes))
         model_reached.append(best.probability >= target)
     k = len(after_rows)
-    out: dict[str, Any] = {"target": float(target), "seed": int(seed), "n_rejected": int(len(idx)),
+    out: dict[str, Any] = {"target": float(target), "seed": int(seed), "n_rejected": len(idx),
                            "n_with_option": int(k), "status": status,
                            "with_step_rate": float(with_step / len(idx)) if len(idx) else float("nan")}
     if k:
@@ -158,7 +158,7 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
         out.update({
             "raises_truth_rate": float(np.mean(t1 > t0)),
             "steps_raise_truth_rate": float(np.mean(s1 > s0)) if len(s0) else float("nan"),
-            "n_steps": int(len(s0)),
+            "n_steps": len(s0),
             "n_plan_steps_for_affordability": int(plan_fixes),
             "reaches_target_truth_rate": float(np.mean(t1 >= target)),
             "reaches_target_model_rate": float(np.mean(model_reached)),

@@ -29,13 +29,13 @@ from .validation import (
     _COLLECTIONS,
     _MISSING,
     _MISSING_STRINGS,
+    _VALUE_ALIASES,
     _codes,
     _decode_bool,
     _is_missing,
     _is_text,
     _norm_str,
     _show,
-    _VALUE_ALIASES,
     validate_frame,
 )
 
@@ -60,7 +60,7 @@ def min_rows_per_label(n_splits: int = 5, test_size: float = 0.2) -> int:
     the boosted trees' early stopping inside each fold two more (8 of each
     label, 5 folds, failed there with scikit-learn's own words).
     """
-    return int(math.ceil((n_splits + 2) / (1.0 - test_size))) + 1
+    return math.ceil((n_splits + 2) / (1.0 - test_size)) + 1
 
 
 @dataclass

@@ -70,7 +70,7 @@ def _add_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the report as JSON (texts in both languages)")
 
 
-def _read_checked(path: str, *, require_label: bool, test_size: float = 0.2):  # noqa: ANN202
+def _read_checked(path: str, *, require_label: bool, test_size: float = 0.2):
     """(frame with contract headers, CheckReport) for a data file."""
     from .check import check_frame
     from .files import read_table, table_format
@@ -193,7 +193,7 @@ def _probability(text: str) -> float:
     return value
 
 
-def _load(path: str | None):  # noqa: ANN202 - the trained model
+def _load(path: str | None):
     from .model import load_model
 
     return load_model(path)

@@ -83,16 +83,16 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import rules
 from . import text as T
-from .contract import CATEGORY_NAMES, FEATURES, NO_HARDSHIP, Feature, LABEL, feature
+from .contract import FEATURES, LABEL, NO_HARDSHIP, Feature, feature
 from .features import typical_approved
 from .generator import generate
 from .validation import applicant_frame, validate_frame
@@ -654,15 +654,14 @@ def _dims(row: dict[str, Any]) -> list[_Dim]:
             for v in vals:
                 v = int(v) if f.kind == "int" else float(v)
                 opts.append((v, _choose_cost(f, float(cur), v, balance, income)))
-        elif spec.kind == "scale":
-            if float(cur) > 0:
-                factors = sorted(spec.values, key=lambda s: -s * f.direction)
-                for s in factors:
-                    new_v = float(math.ceil(float(cur) * s)) if f.direction < 0 else float(math.floor(float(cur) * s))
-                    if f.low is not None and new_v < f.low or f.high is not None and new_v > f.high or new_v == float(cur):
-                        continue
-                    steps = abs(1.0 - s) / 0.1
-                    opts.append((new_v, spec.cost + spec.unit_cost * steps))
+        elif spec.kind == "scale" and float(cur) > 0:
+            factors = sorted(spec.values, key=lambda s: -s * f.direction)
+            for s in factors:
+                new_v = float(math.ceil(float(cur) * s)) if f.direction < 0 else float(math.floor(float(cur) * s))
+                if (f.low is not None and new_v < f.low) or (f.high is not None and new_v > f.high) or new_v == float(cur):
+                    continue
+                steps = abs(1.0 - s) / 0.1
+                opts.append((new_v, spec.cost + spec.unit_cost * steps))
         if opts:
             dims.append(_Dim(f.name, (cur, *(v for v, _ in opts)),
                              np.array([0.0, *(c for _, c in opts)]), f.direction != 0))

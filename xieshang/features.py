@@ -102,7 +102,7 @@ def typical_approved(X: pd.DataFrame, y: Any) -> dict[str, Any]:
             med = float(ok[f.name].median())  # missing values are skipped
             if np.isnan(med):  # unknown for every approved row: the median of every row, else unknown
                 med = float(X[f.name].median())
-            ref[f.name] = int(round(med)) if f.kind == "int" and np.isfinite(med) else med
+            ref[f.name] = round(med) if f.kind == "int" and np.isfinite(med) else med
     return ref
 
 

@@ -30,9 +30,19 @@ from .checks import int_problem
 from .contract import FEATURE_NAMES, FEATURES, LABEL
 from .features import typical_approved
 from .files import atomic_path, exclusive_lock, write_json
-from .modeling import (AVAILABLE, BLEND, CANDIDATES, CandidateResult, MonotoneBlend,
-                       RefitCalibrated, blend_candidates, choose_calibration, cross_validate_named, cv_folds,
-                       direction_violations)
+from .modeling import (
+    AVAILABLE,
+    BLEND,
+    CANDIDATES,
+    CandidateResult,
+    MonotoneBlend,
+    RefitCalibrated,
+    blend_candidates,
+    choose_calibration,
+    cross_validate_named,
+    cv_folds,
+    direction_violations,
+)
 from .validation import validate_frame, validate_labels
 
 __all__ = ["ApprovalModel", "train", "load_model", "DEFAULT_PATH", "FORMAT_VERSION", "sidecar_path", "pending_path",

@@ -176,7 +176,7 @@ def summary_table(metrics: dict[str, Any]) -> str:
     """A plain-text table of every candidate's metrics (winner starred)."""
     header, rows = _rows(metrics)
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
+    line = lambda r: "  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
@@ -341,7 +341,7 @@ def write_reports(
         "calibration": model.calibration_,
         "seed": int(model.seed),
         "n_train": int(model.n_train_rows_),
-        "n_test": int(len(test)),
+        "n_test": len(test),
         "has_truth": TRUTH in test.columns,
         "data_fingerprint": model.data_fingerprint_,
         "test": test_metrics,

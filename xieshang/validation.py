@@ -317,10 +317,10 @@ _VALUE_ALIASES = {f.name: value_aliases(f.name, f.categories) for f in FEATURES 
 
 
 def _check_category(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
-    if isinstance(col.dtype, pd.CategoricalDtype) and set(col.cat.categories) <= set(f.categories):
-        # Fast path (the common case: our own frames): only the codes need checking.
-        if not col.isna().any():
-            return pd.Series(col.cat.set_categories(f.categories).cat.as_unordered(), index=col.index, name=f.name)
+    # Fast path (the common case: our own frames): only the codes need checking.
+    if (isinstance(col.dtype, pd.CategoricalDtype) and set(col.cat.categories) <= set(f.categories)
+            and not col.isna().any()):
+        return pd.Series(col.cat.set_categories(f.categories).cat.as_unordered(), index=col.index, name=f.name)
     aliases = _VALUE_ALIASES[f.name]
     position = {c: i for i, c in enumerate(f.categories)}
 

@@ -140,7 +140,7 @@ class MonotoneBlend(ClassifierMixin, BaseEstimator):
 
 def _simplex_grid(k: int, step: float) -> np.ndarray:
     """Every weight vector of ``k`` non-negative multiples of ``step`` summing to one (rows)."""
-    m = int(round(1.0 / step))
+    m = round(1.0 / step)
     rows = [c for c in itertools.product(range(m + 1), repeat=k - 1) if sum(c) <= m]
     return np.array([[*c, m - sum(c)] for c in rows], dtype=float) / m
 

@@ -190,7 +190,7 @@ def search_monotone_boosting(
     capacity = screened[best][0]
     oof_score = np.empty(len(y))
     models, losses, iterations, violations = [], [], [], {}
-    for k, (tr, te) in enumerate(folds):
+    for k, (_tr, te) in enumerate(folds):
         m, score = (screened[best][1], screened[best][2]) if k == 0 else fit(capacity, k)
         oof_score[te] = score
         losses.append(float(log_loss(y[te], 1.0 / (1.0 + np.exp(-score)), labels=[0, 1])))
@@ -201,7 +201,7 @@ def search_monotone_boosting(
                 violations[feat] = max(v, violations.get(feat, 0.0))
         models.append(pipe)
     oof = 1.0 / (1.0 + np.exp(-oof_score))
-    n_iter = max(1, int(round(float(np.mean(iterations)))))
+    n_iter = max(1, round(float(np.mean(iterations))))
     final = Pipeline([("features", DomainFeatures()),
                       ("hgb", monotone_hgb(seed=seed, capacity=capacity, max_iter=n_iter))])
     result = CandidateResult(name, models, oof, losses, time.perf_counter() - start, violations, oof_score)

@@ -66,7 +66,7 @@ def _apply_calibration(calibrated: CalibratedClassifierCV, scores: np.ndarray) -
     else:
         p = np.asarray(inner.calibrators[0].predict(scores[:, 0]), dtype=float)
         proba = np.column_stack([1.0 - p, p])
-    proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+    proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
     return proba
 
 

@@ -115,7 +115,7 @@ def direction_violations(
                 continue
             grid = list(np.unique(np.quantile(values, np.linspace(0, 1, n_grid))))
             if f.kind == "int":
-                grid = sorted({int(round(v)) for v in grid})
+                grid = sorted({round(v) for v in grid})
         if len(grid) >= 2:
             moved = [rows.assign(**{f.name: v}) for v in grid]
             if f.kind == "category":
