@@ -50,7 +50,7 @@ def _clip(name: str, v: np.ndarray) -> np.ndarray:
 
 
 def _finish(cols: dict, logit: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
-    df = pd.DataFrame({name: cols[name] for name in FEATURE_NAMES})
+    df = pd.DataFrame({name: cols[name] for name in FEATURE_NAMES if name in cols})  # savings: absent here
     p = _sig(np.asarray(logit, dtype=float))
     df[LABEL] = (rng.random(len(df)) < p).astype(np.int64)
     df[TRUTH] = p
@@ -91,7 +91,7 @@ def other_generator(n: int, seed: int) -> pd.DataFrame:
         cols[name] = rng.random(n) < 0.5
     cols["info_verified"] = rng.random(n) < 0.85
     cols["hardship_proof"] = np.asarray(has_hardship) & (rng.random(n) < 0.5)
-    df = pd.DataFrame({name: cols[name] for name in FEATURE_NAMES})
+    df = pd.DataFrame({name: cols[name] for name in FEATURE_NAMES if name in cols})  # savings: absent here
 
     instalment = df.outstanding_balance * (1 - df.down_payment_ratio) / df.plan_months
     share_of_income = instalment / np.maximum(df.monthly_income, 100.0)

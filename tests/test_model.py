@@ -196,3 +196,13 @@ def test_tiny_training_sets_train_or_say_in_our_words_how_many_rows_are_needed()
     model = xieshang.train(pick(3), seed=0)  # no scikit-learn message about folds or validation splits
     p = model.predict_proba(pick(3))[:, 1]
     assert np.isfinite(p).all() and ((p > 0) & (p < 1)).all()
+
+
+def test_a_file_without_the_optional_savings_column_trains_and_ignores_it_later():
+    """A 22-column file keeps working: the never-seen column is held constant, never a crash."""
+    df = generate(3000, seed=4)
+    model = ApprovalModel(seed=0, n_splits=3).fit(df.drop(columns="savings"), df[LABEL])
+    without = model.predict_proba(df.drop(columns="savings"))[:, 1]
+    with_savings = model.predict_proba(df)[:, 1]  # known later, but nothing was learned about it
+    assert np.isfinite(without).all()
+    np.testing.assert_array_equal(without, with_savings)

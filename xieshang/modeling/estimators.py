@@ -171,11 +171,30 @@ class TabulatedHGB(HistGradientBoostingClassifier):
         The tables (see :func:`~xieshang.modeling.tabulate.tabulate_trees`), or ``None`` when the trees cannot be
         tabulated (or the tables did not reproduce scikit-learn's decision
         values on the training rows).
+    never_seen_ : numpy.ndarray of int
+        Columns unknown (NaN) in every training row (an optional column a file
+        lacks): nothing can be learned from them, so they are held constant,
+        in training and prediction alike (scikit-learn cannot bin an all-NaN column).
     """
+
+    def _held(self, X: Any) -> Any:
+        """``X`` with the never-seen columns held at 0 (a copy only when there are any)."""
+        cols = getattr(self, "never_seen_", None)
+        if cols is None or not len(cols):
+            return X
+        if isinstance(X, pd.DataFrame):
+            X = X.copy()
+            X.iloc[:, cols] = 0.0
+            return X
+        M = np.array(X, dtype=float)
+        M[:, cols] = 0.0
+        return M
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any) -> TabulatedHGB:
         """Fit as ``HistGradientBoostingClassifier``, then tabulate the trees (checked on training rows)."""
         self.tables_ = None
+        self.never_seen_ = np.flatnonzero(np.isnan(np.asarray(X, dtype=float)).all(axis=0))
+        X = self._held(X)
         super().fit(X, y, sample_weight=sample_weight, **fit_params)
         tables = tabulate_trees(self)
         if tables is not None:
@@ -220,6 +239,7 @@ class TabulatedHGB(HistGradientBoostingClassifier):
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Log-odds of the positive class, shape (n,)."""
+        X = self._held(X)
         out = self._tabulated(X)
         return super().decision_function(X) if out is None else out
 
@@ -227,6 +247,7 @@ class TabulatedHGB(HistGradientBoostingClassifier):
         """Probabilities of the two classes, shape (n, 2)."""
         from scipy.special import expit
 
+        X = self._held(X)
         out = self._tabulated(X)
         if out is None:
             return super().predict_proba(X)
@@ -235,6 +256,7 @@ class TabulatedHGB(HistGradientBoostingClassifier):
 
     def predict(self, X: Any) -> np.ndarray:
         """The class whose log-odds win (as scikit-learn: the first class on a tie)."""
+        X = self._held(X)
         out = self._tabulated(X)
         return super().predict(X) if out is None else self.classes_[(out > 0).astype(np.int64)]
 
