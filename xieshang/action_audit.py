@@ -37,7 +37,7 @@ from .validation import validate_frame, validate_labels
 __all__ = ["audit_actions", "write_action_report"]
 
 _PLAN = ("plan_months", "down_payment_ratio", "monthly_expenses")
-_MAX_CUT = 1.0 - min(feature("monthly_expenses").action.values)  # 20 %
+_MAX_CUT = 1.0 - min(feature("monthly_expenses").action_spec().values)  # 20 %
 
 
 def _apply(row: pd.DataFrame, changes: dict[str, Any]) -> pd.DataFrame:

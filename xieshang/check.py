@@ -177,7 +177,7 @@ class CheckReport:
             out.append("")
             head = ("列", "缺失", "超出范围", "类型错误", "未知类别", f"示例({unit})") if zh else \
                    ("column", "missing", "out of range", "wrong type", "unknown category", f"examples ({unit})")
-            table = [head]
+            table: list[tuple[str, ...]] = [head]
             for c in noisy:
                 f = feature(c.name)
                 label = f.label_zh if zh else f.label_en
@@ -393,9 +393,9 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
         problems.append(Issue("ambiguous_columns", f"列名重复或含义相同:{exc}", str(exc)))
         return CheckReport(len(df), None, None, [], problems, warnings, [], 0, unit, source)
     if df.columns.has_duplicates:
-        dup = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
-        problems.append(Issue("duplicate_columns", f"列名重复:{', '.join(dup)};每列只能出现一次",
-                              f"duplicated column(s) {', '.join(dup)}; expected each column once"))
+        dup_cols = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+        problems.append(Issue("duplicate_columns", f"列名重复:{', '.join(dup_cols)};每列只能出现一次",
+                              f"duplicated column(s) {', '.join(dup_cols)}; expected each column once"))
         return CheckReport(len(df), None, None, [], problems, warnings, [], 0, unit, source)
     headers = {v: k for k, v in mapping.items()}
     frame = df.rename(columns=mapping) if mapping else df
@@ -488,6 +488,7 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
         for c in frame.columns:
             if c in (LABEL, TRUTH):
                 continue
+            x: np.ndarray | None
             if c in parsed and feature(c).kind != "category":
                 x = parsed[c]
             else:  # extra columns, and categories (scored by their approval rate)

@@ -10,12 +10,13 @@ import argparse
 import math
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 __all__ = ["main", "build_parser"]
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as for every other user error
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as for every other user error
         self.exit(2, f"xieshang: error: {message} (see 'xieshang --help')\n")
 
 

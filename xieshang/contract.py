@@ -171,6 +171,18 @@ class Feature:
         """Whether a borrower can change this feature."""
         return self.action is not None
 
+    def action_spec(self) -> ActionSpec:
+        """The :class:`ActionSpec` of an actionable feature.
+
+        Raises
+        ------
+        ValueError
+            If the borrower cannot act on this feature (``action`` is ``None``).
+        """
+        if self.action is None:
+            raise ValueError(f"feature {self.name!r} is not actionable")
+        return self.action
+
     @property
     def is_numeric(self) -> bool:
         """Whether the column holds numbers (int or float)."""

@@ -470,7 +470,7 @@ class _Rows:
 
 def _encode(row: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Per feature, the applicant's value as stored in a candidate column, and that column's dtype."""
-    out = {}
+    out: dict[str, tuple[Any, Any]] = {}
     for f in FEATURES:
         v = row[f.name]
         if f.kind == "category":
@@ -555,7 +555,7 @@ def reference_values(model: Any = None) -> dict[str, Any]:
     return dict(ref) if ref else dict(_generator_reference())
 
 
-def _has_hardship(row: dict[str, Any]) -> bool:
+def _has_hardship(row: Mapping[str, Any]) -> bool:
     return row["hardship_reason"] != NO_HARDSHIP
 
 
@@ -670,10 +670,11 @@ def _dims(row: dict[str, Any]) -> list[_Dim]:
 
 def _choose_cost(f: Feature, cur: float, new: float, balance: float, income: float) -> float:
     """Cost of a ``choose`` action; a down payment adds ``unit_cost`` per month of income paid up front."""
+    spec = f.action_spec()
     extra = 0.0
     if f.name == "down_payment_ratio":
-        extra = f.action.unit_cost * (new - cur) * balance / income
-    return f.action.cost + extra
+        extra = spec.unit_cost * (new - cur) * balance / income
+    return spec.cost + extra
 
 
 def price_changes(applicant: Any, changes: Mapping[str, Any]) -> float:
@@ -1315,7 +1316,7 @@ def _current_plan(row: Mapping[str, Any]) -> tuple[float, float, bool]:
 
 
 def _fundable_down_payments(row: Mapping[str, Any]) -> list[float]:
-    return [float(v) for v in feature("down_payment_ratio").action.values
+    return [float(v) for v in feature("down_payment_ratio").action_spec().values
             if v > float(row["down_payment_ratio"]) and _down_payment_ok(row, v)]
 
 
@@ -1334,7 +1335,7 @@ def plan_gap(applicant: Mapping[str, Any]) -> Gap:
     applicant : mapping
         A validated applicant (``Explanation.applicant``).
     """
-    months = int(max([*feature("plan_months").action.values, float(applicant["plan_months"])]))
+    months = int(max([*feature("plan_months").action_spec().values, float(applicant["plan_months"])]))
     dp = max([float(applicant["down_payment_ratio"]), *_fundable_down_payments(applicant)])
     balance = float(applicant["outstanding_balance"])
     inst = float(rules.instalment(balance, dp, months))
@@ -1400,10 +1401,10 @@ def _notes(row: Mapping[str, Any], plan_ok: bool, lang: str) -> list[str]:
     if not math.isnan(_savings(row)) or plan_ok or _disposable(row) <= 0:
         return []
     cur = float(row["down_payment_ratio"])
-    values = [float(v) for v in feature("down_payment_ratio").action.values if v > cur]
+    values = [float(v) for v in feature("down_payment_ratio").action_spec().values if v > cur]
     if not values:
         return []
-    months = int(max([*feature("plan_months").action.values, float(row["plan_months"])]))
+    months = int(max([*feature("plan_months").action_spec().values, float(row["plan_months"])]))
     balance, disp = float(row["outstanding_balance"]), _disposable(row)
     pick, ok = values[-1], False
     for v in values:

@@ -155,7 +155,9 @@ DELINQUENCY_SCALE = 180.0
 SAVINGS_UNKNOWN = {"evasive": 0.35, "other": 0.10}
 """Share of rows whose savings are unknown (NaN), by attitude: evasive borrowers disclose less."""
 
-_A, _I, _S = "article", "inference", "assumption"
+_A: Provenance = "article"
+_I: Provenance = "inference"
+_S: Provenance = "assumption"
 
 EFFECTS: tuple[Effect, ...] = (
     Effect("intercept", 0.35, "1 (baseline: a borrower with a stated hardship, average profile)",
@@ -309,7 +311,7 @@ def true_logit(df: pd.DataFrame) -> np.ndarray:
     """True log-odds of approval of rows in the contract (see :data:`EFFECTS`)."""
     clean = validate_frame(df)
     terms = _terms(clean)
-    return sum(COEF[name] * terms[name] for name in COEF)
+    return np.asarray(sum(COEF[name] * terms[name] for name in COEF), dtype=float)
 
 
 def true_probability(df: pd.DataFrame) -> np.ndarray:
@@ -353,6 +355,8 @@ _PLAN_WEIGHTS = np.array([0.03, 0.08, 0.05, 0.22, 0.15, 0.22, 0.17, 0.05, 0.03])
 
 def _bounds(name: str) -> tuple[float, float]:
     f = feature(name)
+    if f.low is None or f.high is None:
+        raise ValueError(f"feature {name!r} has no range in the contract")
     return float(f.low), float(f.high)
 
 
@@ -510,7 +514,7 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
         "savings": savings.astype(float),
     }
     df = pd.DataFrame({name: cols[name] for name in FEATURE_NAMES})
-    p = _sigmoid(sum(COEF[k] * v for k, v in _terms(df).items()))
+    p = _sigmoid(np.asarray(sum(COEF[k] * v for k, v in _terms(df).items()), dtype=float))
     df[LABEL] = (rng.random(n) < p).astype(np.int64)
     df[TRUTH] = p
     return df

@@ -531,9 +531,9 @@ HEADINGS: dict[str, dict[str, str]] = {
 
 def cost_terms() -> dict[str, float]:
     """The costs quoted by the ``cost_note`` line, read from the contract's action specs."""
-    spec = {name: feature(name).action for name in ("income_proof", "communication", "info_verified", "plan_months",
-                                                    "penalty_waiver_requested", "down_payment_ratio",
-                                                    "monthly_expenses")}
+    spec = {name: feature(name).action_spec() for name in ("income_proof", "communication", "info_verified",
+                                                           "plan_months", "penalty_waiver_requested",
+                                                           "down_payment_ratio", "monthly_expenses")}
     return {"doc": spec["income_proof"].cost, "talk": spec["communication"].cost + spec["communication"].unit_cost,
             "info": spec["info_verified"].cost,
             "plan": spec["plan_months"].cost, "waiver": spec["penalty_waiver_requested"].cost,

@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard, overload
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,14 @@ def _is_missing(v: object) -> bool:
         return bool(pd.isna(v))
     except (TypeError, ValueError):
         return False
+
+
+@overload
+def _norm_str(x: str) -> str: ...
+
+
+@overload
+def _norm_str(x: object) -> object: ...
 
 
 def _norm_str(x: object) -> object:
@@ -134,7 +142,7 @@ def _check_scalars(f: Feature, col: pd.Series, problems: list[str]) -> bool:
     return True
 
 
-def _is_huge_int(v: object) -> bool:
+def _is_huge_int(v: object) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**1000
 
 
@@ -248,7 +256,7 @@ def _check_numeric(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series
     return pd.Series(values, index=col.index, name=f.name)
 
 
-def _to_bool(v: object) -> object:
+def _to_bool(v: object) -> bool | None:
     if isinstance(v, (bool, np.bool_)):
         return bool(v)
     if isinstance(v, (int, np.integer)) and v in (0, 1):
@@ -292,6 +300,12 @@ def _decode_bool(v: object) -> int:
     if b is not None:
         return int(b)
     return _MISSING if _is_missing(v) else _BAD
+
+
+def _decode_label(v: object) -> int:
+    """Code of a label value: 0/1, or ``_BAD`` (an unknown label is not valid either)."""
+    b = _to_bool(v)
+    return _BAD if b is None else int(b)
 
 
 def _check_bool(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
@@ -467,10 +481,10 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
         if not absent:
             return X[list(FEATURE_NAMES)]
         present = [n for n in FEATURE_NAMES if n in fine]
-        out = X[present].copy(deep=not _COPY_ON_WRITE)
+        partial = X[present].copy(deep=not _COPY_ON_WRITE)
         for name in absent:  # an optional column: unknown in every row
-            out[name] = np.nan
-        return out[list(FEATURE_NAMES)]
+            partial[name] = np.nan
+        return partial[list(FEATURE_NAMES)]
     problems: list[str] = []
     missing = [f.name for f in FEATURES if f.required and f.name not in X.columns]
     if missing:
@@ -512,6 +526,14 @@ def _worded(problems: list[str], headers: dict[str, Any], missing: list[str]) ->
     return text
 
 
+@overload
+def validate_labels(y: Any, problems: None = None) -> pd.Series: ...
+
+
+@overload
+def validate_labels(y: Any, problems: list[str]) -> pd.Series | None: ...
+
+
 def validate_labels(y: Any, problems: list[str] | None = None) -> pd.Series | None:
     """Check that ``y`` holds only 0/1 (or booleans); return it as int64.
 
@@ -524,7 +546,7 @@ def validate_labels(y: Any, problems: list[str] | None = None) -> pd.Series | No
         conv = s.map(lambda v: None if isinstance(v, _COLLECTIONS) else _to_bool(v))
         codes = np.where(conv.isna().to_numpy(), _BAD, conv.fillna(False).astype(bool).to_numpy(np.int64))
     else:  # one decoding per distinct spelling
-        codes = _codes(s, lambda v: _BAD if _to_bool(v) is None else int(_to_bool(v)))
+        codes = _codes(s, _decode_label)
     bad = codes < 0
     if bad.any():
         problems.append(

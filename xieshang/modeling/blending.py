@@ -112,7 +112,13 @@ class MonotoneBlend(ClassifierMixin, BaseEstimator):
         """Whether every weighted member is a pipeline starting with the same (stateless) :class:`DomainFeatures`."""
         firsts = [e.steps[0][1] if isinstance(e, Pipeline) and len(e.steps) > 1 else None
                   for e, w in zip(self.estimators_, self.weights_) if w > 0]
-        return all(type(f) is DomainFeatures and f.get_params() == firsts[0].get_params() for f in firsts)
+        if not firsts:
+            return True
+        head = firsts[0]
+        if head is None or type(head) is not DomainFeatures:
+            return False
+        params = head.get_params()
+        return all(type(f) is DomainFeatures and f.get_params() == params for f in firsts)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """The weighted sum of the estimators' decision values (members of weight 0 are not run).
@@ -195,7 +201,8 @@ def blend_candidates(
         raise ValueError(f"step: expected 1/k for a positive integer k, got {step!r}")
     start = time.perf_counter()
     y = np.asarray(y, dtype=float)
-    S = np.column_stack([r.oof_score for r in results])
+    # Every candidate has its out-of-fold decision values (checked above).
+    S = np.column_stack([r.oof_score for r in results if r.oof_score is not None])
     grid = _simplex_grid(len(results), step)
     losses = []
     for g in grid:  # one weight vector at a time: memory stays one column, however many rows

@@ -82,7 +82,7 @@ def monotone_hgb(*, seed: int, capacity: dict[str, Any], max_iter: int | None = 
                          f"got {sorted(capacity)!r} (missing {', '.join(sorted(bad))})")
     fixed = max_iter is not None
     return TabulatedHGB(
-        max_iter=int(max_iter) if fixed else MAX_ITER,
+        max_iter=int(max_iter) if max_iter is not None else MAX_ITER,
         l2_regularization=1.0,
         early_stopping=not fixed,
         validation_fraction=VALIDATION_FRACTION if not fixed else None,
@@ -189,7 +189,8 @@ def search_monotone_boosting(
     best = min(screening, key=lambda label: screening[label])
     capacity = screened[best][0]
     oof_score = np.empty(len(y))
-    models, losses, iterations, violations = [], [], [], {}
+    models, losses, iterations = [], [], []
+    violations: dict[str, float] = {}
     for k, (_tr, te) in enumerate(folds):
         m, score = (screened[best][1], screened[best][2]) if k == 0 else fit(capacity, k)
         oof_score[te] = score

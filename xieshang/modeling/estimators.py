@@ -210,7 +210,8 @@ class TabulatedHGB(HistGradientBoostingClassifier):
 
     def _tabulated(self, X: Any) -> np.ndarray | None:
         """Decision values from the tables (missing values included), or ``None`` where scikit-learn's must answer."""
-        if getattr(self, "tables_", None) is None:
+        t: dict[str, Any] | None = getattr(self, "tables_", None)
+        if t is None:
             return None
         names = getattr(self, "feature_names_in_", None)
         if isinstance(X, pd.DataFrame):
@@ -221,7 +222,6 @@ class TabulatedHGB(HistGradientBoostingClassifier):
             M = np.asarray(X, dtype=float)
         if M.ndim != 2 or M.shape[1] != self.n_features_in_:
             return None
-        t = self.tables_
         out = np.full(len(M), t["const"])
         if not len(t["f0"]):
             return out

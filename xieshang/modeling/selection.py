@@ -153,7 +153,8 @@ def cross_validate_candidate(
     features and constraints, and the refit model is always probed.
     """
     oof, oof_score = np.empty(len(y)), np.empty(len(y))
-    models, losses, violations = [], [], {}
+    models, losses = [], []
+    violations: dict[str, float] = {}
     start = time.perf_counter()
     for k, (tr, te) in enumerate(folds):
         t0 = time.perf_counter()

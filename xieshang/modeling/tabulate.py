@@ -8,6 +8,7 @@ touch the same columns into one table over the thresholds they use.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 __all__ = ["interval_index", "tabulate_trees"]
 
 
-def _tree_values(nodes: np.ndarray, features: tuple[int, ...], grid: list[np.ndarray]) -> np.ndarray:
+def _tree_values(nodes: np.ndarray, features: tuple[int, ...], grid: Sequence[np.ndarray]) -> np.ndarray:
     """Leaf values of one fitted tree at the points of ``grid`` (one array per feature in ``features``)."""
     idx = np.zeros(grid[0].shape, dtype=np.int64)
     for _ in range(len(nodes)):
