@@ -10,7 +10,7 @@ shows where it does and where it does not.
 
 * ``ours``: :func:`xieshang.generate`, the world the project was designed beside;
 * ``other``: :func:`other_generator`, independent uniform-ish features, an
-  affordability threshold on income alone, documents counting only past 30
+  affordability threshold on income alone, missing documents counting only past 30
   days overdue, attitude halving the harm of past overdues;
 * ``soft``: :func:`soft_generator`, correlated log-normal money with many
   negative disposable incomes, a soft affordability (instalment over
@@ -62,7 +62,7 @@ def other_generator(n: int, seed: int) -> pd.DataFrame:
 
     The truth keeps the article's directions (documents help, overdues hurt...)
     but its shape differs: the plan's affordability is judged against income
-    alone with a sharp threshold, documents matter only past days 30, a good
+    alone with a sharp threshold, missing documents count only past 30 days overdue, a good
     attitude halves the harm of past overdues, the credit score saturates.
     """
     rng = np.random.default_rng(seed)
@@ -100,7 +100,8 @@ def other_generator(n: int, seed: int) -> pd.DataFrame:
     logit = (
         0.5
         - 3.0 * _sig((share_of_income - 0.35) * 25)  # sharp affordability threshold
-        + 0.4 * docs * (df.days_overdue > 30)  # documents count only once truly delinquent
+        # once truly delinquent each missing document counts against (delinquency never helps: contract direction)
+        - 0.4 * (len(_DOCS) - docs) * (df.days_overdue > 30)
         + 1.2 * df.hardship_proof
         - 0.25 * df.past_overdue_count / (1 + level)  # a good attitude halves the harm
         + 1.5 * np.tanh((df.credit_score - 600) / 120)  # saturating credit score

@@ -214,13 +214,13 @@ def test_monotone_blend_is_the_weighted_sum_of_its_members(two_candidates, test_
     assert blend.shared_features_  # both start with DomainFeatures: computed once
     np.testing.assert_allclose(blend.decision_function(test_rows), expected, rtol=1e-12, atol=1e-12)
     # fit() refits the members itself and gives the same blend.
-    refit = MonotoneBlend(list(pipes.items()), [0.3, 0.7]).fit(X, y)
+    refit = MonotoneBlend(list(pipes.items()), weights=[0.3, 0.7]).fit(X, y)
     np.testing.assert_allclose(refit.predict_proba(test_rows), blend.predict_proba(test_rows), rtol=1e-12)
     assert direction_violations(blend.predict_proba, test_rows, seed=2) == {}
     with pytest.raises(ValueError, match="weights"):
-        MonotoneBlend(list(pipes.items()), [0.5, 0.6]).fit(X, y)
+        MonotoneBlend(list(pipes.items()), weights=[0.5, 0.6]).fit(X, y)
     with pytest.raises(ValueError, match="weights"):
-        MonotoneBlend(list(pipes.items()), [1.0]).fit(X, y)
+        MonotoneBlend(list(pipes.items()), weights=[1.0]).fit(X, y)
 
 
 def clone_(est):

@@ -154,7 +154,7 @@ class DomainFeatures(TransformerMixin, BaseEstimator):
         Their number.
     """
 
-    def __init__(self, share_cap: float = 5.0) -> None:
+    def __init__(self, *, share_cap: float = 5.0) -> None:
         self.share_cap = share_cap
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> DomainFeatures:

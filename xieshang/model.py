@@ -137,6 +137,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
+        *,
         seed: int = 0,
         candidates: tuple[str, ...] = CANDIDATES,
         n_splits: int = 3,
@@ -237,7 +238,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
                     _say(self.verbose, f"blending {', '.join(members)} by their out-of-fold decision values")
                     res, weights = blend_candidates([results[n] for n in members], ycv, folds, name=BLEND)
                     w = list(weights.values())
-                    blend = MonotoneBlend([(n, estimators[n]) for n in members], w)
+                    blend = MonotoneBlend([(n, estimators[n]) for n in members], weights=w)
                     refit = MonotoneBlend.from_fitted([(n, calibrated[n].estimator_) for n in members], w)
                     results[BLEND] = res
                     calibrated[BLEND], cv[BLEND] = self._calibrate_refit(res, blend, clean, yv, ycv, folds,

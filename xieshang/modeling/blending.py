@@ -59,7 +59,7 @@ class MonotoneBlend(ClassifierMixin, BaseEstimator):
         ``array([0, 1])``.
     """
 
-    def __init__(self, estimators: Sequence[tuple[str, Any]], weights: Sequence[float]) -> None:
+    def __init__(self, estimators: Sequence[tuple[str, Any]], *, weights: Sequence[float]) -> None:
         self.estimators = estimators
         self.weights = weights
 
@@ -98,7 +98,7 @@ class MonotoneBlend(ClassifierMixin, BaseEstimator):
         ValueError
             Bad weights; ``NotFittedError`` if a weighted estimator is not fitted.
         """
-        blend = cls(list(estimators), weights)
+        blend = cls(list(estimators), weights=weights)
         blend.weights_ = blend._checked_weights()
         for (_, e), w in zip(blend.estimators, blend.weights_):
             if w > 0:

@@ -173,7 +173,7 @@ class RefitCalibrated(ClassifierMixin, BaseEstimator):
         ``array([0, 1])``.
     """
 
-    def __init__(self, estimator: Any, method: str = "sigmoid", n_splits: int = 5, seed: int = 0) -> None:
+    def __init__(self, estimator: Any, *, method: str = "sigmoid", n_splits: int = 5, seed: int = 0) -> None:
         self.estimator = estimator
         self.method = method
         self.n_splits = n_splits

@@ -47,7 +47,7 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         scipy's default.
     """
 
-    def __init__(self, directions: dict[str, int] | None = None, n_knots: int = 10, C: float = 1.0,
+    def __init__(self, *, directions: dict[str, int] | None = None, n_knots: int = 10, C: float = 1.0,
                  max_iter: int = 500, tol: float = 1e-7) -> None:
         self.directions = directions
         self.n_knots = n_knots
@@ -55,20 +55,23 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
 
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # a missing value is data: it gets its own indicator
+        tags.classifier_tags.multi_class = False
+        return tags
+
     def _matrix(self, X: Any) -> np.ndarray:
-        """``X`` as a float matrix with the columns seen in ``fit``, in that order (no copy when possible)."""
-        if isinstance(X, pd.DataFrame):
-            names = self.feature_names_in_
-            if len(X.columns) != len(names) or not (X.columns == names).all():
-                missing = [n for n in names if n not in X.columns]
-                if missing:
-                    raise ValueError(f"X: missing column(s) {', '.join(map(str, missing))}")
-                X = X[list(names)]
-            return X.to_numpy(dtype=float)
-        M = np.asarray(X, dtype=float)
-        if M.ndim != 2 or M.shape[1] != len(self.feature_names_in_):
-            raise ValueError(f"X: expected {len(self.feature_names_in_)} columns, got shape {M.shape}")
-        return M
+        """``X`` as a float matrix with the columns seen in ``fit``, in that order (checked as scikit-learn does)."""
+        from sklearn.utils.validation import validate_data
+
+        names = getattr(self, "feature_names_in_", None)
+        if isinstance(X, pd.DataFrame) and names is not None and not X.columns.equals(pd.Index(names)):
+            missing = [n for n in names if n not in X.columns]
+            if missing:
+                raise ValueError(f"X: missing column(s) {', '.join(map(str, missing))}")
+            X = X[list(names)]  # the columns of fit, in fit's order
+        return validate_data(self, X, reset=False, dtype=float, ensure_all_finite="allow-nan")
 
     def _basis(self, M: np.ndarray) -> np.ndarray:
         """Ramp basis of a float matrix (columns as in ``fit``): one vectorised expression, every ramp at once."""
@@ -83,22 +86,32 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
             B = np.hstack([B, np.isnan(M[:, missing]).astype(float)])
         return B
 
-    def fit(self, X: pd.DataFrame, y: Any) -> MonotoneLogistic:
-        """Fit on a numeric DataFrame ``X`` and 0/1 labels ``y``."""
-        from scipy.optimize import minimize
+    def fit(self, X: Any, y: Any) -> MonotoneLogistic:
+        """Fit on numeric ``X`` (a DataFrame: directions apply by column name) and two-class labels ``y``.
 
-        if not isinstance(X, pd.DataFrame):
-            raise ValueError(f"X: expected a DataFrame of numeric columns, got {type(X).__name__}")
-        y = np.asarray(y, dtype=float)
+        Raises
+        ------
+        ValueError
+            Not two classes in ``y``, infinite or non-numeric ``X``, shapes that disagree.
+        """
+        from scipy.optimize import minimize
+        from sklearn.utils.multiclass import check_classification_targets
+        from sklearn.utils.validation import validate_data
+
+        M, y = validate_data(self, X, y, dtype=float, ensure_all_finite="allow-nan")
+        check_classification_targets(y)
+        self.classes_, y_code = np.unique(y, return_inverse=True)
+        if len(self.classes_) != 2:
+            got = "one class" if len(self.classes_) == 1 else f"{len(self.classes_)} classes"
+            raise ValueError(f"y: expected two classes, got {got} ({', '.join(map(str, self.classes_[:5]))}): "
+                             "Only binary classification is supported by MonotoneLogistic")
+        y = y_code.astype(float)
         directions = self.directions or {}
-        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
-        self.n_features_in_ = X.shape[1]
-        self.classes_ = np.array([0, 1])
+        names = getattr(self, "feature_names_in_", [f"x{j}" for j in range(M.shape[1])])
         self.knots_, signs = [], []
-        M = self._matrix(X)
         nan = np.isnan(M)
         self.missing_columns_ = np.flatnonzero(nan.any(axis=0))
-        for j, name in enumerate(self.feature_names_in_):
+        for j, name in enumerate(names):
             x = M[~nan[:, j], j]
             knots = np.unique(np.quantile(x, np.linspace(0, 1, int(self.n_knots) + 1))) if len(x) else np.zeros(1)
             if len(knots) < 2:  # a constant (or all-missing) column: one inert ramp
@@ -148,8 +161,9 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         return np.column_stack([1.0 - p, p])
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
-        """1 where the log-odds are positive."""
-        return (self.decision_function(X) > 0).astype(np.int64)
+        """The second class where the log-odds are positive, else the first."""
+        positive = self.decision_function(X) > 0  # first: it checks that the model is fitted
+        return self.classes_[positive.astype(np.int64)]
 
 
 
@@ -192,17 +206,24 @@ class TabulatedHGB(HistGradientBoostingClassifier):
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any) -> TabulatedHGB:
         """Fit as ``HistGradientBoostingClassifier``, then tabulate the trees (checked on training rows)."""
+        from scipy import sparse
+
         self.tables_ = None
-        self.never_seen_ = np.flatnonzero(np.isnan(np.asarray(X, dtype=float)).all(axis=0))
+        # Dense input only (scikit-learn's own checks refuse sparse input with their message).
+        M = None if sparse.issparse(X) else np.asarray(X, dtype=float)
+        dense = M is not None and M.ndim == 2 and M.size > 0
+        never_seen = np.isnan(M).all(axis=0) if M is not None and dense else np.zeros(0, dtype=bool)
+        self.never_seen_ = np.flatnonzero(never_seen)
         X = self._held(X)
         super().fit(X, y, sample_weight=sample_weight, **fit_params)
-        tables = tabulate_trees(self)
+        tables = tabulate_trees(self) if dense else None
         if tables is not None:
             self.tables_ = tables
             # Checked on the first rows and on rows with missing values (their own routing).
-            nan_rows = np.flatnonzero(np.isnan(np.asarray(X, dtype=float)).any(axis=1))[:512]
-            rows = np.union1d(np.arange(min(len(X), 512)), nan_rows)
-            probe = X.iloc[rows] if isinstance(X, pd.DataFrame) else np.asarray(X)[rows]
+            M = np.asarray(X, dtype=float)
+            nan_rows = np.flatnonzero(np.isnan(M).any(axis=1))[:512]
+            rows = np.union1d(np.arange(min(M.shape[0], 512)), nan_rows)
+            probe = X.iloc[rows] if isinstance(X, pd.DataFrame) else M[rows]
             fast = self._tabulated(probe)
             if fast is None or not np.allclose(fast, super().decision_function(probe), rtol=1e-9, atol=1e-9):
                 self.tables_ = None
