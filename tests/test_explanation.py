@@ -707,3 +707,19 @@ def test_explanation_chart_marks_options_whose_plan_stays_unaffordable(pool, ora
         labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
         assert sum(plots.TEXT[lang]["plan_unaffordable"] in lab for lab in labels) == len(exp.actions)
         fig.clear()
+
+
+def test_the_unknowns_that_matter_most_are_named(pool, oracle):
+    nan = float("nan")
+    row = as_row(rejected(pool, 1, seed=54))
+    row.update(credit_score=nan, on_time_ratio=nan, income_proof=nan, savings=nan)
+    model = NanTolerant(oracle)
+    for lang, needle in (("zh", "未知信息中对结果影响最大的"), ("en", "Of the unknown values, these matter most")):
+        exp = explain(model, row, lang=lang)
+        assert exp.unknowns and len(exp.unknowns) <= 3
+        assert {u.feature for u in exp.unknowns} <= {"credit_score", "on_time_ratio", "income_proof"}
+        assert all(u.impact > 0 for u in exp.unknowns)  # the filler takes the worst value: knowing helps
+        assert needle in str(exp)
+        assert json.loads(json.dumps(exp.to_dict()))["unknowns"][0]["feature"] == exp.unknowns[0].feature
+    known = as_row(rejected(pool, 1, seed=54))
+    assert explain(model, known, lang="en").unknowns == []

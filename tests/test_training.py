@@ -368,3 +368,18 @@ def test_the_whole_model_trains_and_predicts_on_rows_with_missing_values(data, t
     y = test_rows[LABEL].to_numpy()
     assert evaluate(y, p)["log_loss"] < evaluate(y, np.full(len(y), y.mean()))["log_loss"]
     assert direction_violations(model.predict_proba, holed, seed=4) == {}
+
+
+def test_a_blank_in_a_column_never_blank_in_fit_counts_as_average_not_as_the_extreme(data):
+    from xieshang.features import DomainFeatures
+    from xieshang.modeling import MonotoneLogistic
+
+    X = DomainFeatures().fit(data).transform(data)
+    model = MonotoneLogistic(directions=DomainFeatures().directions()).fit(X, data[LABEL])
+    assert np.isnan(X["credit_score"]).sum() == 0
+    row = X.iloc[:1].copy()
+    p = []
+    for v in (350, 950, np.nan):
+        row["credit_score"] = v
+        p.append(model.predict_proba(row)[0, 1])
+    assert p[0] < p[2] < p[1]

@@ -106,6 +106,9 @@ __all__ = [
     "Reason",
     "Action",
     "Gap",
+    "Unknown",
+    "MAX_UNKNOWNS",
+    "OptionSpace",
     "reference_values",
     "option_space",
     "price_changes",
@@ -234,6 +237,30 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Unknown:
+    """An unknown value of the applicant, and how much it matters for the answer.
+
+    Attributes
+    ----------
+    feature : str
+        Contract column whose value is unknown.
+    impact : float
+        Change of the probability if the value were that of a typical
+        approved applicant (:func:`reference_values`).
+    text : str
+        The item, in the explanation's language.
+    """
+
+    feature: str
+    impact: float
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable fields."""
+        return {"feature": self.feature, "impact": float(self.impact), "text": self.text}
+
+
+@dataclass(frozen=True)
 class Gap:
     """What would make the cheapest plan affordable, in money (:func:`plan_gap`).
 
@@ -325,6 +352,9 @@ class Explanation:
         in the explanation's language.
     notes : list of str
         Separate notes (e.g. what a down payment would do when savings are unknown).
+    unknowns : list of Unknown
+        The applicant's unknown values that matter most for the answer (up
+        to :data:`MAX_UNKNOWNS`, largest change first).
     """
 
     probability: float
@@ -339,6 +369,7 @@ class Explanation:
     gap: Gap | None = None
     next_steps: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unknowns: list[Unknown] = field(default_factory=list)
 
     @property
     def best(self) -> Action | None:
@@ -356,6 +387,8 @@ class Explanation:
                                               impact=T.points(r.impact, lang, signed=False)))
         else:
             lines.append(T.heading("no_reasons", lang))
+        if self.unknowns:
+            lines.append(T.heading("unknowns", lang, items=T.list_sep(lang).join(u.text for u in self.unknowns)))
         lines.append("")
         if self.status == "already":
             lines.append(T.heading("already", lang))
@@ -408,6 +441,7 @@ class Explanation:
             "gap": self.gap.to_dict() if self.gap is not None else None,
             "next_steps": list(self.next_steps),
             "notes": list(self.notes),
+            "unknowns": [u.to_dict() for u in self.unknowns],
             "applicant": {k: _json_value(v) for k, v in self.applicant.items()},
             "report": str(self),
         }
@@ -595,6 +629,40 @@ def _reason_candidates(row: dict[str, Any], ref: dict[str, Any]) -> list[tuple[s
     return out
 
 
+MAX_UNKNOWNS = 3
+"""At most this many unknown values are named as mattering for the answer."""
+
+
+def _unknown_candidates(row: dict[str, Any], ref: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The applicant's unknown values that could be filled in, each with the value it is compared with."""
+    out = []
+    for f in FEATURES:
+        if f.name in T.NO_REASON or not _unknown(row[f.name]):
+            continue
+        if f.name == "hardship_proof" and not _has_hardship(row):
+            continue
+        out.append((f.name, ref[f.name]))
+    return out
+
+
+def _unknowns(candidates: list[tuple[str, Any]], p_ref: np.ndarray, z_ref: np.ndarray, base: float, z_base: float,
+              lang: str) -> list[Unknown]:
+    """The unknowns whose typical approved value would move the estimate the most.
+
+    Ranked and thresholded in unclipped log-odds (:data:`MIN_IMPACT`), as the reasons are, so that an
+    applicant at the probability floor still hears which blanks matter.
+    """
+    found = []
+    for (name, _), p, z in zip(candidates, p_ref, z_ref):
+        if abs(float(z) - z_base) >= MIN_IMPACT:
+            f = feature(name)
+            label = f.label_zh if lang == "zh" else f.label_en
+            text = T.heading("unknown_item", lang, label=label, pts=T.points(float(p) - base, lang))
+            found.append((abs(float(z) - z_base), Unknown(name, float(p) - base, text)))
+    found.sort(key=lambda item: -item[0])
+    return [u for _, u in found[:MAX_UNKNOWNS]]
+
+
 # --------------------------------------------------------------------------------------------------
 # The option space
 
@@ -759,7 +827,9 @@ def _grid(dims: list[_Dim]) -> np.ndarray:
 
 
 @dataclass
-class _Space:
+class OptionSpace:
+    """One applicant's discrete option space (:func:`option_space`): its dimensions, grids and plan terms."""
+
     dims: list[_Dim]
     other: list[int]          # positions in dims of non-plan dims
     plan: list[int]           # positions in dims of plan dims
@@ -810,7 +880,7 @@ class _Space:
         return out
 
 
-def option_space(row: dict[str, Any]) -> _Space:
+def option_space(row: dict[str, Any]) -> OptionSpace:
     """The applicant's discrete option space (see the module docstring).
 
     ``go`` x ``gp`` enumerates the options: ``go`` holds the choices of the
@@ -840,15 +910,15 @@ def option_space(row: dict[str, Any]) -> _Space:
     for j, d in enumerate(other):
         if dims[d].directional:
             top &= full[:, j] == len(dims[d].values) - 1
-    return _Space(dims, other, plan, go, gp, cost_o, cost_p, feasible, inst, disp, full[top], codes_o)
+    return OptionSpace(dims, other, plan, go, gp, cost_o, cost_p, feasible, inst, disp, full[top], codes_o)
 
 
-def _fill(rows: _Rows, space: _Space, at: slice, combos: np.ndarray) -> None:
+def _fill(rows: _Rows, space: OptionSpace, at: slice, combos: np.ndarray) -> None:
     o, p = space.split(combos)
     _fill_choices(rows, space, at, space.go[o], p)
 
 
-def _fill_choices(rows: _Rows, space: _Space, at: slice, o_choices: np.ndarray, p: np.ndarray) -> None:
+def _fill_choices(rows: _Rows, space: OptionSpace, at: slice, o_choices: np.ndarray, p: np.ndarray) -> None:
     """Write rows ``at``: other dims from the choice rows ``o_choices``, plan dims from plan parts ``p``."""
     for grid, part in ((o_choices, space.other), (space.gp[p], space.plan)):
         for j, d in enumerate(part):
@@ -860,7 +930,7 @@ def _fill_choices(rows: _Rows, space: _Space, at: slice, o_choices: np.ndarray, 
             target[at] = values[grid[:, j]]
 
 
-def _bound_parts(space: _Space, plans: np.ndarray) -> np.ndarray:
+def _bound_parts(space: OptionSpace, plans: np.ndarray) -> np.ndarray:
     """For each allowed plan part, the part bounding it: same non-directional choices (the plan's length),
     every directional plan dim (down payment, expense cut) at its most favourable choice."""
     g = space.gp[plans].copy()
@@ -1028,18 +1098,23 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
     """The search for one applicant, as a coroutine: it yields rows to score and receives their scores."""
     enc = _encode(row)
     # Round 1: the applicant and the reason rows; an applicant at the target needs nothing more.
-    reason_rows = _reason_candidates(row, reference_values(model))
+    ref = reference_values(model)
+    reason_rows = _reason_candidates(row, ref)
+    unknown_rows = _unknown_candidates(row, ref)
     nr = len(reason_rows)
-    rows = _Rows(row, nr + 1, enc)
-    for i, (name, ref) in enumerate(reason_rows):
-        rows.set(name, i, ref)
+    rows = _Rows(row, nr + 1 + len(unknown_rows), enc)
+    for i, (name, value) in enumerate(reason_rows):
+        rows.set(name, i, value)
+    for i, (name, value) in enumerate(unknown_rows, nr + 1):
+        rows.set(name, i, value)
     p_all, z_all = yield rows
     base = float(p_all[nr])
     now = _current_plan(row)
     reasons = _reasons(row, reason_rows, z_all[:nr], float(z_all[nr]), now, lang)
+    unknowns = _unknowns(unknown_rows, p_all[nr + 1:], z_all[nr + 1:], base, float(z_all[nr]), lang)
 
     def result(actions: list[Action], singles_: list[Action], reached: bool, status: str) -> Explanation:
-        return _finish(row, now, base, target, lang, reasons, actions, singles_, reached, status)
+        return _finish(row, now, base, target, lang, reasons, actions, singles_, reached, status, unknowns)
 
     if base >= target:
         return result([], [], True, "already")
@@ -1220,7 +1295,7 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
     return result(actions, steps, reached_best, "reached" if reached_best else "best_reachable")
 
 
-def _without(space: _Space, idx: int, d: int) -> int:
+def _without(space: OptionSpace, idx: int, d: int) -> int:
     """The combo ``idx`` with dimension ``d`` set back to 'keep'."""
     o, p = divmod(int(idx), space.n_p)
     if d in space.other:
@@ -1234,7 +1309,7 @@ def _without(space: _Space, idx: int, d: int) -> int:
     return o * space.n_p + p
 
 
-def _greedy(space: _Space, singles: dict[tuple[int, int], int], prob: np.ndarray, base: float,
+def _greedy(space: OptionSpace, singles: dict[tuple[int, int], int], prob: np.ndarray, base: float,
             plans: np.ndarray) -> np.ndarray:
     """Per allowed plan, the option taking the strongest helpful single steps, within MAX_STEPS changes."""
     gains = []
@@ -1257,7 +1332,7 @@ def _greedy(space: _Space, singles: dict[tuple[int, int], int], prob: np.ndarray
     return np.unique(space.o_index(combos) * space.n_p + plans)
 
 
-def _action(space: _Space, row: dict[str, Any], choice: dict[int, int], idx: int, p: float, cost: float,
+def _action(space: OptionSpace, row: dict[str, Any], choice: dict[int, int], idx: int, p: float, cost: float,
             base: float, lang: str) -> Action:
     changes = {space.dims[d].name: _py(space.dims[d].values[k]) for d, k in sorted(choice.items())}
     pi = int(idx) % space.n_p
@@ -1416,8 +1491,10 @@ def _notes(row: Mapping[str, Any], plan_ok: bool, lang: str) -> list[str]:
 
 
 def _finish(row: dict[str, Any], now: tuple[float, float, bool], base: float, target: float, lang: str,
-            reasons: list[Reason], actions: list[Action], steps: list[Action], reached: bool, status: str) -> Explanation:
+            reasons: list[Reason], actions: list[Action], steps: list[Action], reached: bool, status: str,
+            unknowns: list[Unknown]) -> Explanation:
     unaffordable_now = not now[2]
     gap = plan_gap(row) if unaffordable_now or (actions and not actions[0].affordable) else None
     return Explanation(base, target, lang, reasons, actions, steps, reached, status, dict(row), gap=gap,
-                       next_steps=_next_steps(row, status, lang), notes=_notes(row, now[2], lang))
+                       next_steps=_next_steps(row, status, lang), notes=_notes(row, now[2], lang),
+                       unknowns=unknowns)

@@ -48,7 +48,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .contract import DOCUMENT_NAMES, FEATURE_NAMES, FEATURES, feature
+from .contract import DOCUMENT_NAMES, FEATURE_NAMES, FEATURES, NO_HARDSHIP, feature
 from .validation import column_arrays, validate_frame
 
 __all__ = ["BURDEN_FLOOR", "DomainFeatures", "ENGINEERED", "document_names", "onehot_name", "typical_approved"]
@@ -223,7 +223,7 @@ class DomainFeatures(TransformerMixin, BaseEstimator):
         reason = a[_REASON]
         codes = np.asarray(reason.codes) if isinstance(reason, pd.Categorical) else \
             np.asarray(pd.Categorical(reason, categories=feature(_REASON).categories).codes)
-        none = feature(_REASON).categories.index("none")
+        none = feature(_REASON).categories.index(NO_HARDSHIP)
         proof = out[:, _OUT_INDEX["hardship_proof"]]
         docs = out[:, [_OUT_INDEX[d] for d in _DOCUMENTS]]
         out[:, _OUT_INDEX["instalment"]] = instalment

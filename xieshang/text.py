@@ -71,6 +71,11 @@ def points(delta: float, lang: str, signed: bool = True) -> str:
     return f"{shown}个百分点" if lang == "zh" else f"{shown} pts"
 
 
+def list_sep(lang: str) -> str:
+    """The separator of items within one sentence: ``"、"`` in Chinese, ``", "`` in English."""
+    return "、" if check_lang(lang) == "zh" else ", "
+
+
 def money(x: float) -> str:
     """``12345.6`` -> ``"12,346"`` (RMB, no unit)."""
     return f"{x:,.0f}"
@@ -504,6 +509,11 @@ HEADINGS: dict[str, dict[str, str]] = {
                           "en": ": the instalment of {instalment} RMB is more than can be carried safely "
                                 "(disposable income {disposable} RMB)"},
     "next_steps": {"zh": "下一步:", "en": "Next steps:"},
+    "unknowns": {"zh": "未知信息中对结果影响最大的:{items}。如实补充这些信息可能改变结果。",
+                 "en": "Of the unknown values, these matter most for the answer: {items}. "
+                       "Filling them in truthfully may change it."},
+    "unknown_item": {"zh": "{label}(若与典型获批申请人相同:{pts})",
+                     "en": "{label} ({pts} if it is like a typical approved applicant's)"},
     "makes_affordable": {"zh": "(使方案可以负担)", "en": "(makes the plan affordable)"},
     "no_improvement": {
         "zh": "没有现实可行的步骤能提高获批概率。",

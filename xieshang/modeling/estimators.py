@@ -79,8 +79,15 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         lo = np.concatenate([k[:-1] for k in self.knots_])
         width = np.concatenate([np.diff(k) for k in self.knots_])
         B = np.clip((M[:, cols] - lo) / width, 0.0, 1.0)
-        if np.isnan(B).any():  # a missing value has no ramp (its indicator below carries it)
-            B[np.isnan(B)] = 0.0
+        nan = np.isnan(B)
+        if nan.any():
+            # A column seen missing in fit: no ramp, its indicator below carries it. A column never
+            # missing in fit: nothing was learned about its blanks, so a blank counts as the average
+            # training row (0 would make it the lowest value seen, the worst case or the best).
+            missing = getattr(self, "missing_columns_", np.empty(0, dtype=np.intp))
+            mean = getattr(self, "basis_mean_", None)
+            fill = np.zeros(len(cols)) if mean is None else np.where(np.isin(cols, missing), 0.0, mean[:len(cols)])
+            B = np.where(nan, fill[None, :], B)
         missing = getattr(self, "missing_columns_", np.empty(0, dtype=np.intp))
         if len(missing):  # one indicator per column seen missing in fit: missingness gets its own coefficient
             B = np.hstack([B, np.isnan(M[:, missing]).astype(float)])
@@ -119,6 +126,7 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
             self.knots_.append(knots)
             signs += [directions.get(name, 0)] * (len(knots) - 1)
         signs += [0] * len(self.missing_columns_)
+        self.basis_mean_ = None  # not a previous fit's: _basis fills blanks of fit's own missing columns with 0
         B = self._basis(M)
         self.basis_mean_ = B.mean(axis=0)
         B -= self.basis_mean_  # centred: far better conditioned, same monotone fit
