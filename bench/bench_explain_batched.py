@@ -27,22 +27,11 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 
+from bench_explain import get_model
+
 from xieshang.contract import LABEL
 from xieshang.explanation import explain, explain_frame
 from xieshang.generator import generate
-
-
-def get_model(path: str | None):
-    p = Path(path) if path else Path("model/approval.joblib")
-    if p.exists():
-        from xieshang.model import load_model
-
-        return load_model(p), f"trained model {p}"
-    from xieshang.model import ApprovalModel
-
-    df = generate(20_000, seed=0)
-    print(f"(no {p}: training a 20,000-row model for the benchmark)", file=sys.stderr)
-    return ApprovalModel(seed=0).fit(df, df[LABEL]), "model trained on 20,000 rows"
 
 
 class Counting:
