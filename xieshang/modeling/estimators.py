@@ -218,7 +218,12 @@ class TabulatedHGB(HistGradientBoostingClassifier):
 
         self.tables_ = None
         # Dense input only (scikit-learn's own checks refuse sparse input with their message).
-        M = None if sparse.issparse(X) else np.asarray(X, dtype=float)
+        M = None if sparse.issparse(X) else np.asarray(X)
+        if M is not None:  # anything not plainly numeric is left to scikit-learn's own checks and messages
+            try:
+                M = None if M.dtype.kind == "c" else M.astype(float)
+            except (TypeError, ValueError):
+                M = None
         dense = M is not None and M.ndim == 2 and M.size > 0
         never_seen = np.isnan(M).all(axis=0) if M is not None and dense else np.zeros(0, dtype=bool)
         self.never_seen_ = np.flatnonzero(never_seen)
