@@ -95,6 +95,7 @@ from . import text as T
 from .contract import FEATURES, LABEL, NO_HARDSHIP, Feature, feature
 from .features import typical_approved
 from .generator import generate
+from .modeling.estimators import log_odds
 from .validation import applicant_frame, validate_frame
 
 __all__ = [
@@ -561,7 +562,7 @@ def _scores(model: Any, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         p, z = _proba(model, X), np.asarray(decision(X), dtype=float).reshape(-1)
     else:
         p = _proba(model, X)
-        return p, _logit(p)
+        return p, log_odds(p)
     if p.shape != (len(X),) or z.shape != (len(X),) or not (np.isfinite(p).all() and np.isfinite(z).all()):
         raise ValueError(f"model: expected {len(X)} finite probabilities and log-odds, got shapes {p.shape}, {z.shape}")
     return p, z
@@ -608,16 +609,25 @@ def _disposable(row: Mapping[str, Any]) -> float:
     return float(rules.disposable_income(row["monthly_income"], row["monthly_expenses"], row["other_debt_payments"]))
 
 
-def _reason_candidates(row: dict[str, Any], ref: dict[str, Any]) -> list[tuple[str, Any]]:
-    out = []
+MAX_UNKNOWNS = 3
+"""At most this many unknown values are named as mattering for the answer."""
+
+
+def _comparison_rows(row: dict[str, Any], ref: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:
+    """The features to move to their reference value: ``(reason candidates, unknowns)``.
+
+    Reason candidates are known values that differ from the reference (an unknown value is never
+    held against anyone); unknowns are the blanks that could be filled in. Neither includes savings
+    (:data:`xieshang.text.NO_REASON`) nor a hardship proof without a hardship.
+    """
+    reasons, unknowns = [], []
     savings = _savings(row)
     for f in FEATURES:
-        if f.name in T.NO_REASON:  # savings: bounds a down payment, never a reason
+        if f.name in T.NO_REASON or (f.name == "hardship_proof" and not _has_hardship(row)):
             continue
         r, v = ref[f.name], row[f.name]
-        if _unknown(v):  # an unknown value is not held against anyone
-            continue
-        if f.name == "hardship_proof" and not _has_hardship(row):
+        if _unknown(v):
+            unknowns.append((f.name, r))
             continue
         if f.name == "asset_proof" and savings <= 0:  # known to have nothing to prove
             continue
@@ -625,24 +635,8 @@ def _reason_candidates(row: dict[str, Any], ref: dict[str, Any]) -> list[tuple[s
             continue
         same = (v == r) if not f.is_numeric else math.isclose(float(v), float(r), rel_tol=0, abs_tol=1e-12)
         if not same:
-            out.append((f.name, r))
-    return out
-
-
-MAX_UNKNOWNS = 3
-"""At most this many unknown values are named as mattering for the answer."""
-
-
-def _unknown_candidates(row: dict[str, Any], ref: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The applicant's unknown values that could be filled in, each with the value it is compared with."""
-    out = []
-    for f in FEATURES:
-        if f.name in T.NO_REASON or not _unknown(row[f.name]):
-            continue
-        if f.name == "hardship_proof" and not _has_hardship(row):
-            continue
-        out.append((f.name, ref[f.name]))
-    return out
+            reasons.append((f.name, r))
+    return reasons, unknowns
 
 
 def _unknowns(candidates: list[tuple[str, Any]], p_ref: np.ndarray, z_ref: np.ndarray, base: float, z_base: float,
@@ -1098,9 +1092,7 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
     """The search for one applicant, as a coroutine: it yields rows to score and receives their scores."""
     enc = _encode(row)
     # Round 1: the applicant and the reason rows; an applicant at the target needs nothing more.
-    ref = reference_values(model)
-    reason_rows = _reason_candidates(row, ref)
-    unknown_rows = _unknown_candidates(row, ref)
+    reason_rows, unknown_rows = _comparison_rows(row, reference_values(model))
     nr = len(reason_rows)
     rows = _Rows(row, nr + 1 + len(unknown_rows), enc)
     for i, (name, value) in enumerate(reason_rows):
@@ -1339,11 +1331,6 @@ def _action(space: OptionSpace, row: dict[str, Any], choice: dict[int, int], idx
     instalment = float(space.instalment_p[pi])
     return Action(changes, p, cost, T.action_text(changes, row, lang, instalment=instalment), p - base,
                   affordable=bool(space.feasible_p[pi]))
-
-
-def _logit(p: np.ndarray | float) -> np.ndarray:
-    p = np.clip(p, 1e-12, 1 - 1e-12)
-    return np.log(p / (1 - p))
 
 
 def _sigmoid(z: np.ndarray | float) -> np.ndarray:
