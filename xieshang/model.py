@@ -42,6 +42,7 @@ from .modeling import (
     cross_validate_named,
     cv_folds,
     direction_violations,
+    log_odds,
 )
 from .validation import validate_frame, validate_labels
 
@@ -325,7 +326,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         rank: the explanations name what holds down an applicant at the floor.
         """
         q = self._calibrated_proba(X, None)
-        z = np.log(np.clip(q, 1e-12, 1.0) / np.clip(1.0 - q, 1e-12, 1.0))
+        z = log_odds(q)
         return np.clip(q, self.clip, 1.0 - self.clip), z
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:

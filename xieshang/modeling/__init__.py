@@ -26,7 +26,7 @@ from .blending import BLEND, BLEND_GRID_STEP, MonotoneBlend, blend_candidates
 from .boosting import CAPACITIES, BoostingSearch, capacity_label, monotone_hgb, search_monotone_boosting
 from .calibration import CALIBRATION_METHODS, RefitCalibrated, choose_calibration
 from .candidates import AVAILABLE, CANDIDATES, cross_validate_named, make_candidates
-from .estimators import MonotoneLogistic, TabulatedHGB, decision_scores
+from .estimators import MonotoneLogistic, TabulatedHGB, decision_scores, log_odds
 from .selection import CandidateResult, cross_validate_candidate, cv_folds, direction_violations, holdout_split
 from .tabulate import tabulate_trees
 
@@ -34,6 +34,6 @@ __all__ = [
     "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES",
     "BoostingSearch", "CandidateResult", "MonotoneBlend", "MonotoneLogistic", "RefitCalibrated", "TabulatedHGB",
     "blend_candidates", "capacity_label", "choose_calibration", "cross_validate_candidate", "cross_validate_named",
-    "cv_folds", "decision_scores", "direction_violations", "holdout_split", "make_candidates", "monotone_hgb",
+    "cv_folds", "decision_scores", "log_odds", "direction_violations", "holdout_split", "make_candidates", "monotone_hgb",
     "search_monotone_boosting", "tabulate_trees",
 ]

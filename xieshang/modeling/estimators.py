@@ -296,11 +296,16 @@ class TabulatedHGB(HistGradientBoostingClassifier):
 
 
 
+def log_odds(p: Any) -> np.ndarray:
+    """``log(p / (1 - p))`` with ``p`` clipped to ``[1e-12, 1 - 1e-12]``: finite at 0 and 1."""
+    q = np.clip(np.asarray(p, dtype=float), 1e-12, 1 - 1e-12)
+    return np.log(q / (1 - q))
+
+
 def decision_scores(model: Any, X: Any) -> np.ndarray:
     """The score a calibrator works on: ``decision_function`` if there is one, else the log-odds of ``predict_proba``."""
     if hasattr(model, "decision_function"):
         return np.asarray(model.decision_function(X), dtype=float).reshape(-1)
-    p = np.clip(np.asarray(model.predict_proba(X), dtype=float)[:, 1], 1e-12, 1 - 1e-12)
-    return np.log(p / (1 - p))
+    return log_odds(np.asarray(model.predict_proba(X), dtype=float)[:, 1])
 
 
