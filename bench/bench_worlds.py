@@ -45,6 +45,7 @@ from worlds import WORLDS
 from xieshang import train
 from xieshang.contract import BOOL_NAMES, FEATURE_NAMES, LABEL, TRUTH
 from xieshang.metrics import evaluate
+from xieshang.modeling.boosting import REFIT_SHRINK
 from xieshang.modeling.selection import direction_violations
 
 CATEGORIES = ["hardship_reason", "communication"]
@@ -102,7 +103,8 @@ def _detail(cv: dict) -> str:
     out = []
     boost = cv.get("hgb_monotone", {})
     if boost.get("capacity"):
-        out.append(f"boosting {boost['capacity']}, {boost['n_iter']} iterations")
+        out.append(f"boosting {boost['capacity']} on the folds, refit {boost['n_iter']} iterations at "
+                   f"1/{REFIT_SHRINK} of the rate")
     weights = cv.get("blend_monotone", {}).get("blend_weights")
     if weights:
         out.append("blend " + ", ".join(f"{n} {w:.1f}" for n, w in weights.items()))

@@ -11,6 +11,7 @@ from xieshang.modeling import (
     BLEND,
     CANDIDATES,
     CAPACITIES,
+    REFIT_SHRINK,
     MonotoneBlend,
     MonotoneLogistic,
     RefitCalibrated,
@@ -279,11 +280,15 @@ def test_boosting_capacity_and_length_are_chosen_on_the_folds(data, test_rows):
     assert found.screening[min(found.screening, key=found.screening.get)] == min(found.screening.values())
     chosen = next(k for k, v in found.screening.items() if v == min(found.screening.values()))
     assert chosen.startswith(f"leaves={found.capacity['max_leaf_nodes']},")
-    # Early stopping inside each fold sizes the refit: the mean best iteration, then no validation split.
+    # Early stopping inside each fold sizes the refit: the mean best iteration, then no validation split,
+    # at a rate REFIT_SHRINK times smaller for REFIT_SHRINK times the iterations.
     assert len(found.fold_iterations) == len(folds) == len(found.result.fold_models)
-    assert found.n_iter == max(1, round(np.mean(found.fold_iterations)))
+    assert found.n_iter == REFIT_SHRINK * max(1, round(np.mean(found.fold_iterations)))
     hgb = found.estimator.named_steps["hgb"]
     assert hgb.max_iter == found.n_iter and hgb.early_stopping is False
+    assert hgb.learning_rate == pytest.approx(found.capacity["learning_rate"] / REFIT_SHRINK)
+    assert {k: v for k, v in hgb.get_params().items() if k in ("max_leaf_nodes", "min_samples_leaf")} == \
+        {k: found.capacity[k] for k in ("max_leaf_nodes", "min_samples_leaf")}
     for m in found.result.fold_models:
         assert m.named_steps["hgb"].early_stopping is True
     # Out-of-fold values: each fold's rows come from the model that did not see them.

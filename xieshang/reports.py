@@ -32,6 +32,7 @@ from .contract import FEATURES, LABEL, TRUTH
 from .files import atomic_path, exclusive_lock, write_json, write_text
 from .metrics import evaluate
 from .model import DEFAULT_PATH, ApprovalModel
+from .modeling.boosting import REFIT_SHRINK
 from .validation import validate_frame
 
 __all__ = ["evaluate_candidates", "write_figures", "model_card", "summary_table", "write_reports"]
@@ -222,7 +223,7 @@ def model_card(model: ApprovalModel, metrics: dict[str, Any]) -> str:
     weights = cv.get(winner, {}).get("blend_weights") or {}
     blend_note = (" Blend weights: " + ", ".join(f"`{n}` {w:.1f}" for n, w in weights.items()) + ".") if weights else ""
     boost = cv.get("hgb_monotone", {})
-    boost_note = (f" (here {boost['capacity']}, {boost['n_iter']} iterations)"
+    boost_note = (f" (here {boost['capacity']}, refit for {boost['n_iter']} iterations)"
                   if boost.get("capacity") and boost.get("n_iter") else "")
     truth_note = (
         "The test rows come from our generator, so the true approval probability of every row is known and "
@@ -250,7 +251,7 @@ def model_card(model: ApprovalModel, metrics: dict[str, Any]) -> str:
 - Monotonic in every factor with a direction (↑ raises, ↓ lowers approval); candidates breaking a direction
   are not eligible. `hgb_monotone` is gradient boosting with monotonic constraints whose capacity (tree
   size, learning rate) is chosen on the first fold and whose length is found by early stopping inside each
-  fold, then refit once for that many iterations{boost_note}. `logistic_monotone` is a sign-constrained
+  fold, then refit once at a {REFIT_SHRINK}× smaller learning rate for {REFIT_SHRINK}× that many iterations{boost_note}. `logistic_monotone` is a sign-constrained
   logistic regression on quantile ramps (a monotone additive model, with missing indicators).
   `blend_monotone` is a convex combination of the monotone candidates' log-odds (weights chosen by
   out-of-fold log loss), hence monotone too.

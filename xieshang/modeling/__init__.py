@@ -13,8 +13,9 @@ The recipe :class:`~xieshang.model.ApprovalModel` follows when it is fitted:
    out-of-fold log-odds (:mod:`.blending`);
 4. each candidate's out-of-fold decision values choose its calibration
    method and fit the calibrator (:mod:`.calibration`);
-5. each candidate is refit *once* on all rows (boosting: for the number of
-   iterations found in the folds, without a validation split).
+5. each candidate is refit *once* on all rows (boosting: without a validation
+   split, at a rate :data:`~.boosting.REFIT_SHRINK` times smaller for that many
+   times the iterations found in the folds).
 
 Modules (each one job): :mod:`.tabulate` (trees as lookup tables),
 :mod:`.estimators`, :mod:`.selection` (folds, direction check, scoring),
@@ -23,7 +24,7 @@ Modules (each one job): :mod:`.tabulate` (trees as lookup tables),
 """
 
 from .blending import BLEND, BLEND_GRID_STEP, MonotoneBlend, blend_candidates
-from .boosting import CAPACITIES, BoostingSearch, capacity_label, monotone_hgb, search_monotone_boosting
+from .boosting import CAPACITIES, REFIT_SHRINK, BoostingSearch, capacity_label, monotone_hgb, search_monotone_boosting
 from .calibration import CALIBRATION_METHODS, RefitCalibrated, choose_calibration
 from .candidates import AVAILABLE, CANDIDATES, cross_validate_named, make_candidates
 from .estimators import MonotoneLogistic, TabulatedHGB, decision_scores, log_odds
@@ -31,7 +32,7 @@ from .selection import CandidateResult, cross_validate_candidate, cv_folds, dire
 from .tabulate import tabulate_trees
 
 __all__ = [
-    "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES",
+    "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES", "REFIT_SHRINK",
     "BoostingSearch", "CandidateResult", "MonotoneBlend", "MonotoneLogistic", "RefitCalibrated", "TabulatedHGB",
     "blend_candidates", "capacity_label", "choose_calibration", "cross_validate_candidate", "cross_validate_named",
     "cv_folds", "decision_scores", "log_odds", "direction_violations", "holdout_split", "make_candidates", "monotone_hgb",
