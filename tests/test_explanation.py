@@ -723,3 +723,75 @@ def test_the_unknowns_that_matter_most_are_named(pool, oracle):
         assert json.loads(json.dumps(exp.to_dict()))["unknowns"][0]["feature"] == exp.unknowns[0].feature
     known = as_row(rejected(pool, 1, seed=54))
     assert explain(model, known, lang="en").unknowns == []
+
+
+# --- the fast paths give the same answers --------------------------------------------------------
+
+
+def _answer(e: Explanation) -> dict[str, Any]:
+    """Everything an explanation says, floats aside (compared with a tolerance)."""
+    d = e.to_dict()
+    floats = [d["probability"], *(r["impact"] for r in d["reasons"]), *(a["probability"] for a in d["actions"]),
+              *(a["probability"] for a in d["single_actions"]), *(u["impact"] for u in d["unknowns"])]
+    for r in d["reasons"]:
+        r.pop("impact")
+    for a in (*d["actions"], *d["single_actions"]):
+        a.pop("probability")
+        a.pop("gain")
+    for u in d["unknowns"]:
+        u.pop("impact")
+    d.pop("probability")
+    return {"floats": floats, "rest": d}
+
+
+def with_blanks(df: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """``df`` with a quarter of every column that may be unknown blanked (an int or bool column turns float)."""
+    rng = np.random.default_rng(seed)
+    out = df[list(FEATURE_NAMES)].copy()
+    for name in FEATURE_NAMES:
+        f = feature(name)
+        if f.missing_ok:
+            blank = rng.random(len(out)) < 0.25
+            if f.kind in ("int", "bool"):
+                out[name] = out[name].astype(float)
+            out.loc[blank, name] = np.nan
+    return out
+
+
+def test_explain_frame_and_explain_say_the_same_on_mixed_rows(pool, small_model):
+    # Rows with and without blanks in one batch: a column whose value is unknown for some applicants is
+    # stacked as float for all of them; every answer must still be the one explain gives alone.
+    apps = pd.concat([rejected(pool, 12, seed=70)[list(FEATURE_NAMES)], with_blanks(rejected(pool, 12, seed=71), 5),
+                      pool.sample(8, random_state=72)[list(FEATURE_NAMES)]], ignore_index=True)
+    for lang in ("zh", "en"):
+        batch = explain_frame(small_model, apps, target=0.6, lang=lang)
+        for i, b in enumerate(batch):
+            one, two = _answer(b), _answer(explain(small_model, apps.iloc[[i]], target=0.6, lang=lang))
+            assert one["rest"] == two["rest"]
+            assert one["floats"] == pytest.approx(two["floats"], rel=1e-9, abs=1e-12)
+
+
+def test_option_space_grids_are_shared_read_only_and_index_right(pool):
+    rows = [as_row(rejected(pool, 1, seed=s)) for s in range(73, 79)]
+    rows.append({**rows[0], "communication": np.nan, "income_proof": np.nan, "savings": np.nan})
+    for row in rows:
+        space = option_space(row)
+        assert not space.go.flags.writeable and not space.gp.flags.writeable  # shared between applicants
+        shape = [len(space.dims[d].values) for d in space.other]
+        codes = np.ravel_multi_index(tuple(space.go.T), shape) if shape else np.zeros(len(space.go), dtype=np.int64)
+        assert np.array_equal(space.codes_o, codes)
+        assert np.array_equal(space.o_index(space.go), np.arange(len(space.go)))
+        assert space.o_index(space.go[-1]) == len(space.go) - 1
+        if len(shape) > MAX_STEPS:  # a choice with too many steps is not an option
+            with pytest.raises(KeyError):
+                space.o_index(np.array([s - 1 for s in shape]))
+        with pytest.raises(ValueError):
+            space.o_index(np.array(shape))  # out of range
+        for dim in space.dims:  # each dim's values as candidate columns store them
+            f = feature(dim.name)
+            if f.kind == "category":
+                want = [-1 if v != v else f.categories.index(v) for v in dim.values]
+                assert dim.stored.tolist() == want
+            else:
+                assert np.array_equal(dim.stored, np.asarray(dim.values, dtype=float), equal_nan=True)
+    assert option_space(rows[0]).grids is option_space(rows[0]).grids

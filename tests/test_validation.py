@@ -300,3 +300,28 @@ def test_blanks_and_junk_in_one_column_are_both_worded(rows):
         validate_frame(df.astype({"monthly_income": "str"}))
     msg = str(info.value)
     assert "2 problems" in msg and "non-numeric value(s) 'lots' at row 2" in msg and "missing/NaN at row 0" in msg
+
+
+def test_fast_path_for_frames_in_the_contract_names():
+    from xieshang.contract import FEATURES
+    from xieshang.validation import category_dtype
+
+    df = generate(50, seed=3)[list(FEATURE_NAMES)]
+    clean = validate_frame(df)
+    assert clean is not df and list(clean.columns) == list(FEATURE_NAMES)
+    pd.testing.assert_frame_equal(clean, validate_frame(df.assign(extra=1)))
+    pd.testing.assert_frame_equal(clean, validate_frame(df[list(FEATURE_NAMES)[::-1]]))
+    clean.iloc[0, 0] = clean.iloc[1, 0]  # the result is independent of the input
+    assert df.iloc[0, 0] == generate(50, seed=3)[FEATURE_NAMES[0]].iloc[0]
+    # A categorical column with the contract's own dtype object, or its categories in another order.
+    for f in FEATURES:
+        if f.kind != "category":
+            continue
+        shared = df.assign(**{f.name: pd.Categorical(df[f.name].astype(str), dtype=category_dtype(f.name))})
+        pd.testing.assert_frame_equal(validate_frame(shared), validate_frame(df))
+        shuffled = df.assign(**{f.name: pd.Categorical(df[f.name].astype(str), categories=f.categories[::-1])})
+        out = validate_frame(shuffled)
+        assert list(out[f.name].cat.categories) == list(f.categories)
+        assert out[f.name].astype(str).tolist() == df[f.name].astype(str).tolist()
+    with pytest.raises(KeyError):
+        category_dtype("monthly_income")

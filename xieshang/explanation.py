@@ -96,7 +96,7 @@ from .contract import FEATURES, LABEL, NO_HARDSHIP, Feature, feature
 from .features import typical_approved
 from .generator import generate
 from .modeling.estimators import log_odds
-from .validation import applicant_frame, validate_frame
+from .validation import applicant_frame, category_dtype, column_arrays, validate_frame
 
 __all__ = [
     "explain",
@@ -468,70 +468,94 @@ def _unknown(v: Any) -> bool:
 # --------------------------------------------------------------------------------------------------
 # Rows: build candidate frames quickly from one applicant
 
+_CATEGORY_NAMES = tuple(f.name for f in FEATURES if f.kind == "category")
+
 
 class _Rows:
-    """Column arrays for many variants of one applicant, turned into a contract frame at the end.
+    """Many variants of one applicant, turned into contract rows by :func:`_stack`.
 
-    A column exists only once a variant changes it; the others are the applicant's value repeated.
-    An unknown value stays unknown: NaN in a float column (an int or bool column with an unknown
-    value is held as float, as validation returns it), code -1 for a category.
+    A variant differs from the applicant in whole columns (``cols``, one value per row, set by
+    :func:`_fill_choices`) or in single cells (``cells``); every other value is the applicant's,
+    repeated only when the rows are stacked. An unknown value stays unknown: NaN in a float column
+    (an int or bool column with an unknown value is held as float, as validation returns it), code
+    -1 for a category.
     """
 
-    def __init__(self, base: dict[str, Any], n: int, enc: dict[str, tuple[Any, Any]] | None = None):
+    def __init__(self, base: dict[str, Any], n: int, enc: _Encoding | None = None):
         self.n = n
         self.base = base
         self.enc = enc if enc is not None else _encode(base)
         self.cols: dict[str, np.ndarray] = {}
+        self.cells: list[tuple[int, str, Any]] = []  # (row, column, stored value); applied after cols
 
-    def col(self, name: str) -> np.ndarray:
-        """The column ``name``, created from the applicant's value on first use."""
-        c = self.cols.get(name)
-        if c is None:
-            code, dtype = self.enc[name]
-            c = self.cols[name] = np.full(self.n, code, dtype=dtype)
-        return c
-
-    def set(self, name: str, rows: Any, values: Any) -> None:
+    def cell(self, i: int, name: str, value: Any) -> None:
+        """Row ``i`` takes ``value`` in column ``name`` (stored as the applicant's column would hold it)."""
         f = feature(name)
-        if f.kind == "category":
-            values = np.asarray([f.categories.index(v) for v in np.atleast_1d(values)], dtype=np.int8)
-            if values.size == 1:
-                values = values[0]
-        self.col(name)[rows] = values
+        code = f.categories.index(value) if f.kind == "category" else np.asarray(value, dtype=self.enc.dtypes[name])
+        self.cells.append((i, name, code))
 
     def frame(self) -> pd.DataFrame:
         return _stack([self])
 
 
-def _encode(row: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """Per feature, the applicant's value as stored in a candidate column, and that column's dtype."""
-    out: dict[str, tuple[Any, Any]] = {}
-    for f in FEATURES:
+def _column_dtype(f: Feature, v: Any) -> Any:
+    """The dtype of a candidate column of ``f`` for an applicant whose value is ``v``."""
+    if f.kind == "category":
+        return np.int8  # codes, -1 unknown
+    if _unknown(v) or f.kind == "float":
+        return np.float64
+    return bool if f.kind == "bool" else np.int64
+
+
+@dataclass(frozen=True)
+class _Encoding:
+    """An applicant's values as candidate columns store them (see :func:`_encode`)."""
+
+    dtypes: dict[str, Any]  # per feature, the dtype of the applicant's candidate column
+    codes: np.ndarray       # per feature (contract order), the stored value as a float (category: its code)
+    held_float: np.ndarray  # per feature, whether an int or bool column is held as float (its value is unknown)
+
+
+def _encode(row: Mapping[str, Any]) -> _Encoding:
+    """The applicant's value of every feature as stored in a candidate column, and that column's dtype."""
+    dtypes: dict[str, Any] = {}
+    codes = np.empty(len(FEATURES))
+    held_float = np.zeros(len(FEATURES), dtype=bool)
+    for j, f in enumerate(FEATURES):
         v = row[f.name]
+        unknown = v != v  # NaN (a validated row holds no other unknown)
         if f.kind == "category":
-            out[f.name] = (-1 if _unknown(v) else f.categories.index(v), np.int8)
-        elif _unknown(v) or f.kind == "float":
-            out[f.name] = (float(v), np.float64)
+            codes[j] = -1 if unknown else f.categories.index(v)
+            dtypes[f.name] = np.int8
         else:
-            out[f.name] = (v, bool if f.kind == "bool" else np.int64)
-    return out
+            codes[j] = v  # an int below 2**53 or a bool is exact as a float
+            dtypes[f.name] = np.float64 if unknown or f.kind == "float" else bool if f.kind == "bool" else np.int64
+            held_float[j] = unknown and f.kind != "float"
+    return _Encoding(dtypes, codes, held_float)
+
+
+# Per feature, the dtype of a stacked candidate column when no applicant's value is unknown.
+_STACK_DTYPES = tuple({"category": np.int8, "float": np.float64, "int": np.int64, "bool": bool}[f.kind] for f in FEATURES)
 
 
 def _stack(batches: list[_Rows]) -> pd.DataFrame:
     """One contract frame of every batch's rows, in order (a bool/int column next to a float one becomes float)."""
-    counts = np.array([b.n for b in batches])
+    counts = np.fromiter((b.n for b in batches), np.int64, len(batches))
     ends = np.cumsum(counts)
+    codes = np.array([b.enc.codes for b in batches]).reshape(len(batches), len(FEATURES))
+    held_float = np.logical_or.reduce([b.enc.held_float for b in batches]).reshape(len(FEATURES)).tolist()
     data = {}
-    for f in FEATURES:
-        name = f.name
-        dtypes = {b.enc[name][1] for b in batches}
-        dtype = np.float64 if np.float64 in dtypes else dtypes.pop()
-        col = np.repeat(np.array([b.enc[name][0] for b in batches], dtype=dtype), counts)
-        for k, b in enumerate(batches):
-            c = b.cols.get(name)
-            if c is not None:
-                col[ends[k] - b.n:ends[k]] = c
-        data[name] = pd.Categorical.from_codes(col, categories=f.categories) if f.kind == "category" else col
+    for j, f in enumerate(FEATURES):
+        dtype = np.float64 if held_float[j] else _STACK_DTYPES[j]
+        data[f.name] = np.repeat(codes[:, j].astype(dtype), counts)  # the applicants' own values
+    for k, b in enumerate(batches):
+        start = ends[k] - b.n
+        for name, c in b.cols.items():  # whole columns that differ from the applicant
+            data[name][start:ends[k]] = c
+        for i, name, code in b.cells:  # then single cells
+            data[name][start + i] = code
+    for name in _CATEGORY_NAMES:  # the contract's shared dtype: the model's validation skips comparing categories
+        data[name] = pd.Categorical.from_codes(data[name], dtype=category_dtype(name))
     return pd.DataFrame(data)
 
 
@@ -661,22 +685,33 @@ def _unknowns(candidates: list[tuple[str, Any]], p_ref: np.ndarray, z_ref: np.nd
 # The option space
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity (the shared ones key a cache)
 class _Dim:
     name: str
     values: tuple[Any, ...]   # index 0: keep the current value
     costs: np.ndarray
     directional: bool         # the last option is the most favourable per the contract
+    shared: bool = False      # built once for every applicant with this value (_state_dim): read-only
+    stored: np.ndarray = field(init=False, repr=False)  # values as a candidate column holds them (category: codes)
+
+    def __post_init__(self) -> None:
+        f = feature(self.name)
+        dtype = _column_dtype(f, self.values[0])  # the applicant's column: float64 where the value is unknown
+        stored = (np.array([-1 if _unknown(v) else f.categories.index(v) for v in self.values], dtype=dtype)
+                  if f.kind == "category" else np.asarray(self.values, dtype=dtype))
+        stored.flags.writeable = False
+        object.__setattr__(self, "stored", stored)
 
 
-def _down_payment_ok(row: Mapping[str, Any], ratio: float) -> bool:
+def _down_payment_ok(row: Mapping[str, Any], ratio: float, disposable: float | None = None) -> bool:
     """A down payment of ``ratio`` is offered only from money the borrower has.
 
     Known savings cover it (``ratio × balance ≤ savings``) and disposable
-    income is positive; never when savings are unknown.
+    income is positive; never when savings are unknown. ``disposable``:
+    the applicant's disposable income, when already known.
     """
     savings = _savings(row)
-    return (not math.isnan(savings) and _disposable(row) > 0
+    return (not math.isnan(savings) and (_disposable(row) if disposable is None else disposable) > 0
             and ratio * float(row["outstanding_balance"]) <= savings + 1e-9)
 
 
@@ -694,25 +729,18 @@ def _dims(row: dict[str, Any]) -> list[_Dim]:
             continue
         cur = row[f.name]
         opts: list[tuple[Any, float]] = []
-        if spec.kind == "set_true":
-            if not _handed_in(cur):  # False or unknown
-                opts = [(True, spec.cost)]
-        elif spec.kind == "set_false":
-            if _unknown(cur) or bool(cur):
-                opts = [(False, spec.cost)]
-        elif spec.kind == "raise_level":
-            if _unknown(cur):  # unknown attitude: offer the best level, priced as one step up
-                opts = [(f.categories[-1], spec.cost + spec.unit_cost)]
-            else:
-                i = f.categories.index(cur)
-                opts = [(f.categories[j], spec.cost + spec.unit_cost * (j - i))
-                        for j in range(i + 1, len(f.categories))]
-        elif spec.kind == "choose":
+        if spec.kind in ("set_true", "set_false", "raise_level"):
+            dim = _state_dim(f.name, None if _unknown(cur) else cur)  # depends on the value alone: shared
+            if dim is not None:
+                dims.append(dim)
+            continue
+        if spec.kind == "choose":
             vals = [v for v in spec.values if not math.isclose(v, float(cur))]
             if f.direction != 0:  # only moves in the favourable direction; the most favourable last
                 vals = sorted((v for v in vals if (v - float(cur)) * f.direction > 0), key=lambda v: v * f.direction)
             if f.name == "down_payment_ratio":
-                vals = [v for v in vals if _down_payment_ok(row, v)]
+                disp = _disposable(row)
+                vals = [v for v in vals if _down_payment_ok(row, v, disp)]
             for v in vals:
                 v = int(v) if f.kind == "int" else float(v)
                 opts.append((v, _choose_cost(f, float(cur), v, balance, income)))
@@ -728,6 +756,35 @@ def _dims(row: dict[str, Any]) -> list[_Dim]:
             dims.append(_Dim(f.name, (cur, *(v for v, _ in opts)),
                              np.array([0.0, *(c for _, c in opts)]), f.direction != 0))
     return dims
+
+
+@functools.lru_cache(maxsize=256)
+def _state_dim(name: str, cur: Any) -> _Dim | None:
+    """The choices of a document, flag or level whose value is ``cur`` (``None``: unknown), or ``None`` if none.
+
+    They depend on the value alone, so one :class:`_Dim` (read-only) serves every applicant with it.
+    """
+    f = feature(name)
+    spec = f.action_spec()
+    value = float("nan") if cur is None else cur
+    opts: list[tuple[Any, float]] = []
+    if spec.kind == "set_true":
+        if not _handed_in(value):  # False or unknown
+            opts = [(True, spec.cost)]
+    elif spec.kind == "set_false":
+        if cur is None or bool(cur):
+            opts = [(False, spec.cost)]
+    elif spec.kind == "raise_level":
+        if cur is None:  # unknown attitude: offer the best level, priced as one step up
+            opts = [(f.categories[-1], spec.cost + spec.unit_cost)]
+        else:
+            i = f.categories.index(cur)
+            opts = [(f.categories[j], spec.cost + spec.unit_cost * (j - i)) for j in range(i + 1, len(f.categories))]
+    if not opts:
+        return None
+    costs = np.array([0.0, *(c for _, c in opts)])
+    costs.flags.writeable = False
+    return _Dim(f.name, (value, *(v for v, _ in opts)), costs, f.direction != 0, shared=True)
 
 
 def _choose_cost(f: Feature, cur: float, new: float, balance: float, income: float) -> float:
@@ -812,12 +869,89 @@ def price_changes(applicant: Any, changes: Mapping[str, Any]) -> float:
     return float(total)
 
 
+def _unique(a: np.ndarray, size: int) -> np.ndarray:
+    """``np.unique(a)`` of indices in ``[0, size)``, by marking them (cheaper on the small arrays here)."""
+    seen = np.zeros(size, dtype=bool)
+    seen[a] = True
+    return np.flatnonzero(seen)
+
+
+def _unique_inverse(a: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(a, return_inverse=True)`` of indices in ``[0, size)``, by marking them."""
+    seen = np.zeros(size, dtype=bool)
+    seen[a] = True
+    rank = np.cumsum(seen) - 1  # position of each marked index among the marked ones
+    return np.flatnonzero(seen), rank[a]
+
+
+def _grid_of(shape: tuple[int, ...]) -> np.ndarray:
+    """All index combinations of dimensions of these sizes, shape (n_combos, n_dims), the first 'keep everything'."""
+    if not shape:
+        return np.zeros((1, 0), dtype=np.int64)
+    return np.indices(shape).reshape(len(shape), -1).T.astype(np.int64)
+
+
 def _grid(dims: list[_Dim]) -> np.ndarray:
     """All index combinations, shape (n_combos, n_dims), the first being 'keep everything'."""
-    if not dims:
-        return np.zeros((1, 0), dtype=np.int64)
-    shape = [len(d.values) for d in dims]
-    return np.indices(shape).reshape(len(shape), -1).T.astype(np.int64)
+    return _grid_of(tuple(len(d.values) for d in dims))
+
+
+def _strides(shape: tuple[int, ...]) -> np.ndarray:
+    """Row-major strides of a grid of this shape: ``choice @ strides`` is its ravelled code."""
+    out = np.ones(len(shape), dtype=np.int64)
+    for j in range(len(shape) - 2, -1, -1):
+        out[j] = out[j + 1] * shape[j + 1]
+    return out
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one per shape (_grids)
+class _Grids:
+    """What an option space's grids hold, which depends only on its dimensions' sizes and directions.
+
+    Many applicants share a shape, so this is built once per shape (:func:`_grids`) instead of
+    once per applicant. Every array is read-only: it is shared.
+    """
+
+    go: np.ndarray          # other grid: every choice of the non-plan dims with at most MAX_STEPS changes
+    codes_o: np.ndarray     # each go row's code in the full other grid (ascending)
+    go_rows: np.ndarray     # per code of the full other grid, its row of go (-1: more than MAX_STEPS changes)
+    strides_o: np.ndarray   # choice @ strides_o: the code in the full other grid
+    top_o: np.ndarray       # full-grid rows with every directional other dim at its most favourable choice
+    gp: np.ndarray          # plan grid (every choice of the plan dims); a row's index is its code
+    n_changes: np.ndarray   # changes of each combo (go row x gp row, ravelled)
+    few_steps: np.ndarray   # n_changes <= MAX_STEPS
+    single_o: np.ndarray    # go row changing only other dim j to choice k, for (j, k) in dims order
+    single_p: np.ndarray    # plan part changing only plan dim j to choice k, for (j, k) in dims order
+    bound_p: np.ndarray     # per plan part, the part with every directional plan dim at its most favourable
+
+
+@functools.lru_cache(maxsize=1024)
+def _grids(shape_o: tuple[int, ...], directional_o: tuple[bool, ...], shape_p: tuple[int, ...],
+           directional_p: tuple[bool, ...]) -> _Grids:
+    """The :class:`_Grids` of an option space whose dims have these sizes and directions (cached)."""
+    full = _grid_of(shape_o)
+    n_full = (full > 0).sum(1)
+    keep = n_full <= MAX_STEPS
+    go_rows = np.full(len(full), -1, dtype=np.int64)
+    go_rows[keep] = np.arange(int(keep.sum()))
+    top = np.ones(len(full), dtype=bool)
+    for j, directional in enumerate(directional_o):
+        if directional:
+            top &= full[:, j] == shape_o[j] - 1
+    gp = _grid_of(shape_p)
+    strides_o, strides_p = _strides(shape_o), _strides(shape_p)
+    n_changes = (n_full[keep][:, None] + (gp > 0).sum(1)[None, :]).ravel()
+    single_o = np.array([go_rows[k * strides_o[j]] for j, n in enumerate(shape_o) for k in range(1, n)], dtype=np.int64)
+    single_p = np.array([k * strides_p[j] for j, n in enumerate(shape_p) for k in range(1, n)], dtype=np.int64)
+    best_p = gp.copy()
+    for j, directional in enumerate(directional_p):
+        if directional:
+            best_p[:, j] = shape_p[j] - 1
+    out = _Grids(full[keep], np.flatnonzero(keep), go_rows, strides_o, full[top], gp, n_changes,
+                 n_changes <= MAX_STEPS, single_o, single_p, best_p @ strides_p)
+    for a in vars(out).values():  # shared between applicants: never written to
+        a.flags.writeable = False
+    return out
 
 
 @dataclass
@@ -836,6 +970,7 @@ class OptionSpace:
     disposable_p: np.ndarray  # disposable income of each plan part (RMB/month)
     top_o: np.ndarray         # other choices with every directional dim at its most favourable (may exceed MAX_STEPS)
     codes_o: np.ndarray       # ravelled index of each go row in the full grid (ascending)
+    grids: _Grids = field(repr=False)  # the shape's grids, shared with applicants of the same shape
 
     @property
     def n_p(self) -> int:
@@ -848,9 +983,11 @@ class OptionSpace:
         """Row(s) of ``go`` holding the other-dims choice(s) ``choice`` (shape (n_other,) or (k, n_other))."""
         c = np.asarray(choice, dtype=np.int64)
         shape = [len(self.dims[d].values) for d in self.other]
-        code = np.ravel_multi_index(tuple(c.T), shape) if shape else np.zeros(c.shape[:-1], dtype=np.int64)
-        i = np.searchsorted(self.codes_o, code)
-        if np.any(i >= len(self.codes_o)) or np.any(self.codes_o[np.minimum(i, len(self.codes_o) - 1)] != code):
+        if c.shape[-1:] != (len(shape),) or (c.size and ((c < 0).any() or (c >= shape).any())):
+            raise ValueError(f"invalid choice {choice!r} for dimensions of sizes {shape}")
+        # Row-major code in the full grid (as np.ravel_multi_index), then its row of go (-1: not in go).
+        i = self.grids.go_rows[c @ self.grids.strides_o]
+        if np.any(i < 0):
             raise KeyError(choice)
         return int(i) if c.ndim == 1 else i
 
@@ -887,12 +1024,12 @@ def option_space(row: dict[str, Any]) -> OptionSpace:
     dims = _dims(row)
     plan = [i for i, d in enumerate(dims) if d.name in _PLAN_INPUTS]
     other = [i for i, d in enumerate(dims) if d.name not in _PLAN_INPUTS]
-    full = _grid([dims[i] for i in other])
-    keep = (full > 0).sum(1) <= MAX_STEPS
-    go = full[keep]
-    codes_o = np.flatnonzero(keep)
-    gp = _grid([dims[i] for i in plan])
-    cost_o = sum((dims[d].costs[go[:, j]] for j, d in enumerate(other)), np.zeros(len(go)))
+    grids = _grids(tuple(len(dims[d].values) for d in other), tuple(dims[d].directional for d in other),
+                   tuple(len(dims[d].values) for d in plan), tuple(dims[d].directional for d in plan))
+    go, gp = grids.go, grids.gp
+    dims_o = tuple(dims[d] for d in other)
+    cost_o = (_shared_cost_o(dims_o, grids) if all(d.shared for d in dims_o)
+              else _cost_o(dims_o, grids))
     cost_p = sum((dims[d].costs[gp[:, j]] for j, d in enumerate(plan)), np.zeros(len(gp)))
     cols = {k: np.full(len(gp), float(row[k])) for k in
             ("outstanding_balance", "monthly_income", "other_debt_payments", *_PLAN_INPUTS)}
@@ -900,38 +1037,35 @@ def option_space(row: dict[str, Any]) -> OptionSpace:
         cols[dims[d].name] = np.asarray(dims[d].values, dtype=float)[gp[:, j]]
     inst, disp = rules.plan_terms(cols)
     feasible = rules.affordable(inst, disp)
-    top = np.ones(len(full), dtype=bool)
-    for j, d in enumerate(other):
-        if dims[d].directional:
-            top &= full[:, j] == len(dims[d].values) - 1
-    return OptionSpace(dims, other, plan, go, gp, cost_o, cost_p, feasible, inst, disp, full[top], codes_o)
+    return OptionSpace(dims, other, plan, go, gp, cost_o, cost_p, feasible, inst, disp, grids.top_o, grids.codes_o,
+                       grids)
 
 
-def _fill(rows: _Rows, space: OptionSpace, at: slice, combos: np.ndarray) -> None:
+def _cost_o(dims_o: tuple[_Dim, ...], grids: _Grids) -> np.ndarray:
+    """Cost of each ``go`` row: the sum of its choices' costs, dim after dim."""
+    return sum((d.costs[grids.go[:, j]] for j, d in enumerate(dims_o)), np.zeros(len(grids.go)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_cost_o(dims_o: tuple[_Dim, ...], grids: _Grids) -> np.ndarray:
+    """:func:`_cost_o` of shared dims (keyed by identity), computed once for all applicants that have them."""
+    out = _cost_o(dims_o, grids)
+    out.flags.writeable = False
+    return out
+
+
+def _fill(rows: _Rows, space: OptionSpace, combos: np.ndarray) -> None:
+    """Every row of ``rows`` from the options ``combos`` (one each)."""
     o, p = space.split(combos)
-    _fill_choices(rows, space, at, space.go[o], p)
+    _fill_choices(rows, space, space.go[o], p)
 
 
-def _fill_choices(rows: _Rows, space: OptionSpace, at: slice, o_choices: np.ndarray, p: np.ndarray) -> None:
-    """Write rows ``at``: other dims from the choice rows ``o_choices``, plan dims from plan parts ``p``."""
+def _fill_choices(rows: _Rows, space: OptionSpace, o_choices: np.ndarray, p: np.ndarray) -> None:
+    """Every row of ``rows``: other dims from the choice rows ``o_choices``, plan dims from plan parts ``p``."""
     for grid, part in ((o_choices, space.other), (space.gp[p], space.plan)):
         for j, d in enumerate(part):
             dim = space.dims[d]
-            f = feature(dim.name)
-            target = rows.col(dim.name)
-            values = (np.array([-1 if _unknown(v) else f.categories.index(v) for v in dim.values], dtype=np.int8)
-                      if f.kind == "category" else np.asarray(dim.values, dtype=target.dtype))
-            target[at] = values[grid[:, j]]
-
-
-def _bound_parts(space: OptionSpace, plans: np.ndarray) -> np.ndarray:
-    """For each allowed plan part, the part bounding it: same non-directional choices (the plan's length),
-    every directional plan dim (down payment, expense cut) at its most favourable choice."""
-    g = space.gp[plans].copy()
-    for j, d in enumerate(space.plan):
-        if space.dims[d].directional:
-            g[:, j] = len(space.dims[d].values) - 1
-    return space.p_index(g) if len(g) else np.zeros(0, dtype=np.int64)
+            rows.cols[dim.name] = dim.stored[grid[:, j]]  # a new array in the applicant's column dtype
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1049,15 +1183,19 @@ def _row_of(frame: pd.DataFrame) -> dict[str, Any]:
 
 
 def _rows_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The plain-Python ``{feature: value}`` of every row of a validated frame (unknown: NaN)."""
+    arrays = column_arrays(frame)  # no Series per column: on one row that would cost most of the time
     cols = {}
     for f in FEATURES:
-        values = frame[f.name].tolist()
-        if f.kind == "category":
-            values = [v if isinstance(v, str) else float("nan") for v in values]
+        col = arrays[f.name]
+        if f.kind == "category":  # a Categorical in the contract's categories (code -1: unknown)
+            labels = [*col.categories.tolist(), float("nan")]
+            values = [labels[c] for c in col.codes.tolist()]
         else:
-            values = [_py(v) for v in values]
+            values = [_py(v) for v in col.tolist()]  # NumPy's tolist: Python scalars
         cols[f.name] = values
-    return [{name: cols[name][i] for name in cols} for i in range(len(frame))]
+    names = list(cols)
+    return [dict(zip(names, values)) for values in zip(*cols.values())]
 
 
 _Search = Generator[_Rows, tuple[np.ndarray, np.ndarray], Explanation]
@@ -1096,9 +1234,9 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
     nr = len(reason_rows)
     rows = _Rows(row, nr + 1 + len(unknown_rows), enc)
     for i, (name, value) in enumerate(reason_rows):
-        rows.set(name, i, value)
+        rows.cell(i, name, value)
     for i, (name, value) in enumerate(unknown_rows, nr + 1):
-        rows.set(name, i, value)
+        rows.cell(i, name, value)
     p_all, z_all = yield rows
     base = float(p_all[nr])
     now = _current_plan(row)
@@ -1118,43 +1256,36 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
     plans = np.flatnonzero(space.feasible_p) if not no_plan else np.array([0])
     allowed_p = np.zeros(n_p, dtype=bool)
     allowed_p[plans] = True
-    n_plan_changes = (space.gp > 0).sum(1)
-    n_changes = ((space.go > 0).sum(1)[:, None] + n_plan_changes[None, :]).ravel()
+    grids = space.grids
+    n_changes = grids.n_changes
     cost_flat = np.round(space.cost_o[:, None] + space.cost_p[None, :], 9).ravel()  # equal costs compare equal
-    allowed = np.broadcast_to(allowed_p[None, :], (n_o, n_p)).ravel() & (n_changes <= MAX_STEPS)
+    allowed = np.broadcast_to(allowed_p[None, :], (n_o, n_p)).ravel() & grids.few_steps
     key = np.round(cost_flat * 1000).astype(np.int64) * 64 + n_changes
     order = np.flatnonzero(allowed)
     order = order[np.argsort(key[order], kind="stable")]
 
     # Singles (each change alone) and upper bounds (each plan with everything else at best).
-    singles: dict[tuple[int, int], int] = {}
-    n_go = (space.go > 0).sum(1)
-    for j, d in enumerate(space.other):
-        for k in range(1, len(space.dims[d].values)):
-            o = int(np.flatnonzero((space.go[:, j] == k) & (n_go == 1))[0])
-            singles[(d, k)] = o * n_p
+    keys = [(d, k) for d in space.other for k in range(1, len(space.dims[d].values))]
+    singles: dict[tuple[int, int], int] = dict(zip(keys, (grids.single_o * n_p).tolist()))
     if not no_plan:
-        for j, d in enumerate(space.plan):
-            for k in range(1, len(space.dims[d].values)):
-                p = int(np.flatnonzero((space.gp[:, j] == k) & (n_plan_changes == 1))[0])
-                singles[(d, k)] = p
+        keys = [(d, k) for d in space.plan for k in range(1, len(space.dims[d].values))]
+        singles.update(zip(keys, grids.single_p.tolist()))
     # Upper bound of each allowed plan part: its length with the most favourable down payment and cut,
     # every other directional step taken (the contract's directions; may exceed MAX_STEPS, it is a bound).
-    rep = _bound_parts(space, plans)
-    rep_u, rep_inv = np.unique(rep, return_inverse=True)
+    rep = grids.bound_p[plans]
+    rep_u, rep_inv = _unique_inverse(rep, n_p)
     n_top = len(space.top_o)
 
     # Round 2: every single step, the cheapest options and the bounds.
     prob = np.full(n_o * n_p, np.nan)
     prob[0] = base
-    first = np.unique(np.concatenate([np.fromiter(singles.values(), np.int64, len(singles)),
-                                      order[:_FIRST_BATCH]]))
+    first = _unique(np.concatenate([np.fromiter(singles.values(), np.int64, len(singles)), order[:_FIRST_BATCH]]),
+                    n_o * n_p)
     first = first[first != 0]
     n_up = n_top * len(rep_u)
     rows = _Rows(row, len(first) + n_up, enc)
-    _fill(rows, space, slice(0, len(first)), first)
-    _fill_choices(rows, space, slice(len(first), None), np.repeat(space.top_o, len(rep_u), axis=0),
-                  np.tile(rep_u, n_top))
+    _fill_choices(rows, space, np.concatenate([space.go[first // n_p], np.repeat(space.top_o, len(rep_u), axis=0)]),
+                  np.concatenate([first % n_p, np.tile(rep_u, n_top)]))
     p_all, _ = yield rows
     prob[first] = p_all[:len(first)]
     up_rows = p_all[len(first):].reshape(n_top, len(rep_u)).max(0)
@@ -1185,7 +1316,7 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
             chunk *= _GROWTH
             budget[0] -= len(todo)
             batch = _Rows(row, len(todo), enc)
-            _fill(batch, space, slice(None), todo)
+            _fill(batch, space, todo)
             prob[todo] = (yield batch)[0]
 
     # Is the target within reach (at most MAX_STEPS steps)? Already, if a scored option reaches it;
@@ -1197,7 +1328,7 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
         fresh = greedy[np.isnan(prob[greedy])]
         if len(fresh):
             batch = _Rows(row, len(fresh), enc)
-            _fill(batch, space, slice(None), fresh)
+            _fill(batch, space, fresh)
             prob[fresh] = (yield batch)[0]
     scored = order[~np.isnan(prob[order])]
     best_p = float(prob[scored].max()) if len(scored) else base
@@ -1237,10 +1368,10 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
                     trials.append((n, d, _without(space, idx, d)))
         if not trials:
             break
-        fresh = np.unique([t[2] for t in trials if np.isnan(prob[t[2]])]).astype(np.int64)
+        fresh = _unique(np.array([t[2] for t in trials if np.isnan(prob[t[2]])], dtype=np.int64), len(prob))
         if len(fresh):
             batch = _Rows(row, len(fresh), enc)
-            _fill(batch, space, slice(None), fresh)
+            _fill(batch, space, fresh)
             prob[fresh] = (yield batch)[0]
         changed = False
         for n in range(len(chosen)):
@@ -1276,7 +1407,7 @@ def _search(model: Any, row: dict[str, Any], target: float, lang: str) -> _Searc
         p_idx = picks[0] % n_p  # that plan with every other step kept as is
         if np.isnan(prob[p_idx]):
             batch = _Rows(row, 1, enc)
-            _fill(batch, space, slice(None), np.array([p_idx]))
+            _fill(batch, space, np.array([p_idx]))
             prob[p_idx] = (yield batch)[0][0]
         steps.append(_action(space, row, plan_part, p_idx, float(prob[p_idx]), float(space.cost_p[p_idx]), base,
                              lang))
@@ -1321,7 +1452,7 @@ def _greedy(space: OptionSpace, singles: dict[tuple[int, int], int], prob: np.nd
         combos[rooms == room] = combo
     if len(plans) == 0:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(space.o_index(combos) * space.n_p + plans)
+    return _unique(space.o_index(combos) * space.n_p + plans, len(space.go) * space.n_p)
 
 
 def _action(space: OptionSpace, row: dict[str, Any], choice: dict[int, int], idx: int, p: float, cost: float,
@@ -1378,8 +1509,9 @@ def _current_plan(row: Mapping[str, Any]) -> tuple[float, float, bool]:
 
 
 def _fundable_down_payments(row: Mapping[str, Any]) -> list[float]:
+    disp = _disposable(row)
     return [float(v) for v in feature("down_payment_ratio").action_spec().values
-            if v > float(row["down_payment_ratio"]) and _down_payment_ok(row, v)]
+            if v > float(row["down_payment_ratio"]) and _down_payment_ok(row, v, disp)]
 
 
 def plan_gap(applicant: Mapping[str, Any]) -> Gap:

@@ -10,6 +10,7 @@ sentence.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -260,17 +261,28 @@ def reason_text(name: str, value: Any, reference: Any, lang: str, context: Mappi
         are unknown: the asset proof is then asked for "if you have any").
     """
     lang = check_lang(lang)
-    ctx = dict(context or {})
+    ctx: Mapping[str, Any] = context or {}
     variants = REASON_TEMPLATES[name]
     template = variants[_reason_variant(name, value, reference, ctx)][lang]
-    share = ctx.get("share", 0.0)
-    return template.format(
-        v=_fmt_value(name, value, lang),
-        instalment=money(ctx.get("instalment", 0.0)),
-        disposable=money(ctx.get("disposable", 0.0)),
-        share=percent(share),
-        docs=hardship_documents(str(ctx.get("hardship_reason", "")), lang),
-    )
+    # Only the fields the template names are rendered (explain_frame words thousands of reasons).
+    fields = _FIELDS.get(template)
+    if fields is None:
+        fields = _FIELDS[template] = frozenset(f for _, f, _, _ in string.Formatter().parse(template) if f)
+    values: dict[str, str] = {}
+    if "v" in fields:
+        values["v"] = _fmt_value(name, value, lang)
+    if "instalment" in fields:
+        values["instalment"] = money(ctx.get("instalment", 0.0))
+    if "disposable" in fields:
+        values["disposable"] = money(ctx.get("disposable", 0.0))
+    if "share" in fields:
+        values["share"] = percent(ctx.get("share", 0.0))
+    if "docs" in fields:
+        values["docs"] = hardship_documents(str(ctx.get("hardship_reason", "")), lang)
+    return template.format(**values)
+
+
+_FIELDS: dict[str, frozenset[str]] = {}  # template -> the names of its fields
 
 
 # --- actions -------------------------------------------------------------------------------------

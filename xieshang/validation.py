@@ -46,7 +46,7 @@ import pandas as pd
 from .contract import FEATURE_NAMES, FEATURES, LABEL, Feature, feature
 from .headers import canonical_name, column_mapping, header_key, value_aliases
 
-__all__ = ["validate_frame", "applicant_frame", "validate_labels", "column_arrays"]
+__all__ = ["validate_frame", "applicant_frame", "validate_labels", "column_arrays", "category_dtype"]
 
 _NAMES = frozenset(f.name for f in FEATURES)
 _TRUE = {"true", "1", "yes", "y", "t", "是", "有", "真"}
@@ -376,6 +376,20 @@ _CATEGORY_DTYPES = {f.name: pd.CategoricalDtype(pd.Index(f.categories), ordered=
                     for f in FEATURES if f.kind == "category"}
 
 
+def category_dtype(name: str) -> pd.CategoricalDtype:
+    """The contract's categorical dtype of column ``name`` (one shared object per column).
+
+    A ``Categorical`` built with it is recognised as clean by :func:`validate_frame`
+    without comparing its categories.
+
+    Raises
+    ------
+    KeyError
+        If ``name`` is not a categorical column of the contract.
+    """
+    return _CATEGORY_DTYPES[name]
+
+
 def column_arrays(X: pd.DataFrame) -> dict[Any, Any]:
     """Column name -> its values (a NumPy array, or a ``Categorical``), without a Series per column.
 
@@ -402,8 +416,9 @@ def _already_clean(f: Feature, values: Any) -> bool:
     """
     if f.kind == "category":
         dtype = _CATEGORY_DTYPES[f.name]
-        return (isinstance(values, pd.Categorical) and values.dtype == dtype
-                and values.categories.equals(dtype.categories)
+        # The contract's own dtype object (category_dtype) skips comparing the categories.
+        return (isinstance(values, pd.Categorical)
+                and (values.dtype is dtype or (values.dtype == dtype and values.categories.equals(dtype.categories)))
                 and bool((values.codes >= (-1 if f.missing_ok else 0)).all()))
     if not isinstance(values, np.ndarray):
         return False
@@ -467,16 +482,22 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
         )
     if len(X) == 0:
         raise ValueError("invalid input: the frame is empty; expected at least one row")
-    mapping = column_mapping(X.columns)  # Chinese / English labels, odd spacing or case -> contract names
+    names = tuple(X.columns.tolist())
+    # Exactly the contract's names (our own frames, and every model call on them): nothing to rename.
+    exact = names == FEATURE_NAMES
+    mapping = {} if exact else column_mapping(X.columns)  # Chinese / English labels, odd spacing or case
     if mapping:
         X = X.rename(columns=mapping)
+        names = tuple(X.columns.tolist())
     arrays = column_arrays(X)
     fine = {f.name for f in FEATURES if f.name in arrays and _already_clean(f, arrays[f.name])}
     absent = [f.name for f in FEATURES if not f.required and f.name not in arrays]
     if len(fine) + len(absent) == len(FEATURES) and not require_label:
         # Fast path: nothing to convert. Copy-on-write makes the result independent of X.
         k = len(FEATURE_NAMES)
-        if not absent and tuple(X.columns[:k]) == FEATURE_NAMES:  # contract columns first, extras after
+        if exact:  # the same frame; a copy is cheaper than selecting its columns
+            return X.copy(deep=not _COPY_ON_WRITE)
+        if not absent and names[:k] == FEATURE_NAMES:  # contract columns first, extras after
             return X.iloc[:, :k].copy(deep=not _COPY_ON_WRITE)
         if not absent:
             return X[list(FEATURE_NAMES)]
