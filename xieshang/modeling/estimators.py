@@ -155,12 +155,28 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
         """Log-odds of approval."""
         check_is_fitted(self, "coef_")
-        M = self._matrix(X)
-        offset = self.intercept_ - self.basis_mean_ @ self.coef_
-        out = np.empty(len(M))
-        step = 8192  # rows per block: the basis of a block stays small, however many rows
-        for start in range(0, len(M), step):
-            out[start:start + step] = self._basis(M[start:start + step]) @ self.coef_ + offset
+        M = np.asfortranarray(self._matrix(X))  # read column by column below
+        # The ramps of a column sum to one piecewise-linear function through its knots: interpolating it
+        # gives the same log-odds as the basis times the coefficients, without the (rows x ramps) basis.
+        mean = np.asarray(self.basis_mean_)  # set by fit
+        out = np.full(len(M), self.intercept_ - mean @ self.coef_)
+        missing = getattr(self, "missing_columns_", np.empty(0, dtype=np.intp))
+        start = 0
+        for j, knots in enumerate(self.knots_):
+            coef = self.coef_[start:start + len(knots) - 1]
+            x = M[:, j]
+            nan = np.isnan(x)
+            if len(knots) == 2:  # one ramp (a flag, an indicator): cheaper than interpolating
+                curve = np.clip((x - knots[0]) / (knots[1] - knots[0]), 0.0, 1.0) * coef[0]
+            else:
+                curve = np.interp(x, knots, np.concatenate([[0.0], np.cumsum(coef)]))
+            if nan.any():  # as _basis: no ramp where the column was seen missing in fit, else the average row
+                blank = 0.0 if j in missing else float(mean[start:start + len(knots) - 1] @ coef)
+                curve[nan] = blank
+            out += curve
+            start += len(knots) - 1
+        if len(missing):  # the missing indicators' coefficients follow the ramps'
+            out += np.isnan(M[:, missing]) @ self.coef_[start:start + len(missing)]
         return out
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
@@ -260,15 +276,21 @@ class TabulatedHGB(HistGradientBoostingClassifier):
         if not len(t["f0"]):
             return out
         used, rowstart, first, second = t["used"], t["rowstart"], t["first"], t["second"]
-        b = np.zeros((min(len(M), 4096), M.shape[1]), dtype=np.intp)
-        step = 4096  # rows per block: the (rows x tables) index arrays stay small
-        for lo in range(0, len(M), step):
-            block = M[lo:lo + step]
+        f0, f1, flat = t["f0"], t["f1"], t["flat"]
+        # Two block sizes: intervals of many rows per column call (few Python calls), then the
+        # (rows x tables) index arrays of a few hundred rows, small enough to stay in cache.
+        outer, inner = 16384, 512
+        b = np.zeros((min(len(M), outer), M.shape[1]), dtype=np.intp)
+        for lo in range(0, len(M), outer):
+            block = M[lo:lo + outer]
             bb = b[:len(block)]
             for f in used:
                 bb[:, f] = interval_index(t["cuts"][f], block[:, f])
-            idx = first.take(bb[:, t["f0"]] + rowstart) + second.take(bb[:, t["f1"]] + rowstart)
-            out[lo:lo + step] += t["flat"].take(idx).sum(axis=1)
+            for i in range(0, len(block), inner):
+                part = bb[i:i + inner]
+                idx = first.take(part[:, f0] + rowstart)
+                idx += second.take(part[:, f1] + rowstart)
+                out[lo + i:lo + i + inner] += flat.take(idx).sum(axis=1)
         return out
 
     def decision_function(self, X: Any) -> np.ndarray:
