@@ -118,13 +118,16 @@ def fit_curve(sizes: tuple[int, ...]) -> None:
     """Fit time and peak memory of ``ApprovalModel().fit`` at each size, each in its own process."""
     print(f"fit curve: {', '.join(f'{n:,}' for n in sizes)} rows of xieshang.generate, one thread; "
           f"load average {os.getloadavg()[0]:.2f}", flush=True)
+    from xieshang.modeling.boosting import REFIT_SHRINK  # here: the measured steps run in child interpreters
+
     rows = []
     with tempfile.TemporaryDirectory(prefix="xieshang_fit_") as work:
         for n in sizes:
             r = run_step("fit", [n], Path(work))
             rows.append((n, r))
             print(f"  {n:>9,} rows: {r['seconds']:.1f} s, peak {r['peak_mib']:,.0f} MiB "
-                  f"({r['candidate']} + {r['calibration']}; boosting {r['capacity']}, {r['n_iter']} iterations)",
+                  f"({r['candidate']} + {r['calibration']}; boosting {r['capacity']} on the folds, refit "
+                  f"{r['n_iter']} iterations at 1/{REFIT_SHRINK} of the rate)",
                   flush=True)
     print(f"\n{'rows':>11}{'fit s':>9}{'peak MiB':>10}{'rows x prev':>13}{'time x prev':>13}")
     prev = None
