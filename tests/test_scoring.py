@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from xieshang.check import check_frame
 from xieshang.cli import main
 from xieshang.explanation import explain
 from xieshang.generator import generate
@@ -53,10 +54,18 @@ def test_a_bad_row_fails_cleanly_and_leaves_no_output(tmp_path, rows, oracle):
     bad.loc[450, "credit_score"] = 9999
     bad.to_csv(tmp_path / "in.csv", index=False)
     (tmp_path / "out.csv").write_text("previous\n")
-    with pytest.raises(ValueError, match=r"credit_score.*9999.*row 450"):
+    # Numbered as `xieshang check` numbers them: data row 450 (0-based) is line 452 of the CSV.
+    with pytest.raises(ValueError, match=r"credit_score.*9999.*row 452 .*numbered as lines of the file"):
         score_file(oracle, tmp_path / "in.csv", tmp_path / "out.csv", chunk_rows=100, progress=None)
     assert (tmp_path / "out.csv").read_text() == "previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]  # no temporary file left
+    text = check_frame(pd.read_csv(tmp_path / "in.csv"), first_line=2).render("en")
+    assert "credit_score" in text and "line 452" in text
+    # Parquet has no lines: rows from 1, as check numbers them too.
+    bad.to_parquet(tmp_path / "in.parquet")
+    with pytest.raises(ValueError, match=r"credit_score.*9999.*row 451 .*numbered as rows from 1"):
+        score_file(oracle, tmp_path / "in.parquet", tmp_path / "out.parquet", chunk_rows=100, progress=None)
+    assert not (tmp_path / "out.parquet").exists()
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -72,6 +72,10 @@ class _Progress:
             self.stream.flush()
 
 
+_CSV_FIRST_LINE = 2
+"""File line of a CSV's first data row (after the header line)."""
+
+
 def _chunks(path: Path, fmt: str, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, float]]:
     """Yield (chunk, progress so far in the unit of :func:`_total`), every value as it is in the file.
 
@@ -79,8 +83,9 @@ def _chunks(path: Path, fmt: str, chunk_rows: int) -> Iterator[tuple[pd.DataFram
     outside the contract are written back verbatim and keep one type in
     every chunk; validation parses the contract's columns. A Parquet chunk
     has the file's types, with the file's index columns as plain columns
-    (they are made the index again on output). Each chunk's index is the
-    row's position in the file (0-based), which error messages quote.
+    (they are made the index again on output). Each chunk's index is what
+    error messages quote, numbered as ``xieshang check`` numbers them: the
+    file line for a CSV (the header is line 1), the 1-based row for Parquet.
     """
     if fmt == "parquet":
         import pyarrow.parquet as pq
@@ -89,17 +94,18 @@ def _chunks(path: Path, fmt: str, chunk_rows: int) -> Iterator[tuple[pd.DataFram
             pf = pq.ParquetFile(path)
         except Exception as exc:  # pyarrow's own error types
             raise ValueError(f"{path}: cannot read as parquet: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-        offset = 0
+        offset = 1
         for batch in pf.iter_batches(batch_size=chunk_rows):
             df = batch.to_pandas(ignore_metadata=True)
             df.index = pd.RangeIndex(offset, offset + len(df))
             offset += len(df)
-            yield df, offset
+            yield df, offset - 1
     else:
         with open(path, "rb") as fh:
             try:
                 reader = pd.read_csv(fh, chunksize=chunk_rows, dtype=str, keep_default_na=False)
                 for df in reader:
+                    df.index += _CSV_FIRST_LINE  # pandas numbers a chunk's rows from 0, the file's data from line 2
                     yield df, fh.tell()
             except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
                 raise ValueError(f"{path}: cannot read as csv: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
@@ -203,7 +209,8 @@ def score_file(
     ------
     ValueError
         Missing or unreadable input, bad extension, or rows that break the
-        contract (the error names the rows; the output is left untouched).
+        contract (the error names the rows as ``xieshang check`` numbers them:
+        file lines for a CSV, rows from 1 for Parquet; the output is left untouched).
     """
     src, dst = Path(src), Path(dst)
     fmt_in, fmt_out = table_format(src), table_format(dst)
@@ -235,7 +242,11 @@ def _score_chunks(model: Any, src: Path, dst: Path, fmt_in: str, fmt_out: str, c
         schema = None
         try:
             for chunk, done in _chunks(src, fmt_in, chunk_rows):
-                clean = validate_frame(chunk)
+                try:
+                    clean = validate_frame(chunk)
+                except ValueError as exc:
+                    unit = "lines of the file, the header being line 1" if fmt_in == "csv" else "rows from 1"
+                    raise ValueError(f"{src}: {exc} (numbered as {unit}, as `xieshang check` shows them)") from None
                 p = np.asarray(model.predict_proba(clean), dtype=float)[:, 1]
                 out = chunk.copy()
                 out[PROBABILITY] = p
