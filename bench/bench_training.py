@@ -44,7 +44,8 @@ FIT_TARGET_S = 60.0
 
 def _reference_seconds(df: pd.DataFrame) -> float:
     X = DomainFeatures().fit_transform(df)
-    X = (X - X.mean()) / X.std().replace(0, 1)
+    # Standardised, a blank (savings may be unknown) at the column mean: LogisticRegression refuses NaN.
+    X = ((X - X.mean()) / X.std().replace(0, 1)).fillna(0.0)
     t = time.perf_counter()
     LogisticRegression(max_iter=1000).fit(X, df[LABEL])
     return time.perf_counter() - t
