@@ -73,21 +73,31 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
             X = X[list(names)]  # the columns of fit, in fit's order
         return validate_data(self, X, reset=False, dtype=float, ensure_all_finite="allow-nan")
 
+    def _ramp_columns(self) -> np.ndarray:
+        """The column of every ramp, in basis order."""
+        return np.repeat(np.arange(len(self.knots_)), [len(k) - 1 for k in self.knots_])
+
+    def _blank_ramps(self) -> np.ndarray:
+        """Every ramp's value where its column is blank.
+
+        A column seen missing in fit: no ramp (0), its indicator carries it. A column never missing in
+        fit: nothing was learned about its blanks, so a blank counts as the average training row (0
+        would make it the lowest value seen, the worst case or the best).
+        """
+        cols = self._ramp_columns()
+        missing = getattr(self, "missing_columns_", np.empty(0, dtype=np.intp))
+        mean = getattr(self, "basis_mean_", None)
+        return np.zeros(len(cols)) if mean is None else np.where(np.isin(cols, missing), 0.0, mean[:len(cols)])
+
     def _basis(self, M: np.ndarray) -> np.ndarray:
         """Ramp basis of a float matrix (columns as in ``fit``): one vectorised expression, every ramp at once."""
-        cols = np.repeat(np.arange(len(self.knots_)), [len(k) - 1 for k in self.knots_])
+        cols = self._ramp_columns()
         lo = np.concatenate([k[:-1] for k in self.knots_])
         width = np.concatenate([np.diff(k) for k in self.knots_])
         B = np.clip((M[:, cols] - lo) / width, 0.0, 1.0)
         nan = np.isnan(B)
         if nan.any():
-            # A column seen missing in fit: no ramp, its indicator below carries it. A column never
-            # missing in fit: nothing was learned about its blanks, so a blank counts as the average
-            # training row (0 would make it the lowest value seen, the worst case or the best).
-            missing = getattr(self, "missing_columns_", np.empty(0, dtype=np.intp))
-            mean = getattr(self, "basis_mean_", None)
-            fill = np.zeros(len(cols)) if mean is None else np.where(np.isin(cols, missing), 0.0, mean[:len(cols)])
-            B = np.where(nan, fill[None, :], B)
+            B = np.where(nan, self._blank_ramps()[None, :], B)
         missing = getattr(self, "missing_columns_", np.empty(0, dtype=np.intp))
         if len(missing):  # one indicator per column seen missing in fit: missingness gets its own coefficient
             B = np.hstack([B, np.isnan(M[:, missing]).astype(float)])
@@ -161,6 +171,7 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         mean = np.asarray(self.basis_mean_)  # set by fit
         out = np.full(len(M), self.intercept_ - mean @ self.coef_)
         missing = getattr(self, "missing_columns_", np.empty(0, dtype=np.intp))
+        blank_ramps = None
         start = 0
         for j, knots in enumerate(self.knots_):
             coef = self.coef_[start:start + len(knots) - 1]
@@ -170,9 +181,9 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
                 curve = np.clip((x - knots[0]) / (knots[1] - knots[0]), 0.0, 1.0) * coef[0]
             else:
                 curve = np.interp(x, knots, np.concatenate([[0.0], np.cumsum(coef)]))
-            if nan.any():  # as _basis: no ramp where the column was seen missing in fit, else the average row
-                blank = 0.0 if j in missing else float(mean[start:start + len(knots) - 1] @ coef)
-                curve[nan] = blank
+            if nan.any():  # a blank takes the blank ramps' value, as in the basis
+                blank_ramps = self._blank_ramps() if blank_ramps is None else blank_ramps
+                curve[nan] = float(blank_ramps[start:start + len(knots) - 1] @ coef)
             out += curve
             start += len(knots) - 1
         if len(missing):  # the missing indicators' coefficients follow the ramps'
