@@ -4,7 +4,7 @@ import pytest
 from sklearn.base import clone
 
 from xieshang.contract import FEATURE_NAMES, TRUTH, feature
-from xieshang.features import ENGINEERED, DomainFeatures, document_names
+from xieshang.features import ENGINEERED, DomainFeatures, document_names, supporting_document_names
 from xieshang.generator import generate
 from xieshang.validation import validate_frame
 
@@ -49,9 +49,33 @@ def test_unaffordable_plan_gets_the_cap_and_documents_are_counted(rows):
     row["hardship_reason"] = pd.Categorical(["none"], categories=feature("hardship_reason").categories)
     out = DomainFeatures(share_cap=4.0).fit(rows).transform(row).iloc[0]
     assert out["instalment_share"] == 4.0
-    assert out["document_count"] == len(document_names())
+    assert out["document_count"] == len(supporting_document_names()) == len(document_names()) - 1
     assert out["proven_hardship"] == 0.0  # no hardship stated: nothing to prove
     assert out["hardship_reason=none"] == 1.0
+
+
+def test_document_count_leaves_out_the_hardship_proof(rows):
+    """Rules on the supporting documents, and on every document, stay monotone in (count, proof)."""
+    import itertools
+
+    assert "hardship_proof" in document_names() and "hardship_proof" not in supporting_document_names()
+    base = rows.iloc[[0]].copy()
+    base["hardship_reason"] = pd.Categorical(["illness"], categories=feature("hardship_reason").categories)
+    combos = list(itertools.product([False, True], repeat=len(document_names())))
+    X = pd.concat([base] * len(combos), ignore_index=True)
+    X[list(document_names())] = np.array(combos)
+    out = DomainFeatures().fit(rows).transform(X)
+    np.testing.assert_array_equal(out["document_count"], X[list(supporting_document_names())].sum(axis=1))
+    assert (out["proven_hardship"] == X["hardship_proof"]).all()
+    count, proof = out["document_count"].to_numpy(), out["hardship_proof"].to_numpy()
+    rules = {"3 of the supporting": X[list(supporting_document_names())].sum(axis=1) >= 3,
+             "3 of every document": X[list(document_names())].sum(axis=1) >= 3}
+    for name, rule in rules.items():
+        table = pd.Series(rule.to_numpy(int)).groupby([count, proof]).agg(["min", "max"])
+        assert (table["min"] == table["max"]).all(), f"{name}: not a function of (count, proof)"
+        grid = table["min"].unstack()
+        assert (grid.diff(axis=0).fillna(0) >= 0).all().all(), f"{name}: falls as the count rises"
+        assert (grid.diff(axis=1).fillna(0) >= 0).all().all(), f"{name}: falls as the proof rises"
 
 
 def test_extra_columns_and_order_are_ignored(rows):
@@ -109,9 +133,10 @@ def test_missing_values_pass_through_as_nan_and_are_counted(rows, holed):
     assert out["credit_score"].isna().tolist()[:4] == [True, False, False, True]
     assert np.isnan(out.loc[2, "communication"]) and not out["communication"].drop(index=2).isna().any()
     # Documents: the known ones are counted, the unknown ones counted apart.
-    known = X[list(document_names())].fillna(0).sum(axis=1)
+    supporting = list(supporting_document_names())
+    known = X[supporting].fillna(0).sum(axis=1)
     np.testing.assert_array_equal(out["document_count"], known)
-    np.testing.assert_array_equal(out["documents_unknown"], X[list(document_names())].isna().sum(axis=1))
+    np.testing.assert_array_equal(out["documents_unknown"], X[supporting].isna().sum(axis=1))
     assert out.loc[1, "documents_unknown"] >= 1
     # A stated hardship with an unknown proof: unknown; no hardship: nothing to prove, whatever the flag.
     assert np.isnan(out.loc[with_hardship, "proven_hardship"]) and out.loc[without, "proven_hardship"] == 0.0

@@ -16,8 +16,9 @@ use, and adds the quantities the article implies but no single column holds:
 * ``instalment_burden``: ``instalment / (max(disposable, 0) + BURDEN_FLOOR)``,
   a soft affordability that keeps grading the instalment where disposable
   income is not positive (where ``instalment_share`` is capped);
-* ``document_count``: how many supporting documents are known to be handed in;
-* ``documents_unknown``: how many document flags are missing;
+* ``document_count``: how many supporting documents (every document but the
+  hardship proof) are known to be handed in;
+* ``documents_unknown``: how many of their flags are missing;
 * ``proven_hardship``: a hardship is stated *and* proved (missing where the
   proof flag, or the reason, is missing and a hardship may be stated).
 
@@ -51,7 +52,8 @@ from sklearn.utils.validation import check_is_fitted
 from .contract import DOCUMENT_NAMES, FEATURE_NAMES, FEATURES, NO_HARDSHIP, feature
 from .validation import column_arrays, validate_frame
 
-__all__ = ["BURDEN_FLOOR", "DomainFeatures", "ENGINEERED", "document_names", "onehot_name", "typical_approved"]
+__all__ = ["BURDEN_FLOOR", "DomainFeatures", "ENGINEERED", "document_names", "onehot_name", "supporting_document_names",
+           "typical_approved"]
 
 ENGINEERED: dict[str, int] = {
     "instalment": -1,
@@ -111,6 +113,19 @@ def document_names() -> tuple[str, ...]:
     return DOCUMENT_NAMES
 
 
+def supporting_document_names() -> tuple[str, ...]:
+    """The documents ``document_count`` counts: every document but the hardship proof.
+
+    The hardship proof has columns of its own (its flag, ``proven_hardship``).
+    Counted in the sum, the monotone constraints could not take it out again:
+    a lender's rule on the other documents ("at least three of them") would
+    fall as the proof rises at a fixed count. A rule on every document is a
+    function of (count, proof) rising in both, which a tree on the two
+    columns represents.
+    """
+    return _SUPPORTING
+
+
 def onehot_name(column: str, category: str) -> str:
     """Name of the indicator column of ``category`` of ``column``."""
     return f"{column}={category}"
@@ -135,6 +150,7 @@ _OUT_NAMES = _output_names()  # the contract fixes them: computed once
 _OUT_COLUMNS = pd.Index(_OUT_NAMES, dtype=object)
 _OUT_INDEX = {name: j for j, name in enumerate(_OUT_NAMES)}
 _DOCUMENTS = document_names()
+_SUPPORTING = tuple(d for d in _DOCUMENTS if d != "hardship_proof")  # why: supporting_document_names
 
 
 class DomainFeatures(TransformerMixin, BaseEstimator):
@@ -225,7 +241,7 @@ class DomainFeatures(TransformerMixin, BaseEstimator):
             np.asarray(pd.Categorical(reason, categories=feature(_REASON).categories).codes)
         none = feature(_REASON).categories.index(NO_HARDSHIP)
         proof = out[:, _OUT_INDEX["hardship_proof"]]
-        docs = out[:, [_OUT_INDEX[d] for d in _DOCUMENTS]]
+        docs = out[:, [_OUT_INDEX[d] for d in _SUPPORTING]]
         out[:, _OUT_INDEX["instalment"]] = instalment
         out[:, _OUT_INDEX["disposable_income"]] = disposable
         out[:, _OUT_INDEX["instalment_share"]] = np.minimum(share, cap)

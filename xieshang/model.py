@@ -50,7 +50,7 @@ __all__ = ["ApprovalModel", "train", "load_model", "DEFAULT_PATH", "FORMAT_VERSI
            "contract_spec"]
 
 DEFAULT_PATH = Path("model/approval.joblib")
-FORMAT_VERSION = 3  # 3: xieshang.modeling classes, boosting sized on the folds; 2: one refit pipeline per candidate
+FORMAT_VERSION = 4  # 4: document_count leaves out the hardship proof; 3: xieshang.modeling classes, boosting sized on the folds; 2: one refit pipeline per candidate
 _RETRAIN = "retrain it with `make train`"
 
 

@@ -255,9 +255,11 @@ def model_card(model: ApprovalModel, metrics: dict[str, Any]) -> str:
   logistic regression on quantile ramps (a monotone additive model, with missing indicators).
   `blend_monotone` is a convex combination of the monotone candidates' log-odds (weights chosen by
   out-of-fold log loss), hence monotone too.
-- Where it is weakest: worlds shaped unlike the one it was designed beside (sharp thresholds,
-  interactions) leave it further from the truth; `make bench-worlds` measures four worlds against a plain
-  boosted baseline (figures in the README's Benchmarks).
+- Where it is weakest: worlds shaped unlike the one it was designed beside leave it further from the
+  truth. `make bench-worlds` measures four worlds against a plain boosted baseline (figures in the
+  README's Benchmarks): the model beats it on each, and is furthest from the truth where affordability is
+  graded softly below zero disposable income and factors interact (mean |p̂ − p| just under 0.02 at
+  50,000 rows), and on sharp thresholds everywhere.
 - Seed {metrics["seed"]}; training data fingerprint `{metrics["data_fingerprint"][:16]}…`.
 
 ## Intended use
