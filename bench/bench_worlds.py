@@ -17,7 +17,7 @@ the oracle, fit seconds and the fit-time ratio project / baseline, then the
 targets of issue 9 (ratio <= 1.01 and <= the baseline's, mean |p̂ − p| <= 0.02,
 fit <= 2x the baseline, no direction violations).
 
-Usage: ``python bench/bench_worlds.py [--rows 50000] [--worlds ours,other,soft,steps] [--repeat 2]``
+Usage: ``python bench/bench_worlds.py [--rows 50000] [--worlds ours,other,soft,steps,mixed,linear] [--repeat 2]``
 """
 
 from __future__ import annotations

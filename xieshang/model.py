@@ -125,7 +125,9 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         the contract's directions, its calibration scores and fit seconds
         (for ``hgb_monotone``, the chosen ``capacity``, the refit's ``n_iter``,
         the folds' best iterations and the first fold's ``screening`` of every
-        capacity; for the blend, ``blend_weights``: member -> weight).
+        capacity, blended at its best weight with the additive model when the
+        blend is a candidate, with those weights in ``screening_partner_weights``;
+        for the blend, ``blend_weights``: member -> weight).
     calibrated_ : dict
         Candidate name -> its :class:`~xieshang.modeling.RefitCalibrated`
         (the pipeline refit once on all rows, calibrated on its out-of-fold
@@ -219,11 +221,14 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
             estimators: dict[str, Any] = {}
             cv: dict[str, dict[str, Any]] = {}
             calibrated: dict[str, RefitCalibrated] = {}
-            for name in [n for n in names if n != BLEND]:
+            # The boosting last: when it will be blended, its capacity is screened beside the additive model.
+            for name in sorted((n for n in names if n != BLEND), key=lambda n: n == "hgb_monotone"):
                 _say(self.verbose, f"cross-validating {name} on {len(folds)} folds of {len(ycv):,} rows")
+                partners = [r for r in results.values() if r.monotone and r.oof_score is not None]
                 res, estimators[name], info = cross_validate_named(
                     name, Xcv, ycv, folds, seed=seed,
                     progress=(lambda s: _say(True, s)) if self.verbose else None,
+                    partner_score=partners[0].oof_score if BLEND in names and len(partners) == 1 else None,
                 )
                 results[name] = res
                 calibrated[name], cv[name] = self._calibrate_refit(res, estimators[name], clean, yv, ycv, folds)

@@ -24,7 +24,16 @@ Modules (each one job): :mod:`.tabulate` (trees as lookup tables),
 """
 
 from .blending import BLEND, BLEND_GRID_STEP, MonotoneBlend, blend_candidates
-from .boosting import CAPACITIES, REFIT_SHRINK, BoostingSearch, capacity_label, monotone_hgb, search_monotone_boosting
+from .boosting import (
+    CAPACITIES,
+    REFIT_SHRINK,
+    BoostingSearch,
+    blended_row_losses,
+    capacity_label,
+    monotone_hgb,
+    one_standard_error_choice,
+    search_monotone_boosting,
+)
 from .calibration import CALIBRATION_METHODS, RefitCalibrated, choose_calibration
 from .candidates import AVAILABLE, CANDIDATES, cross_validate_named, make_candidates
 from .estimators import MonotoneLogistic, TabulatedHGB, decision_scores, log_odds
@@ -34,7 +43,7 @@ from .tabulate import tabulate_trees
 __all__ = [
     "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES", "REFIT_SHRINK",
     "BoostingSearch", "CandidateResult", "MonotoneBlend", "MonotoneLogistic", "RefitCalibrated", "TabulatedHGB",
-    "blend_candidates", "capacity_label", "choose_calibration", "cross_validate_candidate", "cross_validate_named",
+    "blend_candidates", "blended_row_losses", "capacity_label", "choose_calibration", "cross_validate_candidate", "cross_validate_named",
     "cv_folds", "decision_scores", "log_odds", "direction_violations", "holdout_split", "make_candidates", "monotone_hgb",
-    "search_monotone_boosting", "tabulate_trees",
+    "one_standard_error_choice", "search_monotone_boosting", "tabulate_trees",
 ]

@@ -3,8 +3,12 @@
 The shape of the world is not assumed: :func:`search_monotone_boosting`
 screens a few capacities of monotone ``HistGradientBoostingClassifier`` (tree
 size, learning rate, leaf size; from main effects with pairwise interactions
-to higher-order ones) on the first shared fold, keeps the one of lowest
-held-out log loss, and cross-validates it on the other folds. Every fit stops
+to higher-order ones) on the first shared fold and cross-validates the chosen
+one on the other folds. The choice (:func:`one_standard_error_choice`) is the
+least flexible capacity whose held-out log loss is within one standard error
+of the lowest; when the trees are to be blended with a partner (the additive
+model), each capacity is scored by its best blend with the partner's
+out-of-fold values, because what matters is what the trees add to it. Every fit stops
 early on a validation split of its own training rows (never the held-out
 fold), and the final model is refit *once* on all rows without a validation
 split, at a rate :data:`REFIT_SHRINK` times smaller for that many times the mean
@@ -28,10 +32,12 @@ from sklearn.metrics import log_loss
 from sklearn.pipeline import Pipeline
 
 from ..features import DomainFeatures
+from .blending import BLEND_GRID_STEP
 from .estimators import TabulatedHGB
 from .selection import CandidateResult, direction_violations
 
-__all__ = ["CAPACITIES", "REFIT_SHRINK", "BoostingSearch", "capacity_label", "monotone_hgb", "search_monotone_boosting"]
+__all__ = ["CAPACITIES", "REFIT_SHRINK", "BoostingSearch", "blended_row_losses", "capacity_label", "monotone_hgb",
+           "one_standard_error_choice", "search_monotone_boosting"]
 
 CAPACITIES: tuple[dict[str, Any], ...] = (
     # Three leaves: each tree splits on at most two columns (main effects and pairwise interactions),
@@ -63,6 +69,73 @@ REFIT_SHRINK = 2
 """The refit on all rows takes steps this many times smaller, for this many times the iterations the folds
 found: shrinkage lowers the variance of the final model, while the folds, which only choose the capacity
 and the length, keep the cheaper screened rate."""
+
+
+def blended_row_losses(y: np.ndarray, score: np.ndarray, partner: np.ndarray | None = None,
+                       step: float = BLEND_GRID_STEP) -> tuple[np.ndarray, float]:
+    """Per-row log loss of ``score`` blended at its best weight with ``partner`` (decision values).
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        0/1 labels of the held-out rows.
+    score : numpy.ndarray
+        Decision values (log-odds) of the model screened.
+    partner : numpy.ndarray, optional
+        Out-of-fold decision values of the model it will be blended with; without one, ``score`` alone.
+    step : float, default :data:`~xieshang.modeling.blending.BLEND_GRID_STEP`
+        Step of the grid of the partner's weight, from 0 (``score`` alone) to 1 excluded.
+
+    Returns
+    -------
+    losses : numpy.ndarray
+        Log loss of every row at the weight of lowest mean loss.
+    weight : float
+        That weight of the partner (0 without one).
+    """
+    y = np.asarray(y, dtype=float)
+    weights = np.arange(0.0, 1.0 - 1e-9, step) if partner is not None else np.zeros(1)
+    best: tuple[float, np.ndarray, float] | None = None
+    for w in weights:
+        z = np.clip((1.0 - w) * score + (w * partner if partner is not None else 0.0), -35, 35)
+        rows = np.logaddexp(0.0, z) - y * z
+        if best is None or rows.mean() < best[0]:
+            best = (float(rows.mean()), rows, float(w))
+    assert best is not None
+    return best[1], best[2]
+
+
+def one_standard_error_choice(row_losses: dict[str, np.ndarray]) -> str:
+    """The first (least flexible) option within one standard error of the lowest mean loss.
+
+    Parameters
+    ----------
+    row_losses : dict of str to numpy.ndarray
+        Option -> per-row held-out losses on the same rows, from the least to the most flexible.
+
+    Returns
+    -------
+    str
+        The chosen option: a more flexible one only where its gain over a simpler one exceeds the
+        noise of the held-out rows (the standard error of the paired per-row differences).
+
+    Raises
+    ------
+    ValueError
+        No option, or losses of different lengths.
+    """
+    if not row_losses:
+        raise ValueError("row_losses: expected at least one option, got none")
+    lengths = {len(v) for v in row_losses.values()}
+    if len(lengths) != 1:
+        raise ValueError(f"row_losses: expected losses on the same rows, got lengths {sorted(lengths)}")
+    best = min(row_losses, key=lambda k: float(np.mean(row_losses[k])))
+    for option, rows in row_losses.items():
+        d = np.asarray(rows, dtype=float) - np.asarray(row_losses[best], dtype=float)
+        se = float(np.std(d, ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
+        if float(np.mean(d)) <= se:
+            return option
+    return best
 
 
 def capacity_label(capacity: dict[str, Any]) -> str:
@@ -115,7 +188,10 @@ class BoostingSearch:
     fold_iterations: list[int]
     """Best iteration (lowest validation loss) of every fold's fit."""
     screening: dict[str, float] = field(default_factory=dict)
-    """Capacity label -> held-out log loss on the first fold."""
+    """Capacity label -> held-out log loss on the first fold (blended at its best weight with the partner,
+    when there is one)."""
+    partner_weights: dict[str, float] = field(default_factory=dict)
+    """Capacity label -> the partner's weight in that best blend (empty without a partner)."""
     estimator: Pipeline | None = None
     """The unfitted final pipeline: domain features, then the chosen boosting for ``n_iter`` iterations
     at a :data:`REFIT_SHRINK` times smaller rate."""
@@ -137,6 +213,7 @@ def search_monotone_boosting(
     name: str = "hgb_monotone",
     progress: Callable[[str], None] | None = None,
     probe_folds: int | None = None,
+    partner_score: np.ndarray | None = None,
 ) -> BoostingSearch:
     """Choose the capacity on the first fold, cross-validate it on the others, size the refit.
 
@@ -157,6 +234,10 @@ def search_monotone_boosting(
     probe_folds : int, optional
         How many fold models (the first ones) the direction check probes;
         every one by default.
+    partner_score : numpy.ndarray, optional
+        Out-of-fold decision values (one per row of ``X``, on the same folds)
+        of the model the trees will be blended with: each capacity is then
+        screened by its best blend with it (:func:`blended_row_losses`).
 
     Returns
     -------
@@ -171,6 +252,9 @@ def search_monotone_boosting(
         raise ValueError("capacities: expected at least one capacity to try, got none")
     if not folds:
         raise ValueError("folds: expected at least one (train, test) split, got none")
+    if partner_score is not None and np.shape(partner_score) != (len(y),):
+        raise ValueError(f"partner_score: expected one decision value per row ({len(y)}), got shape "
+                         f"{np.shape(partner_score)}")
     start = time.perf_counter()
     y = np.asarray(y)
     features = DomainFeatures().fit(X)
@@ -191,12 +275,11 @@ def search_monotone_boosting(
 
     screened = {capacity_label(c): (c, *fit(c, 0)) for c in capacities}
     te0 = folds[0][1]
-
-    def held_out_loss(score: np.ndarray) -> float:
-        return float(log_loss(y[te0], 1.0 / (1.0 + np.exp(-score)), labels=[0, 1]))
-
-    screening = {label: held_out_loss(s) for label, (_, _, s) in screened.items()}
-    best = min(screening, key=lambda label: screening[label])
+    partner = None if partner_score is None else np.asarray(partner_score, dtype=float)[te0]
+    rows = {label: blended_row_losses(y[te0], s, partner) for label, (_, _, s) in screened.items()}
+    screening = {label: float(r.mean()) for label, (r, _) in rows.items()}
+    weights = {label: w for label, (_, w) in rows.items()} if partner is not None else {}
+    best = one_standard_error_choice({label: r for label, (r, _) in rows.items()})
     capacity = screened[best][0]
     oof_score = np.empty(len(y))
     models, losses, iterations = [], [], []
@@ -217,4 +300,4 @@ def search_monotone_boosting(
     final = Pipeline([("features", DomainFeatures()),
                       ("hgb", monotone_hgb(seed=seed, capacity=slow, max_iter=n_iter))])
     result = CandidateResult(name, models, oof, losses, time.perf_counter() - start, violations, oof_score)
-    return BoostingSearch(result, dict(capacity), n_iter, iterations, screening, final)
+    return BoostingSearch(result, dict(capacity), n_iter, iterations, screening, weights, final)

@@ -88,8 +88,13 @@ def cross_validate_named(
     *,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    partner_score: np.ndarray | None = None,
 ) -> tuple[CandidateResult, Pipeline, dict[str, Any]]:
     """Cross-validate one candidate by name on the shared folds.
+
+    ``partner_score``: for ``hgb_monotone``, the out-of-fold decision values of
+    the candidate it will be blended with, which its capacity is screened
+    beside (:func:`~xieshang.modeling.boosting.search_monotone_boosting`).
 
     Returns
     -------
@@ -99,13 +104,14 @@ def cross_validate_named(
         The unfitted pipeline to refit on all rows.
     info : dict
         What was chosen on the folds (for ``hgb_monotone``: ``capacity``,
-        ``n_iter``, ``fold_iterations``, ``screening``), for ``cv_results_``.
+        ``n_iter``, ``fold_iterations``, ``screening``, ``screening_partner_weights``), for ``cv_results_``.
     """
     if name == "hgb_monotone":
         found = search_monotone_boosting(X, y, folds, seed=seed, name=name, progress=progress,
-                                         probe_folds=PROBE_FOLDS)
+                                         probe_folds=PROBE_FOLDS, partner_score=partner_score)
         info = {"capacity": capacity_label(found.capacity), "n_iter": found.n_iter,
-                "fold_iterations": found.fold_iterations, "screening": found.screening}
+                "fold_iterations": found.fold_iterations, "screening": found.screening,
+                "screening_partner_weights": found.partner_weights}
         return found.result, found.estimator, info
     pipe = make_candidates(seed, [name])[name]
     result = cross_validate_candidate(name, pipe, X, y, folds, seed=seed, progress=progress, probe_folds=PROBE_FOLDS)
