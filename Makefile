@@ -43,10 +43,10 @@ bench: $(STAMP)  ## Run the quick benchmarks (not bench_scale, bench_worlds, ben
 	for b in bench/bench_*.py; do case $$b in bench/bench_scale.py|bench/bench_worlds.py|bench/bench_missing.py) continue;; esac; \
 		echo "== $$b"; $(BIN)/python $$b | tee reports/bench/$$(basename $$b .py).txt || exit 1; done
 
-bench-worlds: $(STAMP)  ## The project against a plain boosted baseline on every world of bench/worlds.py (~6 min)
+bench-worlds: $(STAMP)  ## The project against a plain boosted baseline on every world of bench/worlds.py and blind_worlds.py (~10 min)
 	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_worlds.py | tee reports/bench/bench_worlds.txt
 
-bench-fit: $(STAMP)  ## Fit time and peak memory at 50k, 200k and 1M rows (~6 min)
+bench-fit: $(STAMP)  ## Fit time and peak memory at 50k, 200k and 1M rows (~10 min)
 	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_scale.py --fit-curve | tee reports/bench/bench_fit.txt
 
 bench-scale: $(STAMP)  ## Train on 1M rows and score 5M rows: time and peak memory (~20 min)

@@ -1,6 +1,6 @@
 """A zoo of worlds: the project against a plain boosted baseline, on the same rows, against the truth.
 
-For every world of ``bench/worlds.py`` (50,000 training rows, a separate
+For every world of ``bench/worlds.py`` and ``bench/blind_worlds.py`` (50,000 training rows, a separate
 50,000-row test set), in the same run:
 
 * ``project``: :func:`xieshang.train` (the default :class:`~xieshang.ApprovalModel`);
@@ -17,7 +17,8 @@ the oracle, fit seconds and the fit-time ratio project / baseline, then the
 targets of issue 9 (ratio <= 1.01 and <= the baseline's, mean |p̂ − p| <= 0.02,
 fit <= 2x the baseline, no direction violations).
 
-Usage: ``python bench/bench_worlds.py [--rows 50000] [--worlds ours,other,soft,steps,mixed,linear] [--repeat 2]``
+Usage: ``python bench/bench_worlds.py [--rows 50000] [--worlds ours,other,...] [--repeat 2]`` (every world of
+``worlds.py`` and ``blind_worlds.py`` by default)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from blind_worlds import BLIND
 from worlds import WORLDS
 
 from xieshang import train
@@ -111,10 +113,15 @@ def _detail(cv: dict) -> str:
     return "; ".join(out)
 
 
+ALL_WORLDS = {**WORLDS, **BLIND}
+"""The zoo (``worlds.py``), then the blind worlds (``blind_worlds.py``, written without seeing the model)."""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=50_000, help="training rows (and test rows) per world")
-    ap.add_argument("--worlds", default=",".join(WORLDS), help="comma-separated worlds of bench/worlds.py")
+    ap.add_argument("--worlds", default=",".join(ALL_WORLDS),
+                    help="comma-separated worlds of bench/worlds.py and bench/blind_worlds.py")
     ap.add_argument("--repeat", type=int, default=2, help="fits of each model per world; the fastest is kept")
     args = ap.parse_args()
     print(f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, load average {os.getloadavg()[0]:.2f} "
@@ -122,11 +129,13 @@ def main() -> None:
           f"fit times: the fastest of {args.repeat} interleaved fits")
     results = []
     for w in args.worlds.split(","):
-        r = run_world(w, WORLDS[w], args.rows, repeat=args.repeat)
+        if w not in ALL_WORLDS:
+            sys.exit(f"--worlds: unknown world {w!r}, expected some of {', '.join(ALL_WORLDS)}")
+        r = run_world(w, ALL_WORLDS[w], args.rows, repeat=args.repeat)
         results.append(r)
         print(f"  {w}: project {r['fit_s']:.1f} s ({r['chosen']} + {r['calibration']}; {r['detail']}), "
               f"baseline {r['base_s']:.1f} s", flush=True)
-    head = (f"{'world':7s} {'LL/oracle':>17s} {'mean|p̂−p|':>17s} {'AUC gap':>17s} {'fit s':>13s} {'fit':>6s}  "
+    head = (f"{'world':10s} {'LL/oracle':>17s} {'mean|p̂−p|':>17s} {'AUC gap':>17s} {'fit s':>13s} {'fit':>6s}  "
             "viol  targets")
     print("\nEach cell: project / baseline; fit ratio = project / baseline; viol = direction violations")
     print(head)
@@ -137,7 +146,7 @@ def main() -> None:
         checks = {"LL<=1.01": ll <= 1.01, "LL<=base": ll <= bl, "MAE<=0.02": m["mean_abs_error_to_truth"] <= 0.02,
                   "fit<=2x": ratio <= 2.0, "monotone": not r["violations"]}
         missed = [k for k, ok in checks.items() if not ok]
-        print(f"{r['world']:7s} {ll:8.4f} / {bl:6.4f} {m['mean_abs_error_to_truth']:8.4f} / "
+        print(f"{r['world']:10s} {ll:8.4f} / {bl:6.4f} {m['mean_abs_error_to_truth']:8.4f} / "
               f"{b['mean_abs_error_to_truth']:6.4f} {m['auc_gap_to_oracle']:8.4f} / {b['auc_gap_to_oracle']:6.4f} "
               f"{r['fit_s']:5.1f} / {r['base_s']:5.1f} {ratio:5.2f}x  {len(r['violations']):4d}  "
               + ("all met" if not missed else "MISSED " + ", ".join(missed)))
