@@ -95,14 +95,10 @@ def blended_row_losses(y: np.ndarray, score: np.ndarray, partner: np.ndarray | N
     """
     y = np.asarray(y, dtype=float)
     weights = np.arange(0.0, 1.0 - 1e-9, step) if partner is not None else np.zeros(1)
-    best: tuple[float, np.ndarray, float] | None = None
-    for w in weights:
-        z = np.clip((1.0 - w) * score + (w * partner if partner is not None else 0.0), -35, 35)
-        rows = np.logaddexp(0.0, z) - y * z
-        if best is None or rows.mean() < best[0]:
-            best = (float(rows.mean()), rows, float(w))
-    assert best is not None
-    return best[1], best[2]
+    blends = [np.clip((1.0 - w) * score + (w * partner if partner is not None else 0.0), -35, 35) for w in weights]
+    losses = [np.logaddexp(0.0, z) - y * z for z in blends]
+    k = int(np.argmin([rows.mean() for rows in losses]))
+    return losses[k], float(weights[k])
 
 
 def one_standard_error_choice(row_losses: dict[str, np.ndarray]) -> str:
