@@ -21,7 +21,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..features import DomainFeatures
-from .estimators import decision_scores
+from .estimators import decision_scores, row_log_loss
 from .selection import CandidateResult
 
 __all__ = ["BLEND", "BLEND_GRID_STEP", "MonotoneBlend", "blend_candidates"]
@@ -207,7 +207,7 @@ def blend_candidates(
     losses = []
     for g in grid:  # one weight vector at a time: memory stays one column, however many rows
         z = S @ g
-        losses.append(float(np.mean(np.logaddexp(0.0, z) - y * z)))
+        losses.append(float(np.mean(row_log_loss(z, y))))
     w = grid[int(np.argmin(losses))]
     z = S @ w
     oof = 1.0 / (1.0 + np.exp(-z))

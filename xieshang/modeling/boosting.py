@@ -33,7 +33,7 @@ from sklearn.pipeline import Pipeline
 
 from ..features import DomainFeatures
 from .blending import BLEND_GRID_STEP
-from .estimators import TabulatedHGB
+from .estimators import TabulatedHGB, row_log_loss
 from .selection import CandidateResult, direction_violations
 
 __all__ = ["CAPACITIES", "REFIT_SHRINK", "BoostingSearch", "blended_row_losses", "capacity_label", "monotone_hgb",
@@ -96,7 +96,7 @@ def blended_row_losses(y: np.ndarray, score: np.ndarray, partner: np.ndarray | N
     y = np.asarray(y, dtype=float)
     weights = np.arange(0.0, 1.0 - 1e-9, step) if partner is not None else np.zeros(1)
     blends = [np.clip((1.0 - w) * score + (w * partner if partner is not None else 0.0), -35, 35) for w in weights]
-    losses = [np.logaddexp(0.0, z) - y * z for z in blends]
+    losses = [row_log_loss(z, y) for z in blends]
     k = int(np.argmin([rows.mean() for rows in losses]))
     return losses[k], float(weights[k])
 
@@ -264,7 +264,7 @@ def search_monotone_boosting(
         score = m.decision_function(Xt.iloc[te])
         if progress:
             z = np.clip(score, -35, 35)
-            loss = float(np.mean(np.logaddexp(0.0, z) - y[te] * z))
+            loss = float(np.mean(row_log_loss(z, y[te])))
             progress(f"  {name} [{capacity_label(capacity)}]: fold {k + 1}/{len(folds)} log loss {loss:.4f}, "
                      f"{m.n_iter_} iterations ({time.perf_counter() - t0:.1f} s)")
         return m, score

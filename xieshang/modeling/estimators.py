@@ -149,7 +149,7 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
             z = (B32 @ theta[1:].astype(np.float32)).astype(float) + theta[0]
             r = (1.0 / (1.0 + np.exp(-z)) - y) / n
-            f = np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * penalty * theta[1:] @ theta[1:]
+            f = np.mean(row_log_loss(z, y)) + 0.5 * penalty * theta[1:] @ theta[1:]
             grad = (B32.T @ (r * n).astype(np.float32)).astype(float) / n
             return f, np.concatenate([[r.sum()], grad + penalty * theta[1:]])
 
@@ -327,6 +327,11 @@ class TabulatedHGB(HistGradientBoostingClassifier):
         out = self._tabulated(X)
         return super().predict(X) if out is None else self.classes_[(out > 0).astype(np.int64)]
 
+
+
+def row_log_loss(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Log loss of every row from its log-odds ``z`` and 0/1 label ``y``: ``log(1 + e^z) - y z``, stable for any ``z``."""
+    return np.logaddexp(0.0, z) - y * z
 
 
 def log_odds(p: Any) -> np.ndarray:
