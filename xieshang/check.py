@@ -22,22 +22,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .contract import FEATURES, LABEL, TRUTH, Feature, feature
-from .headers import column_mapping
-from .validation import (
-    _BAD,
-    _COLLECTIONS,
-    _MISSING,
-    _MISSING_STRINGS,
-    _VALUE_ALIASES,
-    _codes,
-    _decode_bool,
-    _is_missing,
-    _is_text,
-    _norm_str,
-    _show,
-    validate_frame,
+from .cells import (
+    BAD_CATEGORY,
+    COLLECTIONS,
+    OUT_OF_RANGE,
+    UNKNOWN,
+    WRONG_TYPE,
+    cell_codes,
+    classify,
+    decode_bool,
+    is_text,
+    normalize,
+    show_value,
 )
+from .contract import FEATURES, LABEL, TRUTH, VALUE_LABELS, Feature, feature
+from .headers import column_mapping
+from .text import LANGS, check_lang, check_text, display_width
+from .validation import validate_frame
 
 __all__ = ["CheckReport", "ColumnCheck", "Issue", "check_frame", "min_rows_per_label",
            "WARN_ROWS", "WARN_PER_LABEL", "LEAK_AUC"]
@@ -154,161 +155,130 @@ class CheckReport:
 
     def render(self, lang: str = "zh") -> str:
         """The report as text in ``lang`` ("zh" or "en")."""
-        from .text import check_lang
-
-        zh = check_lang(lang) == "zh"
-        unit = ("行号" if self.unit == "line" else "第几条") if zh else ("lines" if self.unit == "line" else "rows")
-        out = [("数据检查" if zh else "Data check") + (f": {self.source}" if self.source else "")]
-        size = (f"  记录数 {self.rows:,}" if zh else f"  rows: {self.rows:,}")
+        lang = check_lang(lang)
+        out = [check_text("title", lang) + (f": {self.source}" if self.source else "")]
+        size = check_text("rows", lang, rows=self.rows)
         if self.approved is not None:
-            rate = self.label_rate or 0.0
-            size += (f",同意 {self.approved:,}({rate:.1%}),拒绝 {self.refused:,}" if zh
-                     else f", approved: {self.approved:,} ({rate:.1%}), refused: {self.refused:,}")
+            size += check_text("labels", lang, approved=self.approved, rate=self.label_rate or 0.0,
+                               refused=self.refused)
         out.append(size)
         if self.extra_columns:
-            names = ", ".join(self.extra_columns)
-            out.append(f"  合同外的列(模型不用,predict 原样保留):{names}" if zh
-                       else f"  extra columns (not used by the model, passed through by predict): {names}")
+            out.append(check_text("extra_columns", lang, names=", ".join(self.extra_columns)))
         noisy = [c for c in self.columns if c.missing or c.out_of_range or c.wrong_type or c.unknown_category]
         if self.columns and not noisy:
-            out.append(f"  合同的 {len(self.columns)} 列都完整且有效" if zh
-                       else f"  all {len(self.columns)} contract columns present are complete and valid")
+            out.append(check_text("all_valid", lang, n=len(self.columns)))
         if noisy:
-            out.append("")
-            head = ("列", "缺失", "超出范围", "类型错误", "未知类别", f"示例({unit})") if zh else \
-                   ("column", "missing", "out of range", "wrong type", "unknown category", f"examples ({unit})")
-            table: list[tuple[str, ...]] = [head]
-            for c in noisy:
-                f = feature(c.name)
-                label = f.label_zh if zh else f.label_en
-                name = f"{c.name} ({label})" if len(label) <= 24 else c.name
-                order = ("out_of_range", "wrong_type", "unknown_category", "missing")  # faults first
-                shown = list(dict.fromkeys(r for k in order for r in c.examples.get(k, [])))[:_EXAMPLES]
-                table.append((name, *(_pct(v) for v in (c.missing, c.out_of_range, c.wrong_type, c.unknown_category)),
-                              ", ".join(map(str, shown))))
-            widths = [max(_width(row[i]) for row in table) for i in range(len(head))]
-            for row in table:
-                out.append("  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip())
-            out.append("  " + ("可以缺失的列留空即“未知”,模型照样估计;其余列不能留空。" if zh else
-                               "Blank is 'unknown': allowed where the contract says so, an error elsewhere."))
-        for title, items in (("问题(训练前必须修正)" if zh else "Problems (fix before training)", self.problems),
-                             ("提醒" if zh else "Warnings", self.warnings)):
+            out += ["", *self._table(noisy, lang), check_text("blank_note", lang)]
+        for key, items in (("problems", self.problems), ("warnings", self.warnings)):
             if items:
-                out.append("")
-                out.append(title + ":")
+                out += ["", check_text(key, lang) + ":"]
                 out.extend(f"  {i}. {item.text(lang)}" for i, item in enumerate(items, 1))
         out.append("")
-        if self.ok:
-            out.append("结论:可以训练。" if zh else "Result: ready to train.")
-        else:
-            n = len(self.problems)
-            out.append(f"结论:有 {n} 个问题,修正后再训练。" if zh else
-                       f"Result: not ready to train ({n} problem{'s' if n > 1 else ''}); fix the file and check again.")
+        n = len(self.problems)
+        out.append(check_text("ready", lang) if self.ok else check_text("not_ready", lang, n=n, s="s" if n > 1 else ""))
         return "\n".join(out)
+
+    def _table(self, noisy: list[ColumnCheck], lang: str) -> list[str]:
+        """The lines of the table of columns with unknown or bad cells."""
+        unit = check_text("unit_line" if self.unit == "line" else "unit_row", lang)
+        head = (*(check_text(f"col_{k}", lang) for k in ("column", *_KINDS)), check_text("col_examples", lang, unit=unit))
+        table: list[tuple[str, ...]] = [head]
+        for c in noisy:
+            f = feature(c.name)
+            label = f.label_zh if lang == "zh" else f.label_en
+            name = f"{c.name} ({label})" if len(label) <= 24 else c.name
+            order = ("out_of_range", "wrong_type", "unknown_category", "missing")  # faults first
+            shown = list(dict.fromkeys(r for k in order for r in c.examples.get(k, [])))[:_EXAMPLES]
+            table.append((name, *(_pct(getattr(c, k)) for k in _KINDS), ", ".join(map(str, shown))))
+        widths = [max(display_width(row[i]) for row in table) for i in range(len(head))]
+        return ["  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in table]
 
     def __str__(self) -> str:
         return self.render("zh")
+
+
+_KINDS = ("missing", "out_of_range", "wrong_type", "unknown_category")
+"""The kinds of cells counted per column, in the order of the report's table."""
 
 
 def _pct(v: float) -> str:
     return "-" if not v else (f"{v:.1%}" if v >= 0.001 else "<0.1%")
 
 
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))
 
 
-# -- per-cell classes ---------------------------------------------------------------------------
+def _issue(code: str, about: str | None = None, **values: Any) -> Issue:
+    """A finding worded in both languages by :func:`xieshang.text.check_text`.
 
-OK, UNKNOWN, OUT_OF_RANGE, WRONG_TYPE, BAD_CATEGORY = 0, 1, 2, 3, 4
-
-
-def _numeric_classes(f: Feature, col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    cls = np.zeros(len(col), dtype=np.int8)
-    if pd.api.types.is_bool_dtype(col) or pd.api.types.is_complex_dtype(col):
-        cls[:] = WRONG_TYPE
-        return cls, np.full(len(col), np.nan)
-    if pd.api.types.is_numeric_dtype(col):
-        values = col.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        obj = col.astype(object)
-        values = np.array(pd.to_numeric(obj, errors="coerce").to_numpy(dtype=float, na_value=np.nan)) \
-            if _is_text(col) else np.full(len(col), np.nan)
-        todo = np.isnan(values)
-        if _is_text(col) and todo.any():  # blanks and "NA" spellings, vectorised
-            sub = obj[todo]
-            blank = (sub.isna() | sub.str.strip().str.lower().isin(_MISSING_STRINGS)).to_numpy(bool)
-            idx = np.flatnonzero(todo)
-            todo[idx[blank]] = False
-        for i in np.flatnonzero(todo):  # full-width digits, junk...: cell by cell, only these
-            v = obj.iat[i]
-            if _is_missing(v):
-                continue
-            v = _norm_str(v)
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (str, int, float, np.integer, np.floating)):
-                cls[i] = WRONG_TYPE
-                continue
-            try:
-                values[i] = float(v)
-            except (TypeError, ValueError, OverflowError):
-                cls[i] = WRONG_TYPE
-    nan = np.isnan(values)
-    cls[nan & (cls == OK)] = UNKNOWN
-    with np.errstate(invalid="ignore"):
-        out = ~nan & ((values < f.low) | (values > f.high))  # ±inf too
-    cls[out & (cls == OK)] = OUT_OF_RANGE
-    if f.kind == "int":
-        with np.errstate(invalid="ignore"):
-            frac = ~nan & ~out & (values != np.round(values))
-        cls[frac & (cls == OK)] = WRONG_TYPE
-    return cls, values
-
-
-def _coded_classes(f: Feature, col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    if f.kind == "bool":
-        codes = _codes(col, _decode_bool)
-        bad = WRONG_TYPE
-    else:
-        from .headers import header_key
-
-        aliases = _VALUE_ALIASES[f.name]
-
-        def decode(v: object) -> int:
-            if isinstance(v, str) and aliases.get(header_key(v)) is not None:
-                return 0
-            return _MISSING if _is_missing(v) else _BAD
-
-        codes = _codes(col, decode)
-        bad = BAD_CATEGORY
-    cls = np.zeros(len(col), dtype=np.int8)
-    cls[codes == _MISSING] = UNKNOWN
-    cls[codes == _BAD] = bad
-    return cls, codes.astype(float)
-
-
-def _classes(f: Feature, col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(class of every cell, its value as a number) for a contract column.
-
-    Classes: OK, UNKNOWN, OUT_OF_RANGE, WRONG_TYPE or BAD_CATEGORY; values
-    are the number, the 0/1 of a boolean or the category's code, NaN where
-    the class is not OK (the leak test reads them).
+    A value given as ``{"zh": ..., "en": ...}`` differs by language.
     """
-    if col.dtype == object and not _is_text(col):
-        unhashable = col.map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray))).to_numpy(bool)
+    def pick(lang: str) -> dict[str, Any]:
+        return {k: v[lang] if isinstance(v, dict) else v for k, v in values.items()}
+
+    return Issue(code, check_text(code, "zh", **pick("zh")), check_text(code, "en", **pick("en")), about)
+
+
+def _both(key: str, **values: Any) -> dict[str, str]:
+    """A piece of a finding in both languages (for :func:`_issue`)."""
+    return {lang: check_text(key, lang, **values) for lang in LANGS}
+
+
+def _expected(f: Feature) -> dict[str, str]:
+    """What a column should hold, in both languages (the English is the contract's own words)."""
+    return {lang: _expected_in(f, lang) for lang in LANGS}
+
+
+def _expected_in(f: Feature, lang: str) -> str:
+    labels = VALUE_LABELS.get(f.name, {})
+    if f.kind == "bool":
+        text = check_text("expect_bool", lang, contract=f.expected())
+    elif f.kind == "category":
+        values = check_text("name_sep", lang).join(
+            check_text("category_value", lang, value=c, label=labels[c][0]) if c in labels else c
+            for c in f.categories)
+        text = check_text("expect_category", lang, values=values, contract=f.expected())
     else:
-        unhashable = np.zeros(len(col), bool)
-    if unhashable.any():
-        col = col.where(~unhashable, None)
-    cls, values = _numeric_classes(f, col) if f.is_numeric else _coded_classes(f, col)
-    cls[unhashable] = WRONG_TYPE
-    values = np.where(cls == OK, values, np.nan)
-    return cls, values
+        what = check_text("integer" if f.kind == "int" else "number", lang)
+        text = check_text("expect_range", lang, low=f.low, high=f.high, what=what, contract=f.expected())
+    if f.kind == "category" and labels:
+        text += check_text("chinese_labels", lang, labels=", ".join(labels[c][0] for c in f.categories if c in labels))
+    return text
+
+
+@dataclass
+class _Where:
+    """Where findings are: example numbers as file lines or 1-based rows."""
+
+    unit: str
+    base: int
+
+    def rows(self, mask: np.ndarray) -> list[int]:
+        """The first few line (or row) numbers where ``mask`` is true."""
+        return [int(i) + self.base for i in np.flatnonzero(mask)[:_EXAMPLES]]
+
+    def at(self, mask: np.ndarray) -> dict[str, str]:
+        """"lines 3, 5 and 2 more" for ``mask``, in both languages."""
+        rows, total = self.rows(mask), int(mask.sum())
+        more = total - len(rows)
+        shown = ", ".join(map(str, rows))
+        out = {}
+        for lang in LANGS:
+            text = check_text("at_line" if self.unit == "line" else "at_row", lang, shown=shown,
+                              s="s" if total > 1 else "")
+            out[lang] = text + (check_text("at_more", lang, total=total, more=more) if more else "")
+        return out
+
+
+@dataclass
+class _Findings:
+    """What the checks found so far: problems (stop training) and warnings."""
+
+    where: _Where
+    problems: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
 
 
 def _auc(x: np.ndarray, y: np.ndarray) -> float:
@@ -372,185 +342,169 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
     """
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}; read the file with xieshang.files.read_table")
-    problems: list[Issue] = []
-    warnings: list[Issue] = []
     unit = "line" if first_line is not None else "row"
-    base = first_line if first_line is not None else 1
+    found = _Findings(_Where(unit, first_line if first_line is not None else 1))
+    named = _name_columns(df, found)
+    if named is None:
+        return CheckReport(len(df), None, None, [], found.problems, found.warnings, [], 0, unit, source)
+    frame, headers = named
+    n = len(frame)
+    if n == 0:
+        found.problems.append(_issue("empty"))
+    extras = [str(c) for c in frame.columns if c not in _CONTRACT and c not in (LABEL, TRUTH)]
+    _check_required(frame, found)
+    columns, parsed = _check_cells(frame, headers, found)
+    approved = refused = None
+    dups = 0
+    if n:
+        approved, refused, y, known = _check_label(frame, found, require_label, n_splits, test_size)
+        if y is not None and known is not None:
+            _check_leaks(frame, parsed, headers, y, known, found)
+        dups = _check_duplicates(frame, found)
+        if not found.problems:  # the safety net: whatever validation refuses is a problem here too
+            try:
+                validate_frame(frame, require_label=require_label)
+            except ValueError as exc:
+                found.problems.append(_issue("invalid", error=str(exc)))
+    return CheckReport(n, approved, refused, columns, found.problems, found.warnings, extras, dups, unit, source)
 
-    def where(mask: np.ndarray) -> list[int]:
-        return [int(i) + base for i in np.flatnonzero(mask)[:_EXAMPLES]]
 
-    def at(rows: list[int], total: int) -> tuple[str, str]:
-        more = total - len(rows)
-        shown = ", ".join(map(str, rows))
-        zh = ("行 " if unit == "line" else "第 ") + shown + (" 条" if unit == "row" else "") + (f" 等 {total} 处" if more else "")
-        en = f"{unit}{'s' if total > 1 else ''} {shown}" + (f" and {more} more" if more else "")
-        return zh, en
+_CONTRACT = frozenset(f.name for f in FEATURES)
 
+
+def _name_columns(df: pd.DataFrame, found: _Findings) -> tuple[pd.DataFrame, dict[Any, Any]] | None:
+    """(frame under contract names, contract name -> header as written); ``None`` if the headers are unusable."""
     try:
         mapping = column_mapping(df.columns)
     except ValueError as exc:
-        problems.append(Issue("ambiguous_columns", f"列名重复或含义相同:{exc}", str(exc)))
-        return CheckReport(len(df), None, None, [], problems, warnings, [], 0, unit, source)
+        found.problems.append(_issue("ambiguous_columns", error=str(exc)))
+        return None
     if df.columns.has_duplicates:
         dup_cols = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
-        problems.append(Issue("duplicate_columns", f"列名重复:{', '.join(dup_cols)};每列只能出现一次",
-                              f"duplicated column(s) {', '.join(dup_cols)}; expected each column once"))
-        return CheckReport(len(df), None, None, [], problems, warnings, [], 0, unit, source)
-    headers = {v: k for k, v in mapping.items()}
+        found.problems.append(_issue("duplicate_columns", names=", ".join(dup_cols)))
+        return None
     frame = df.rename(columns=mapping) if mapping else df
-    n = len(frame)
-    if n == 0:
-        problems.append(Issue("empty", "没有数据行", "no rows; expected at least one"))
-    contract = {f.name for f in FEATURES}
-    extras = [str(c) for c in frame.columns if c not in contract and c not in (LABEL, TRUTH)]
+    return frame, {v: k for k, v in mapping.items()}
 
+
+def _check_required(frame: pd.DataFrame, found: _Findings) -> None:
+    """A problem naming every required contract column that is absent."""
     absent = [f.name for f in FEATURES if f.required and f.name not in frame.columns]
     if absent:
-        zh_names = "、".join(f"{a}({feature(a).label_zh})" for a in absent)
-        en_names = ", ".join(f"{a} ({feature(a).label_en})" for a in absent)
-        problems.append(Issue("missing_columns", f"缺少列:{zh_names};请补上(列名可用英文名或中文标签)",
-                              f"missing column(s): {en_names}; add them (headed by the name or the Chinese or English label)"))
+        names = {lang: check_text("name_sep", lang).join(
+            check_text("named", lang, name=a, label=_label(feature(a), lang)) for a in absent) for lang in LANGS}
+        found.problems.append(_issue("missing_columns", names=names))
 
+
+def _label(f: Feature, lang: str) -> str:
+    return f.label_zh if lang == "zh" else f.label_en
+
+
+def _check_cells(frame: pd.DataFrame, headers: dict[Any, Any],
+                 found: _Findings) -> tuple[list[ColumnCheck], dict[str, np.ndarray]]:
+    """Per contract column: shares of each kind of cell, and a problem for bad or forbidden blank cells."""
     columns: list[ColumnCheck] = []
     parsed: dict[str, np.ndarray] = {}
+    if not len(frame):
+        return columns, parsed
     for f in FEATURES:
-        if f.name not in frame.columns or n == 0:
-            continue
-        cls, parsed[f.name] = _classes(f, frame[f.name])
-        header = headers.get(f.name)
-        cc = ColumnCheck(f.name, None if header is None else str(header))
-        shown = f"{f.name}" + (f" (column {str(header)!r})" if header is not None else "")
-        shown_zh = f"{f.name}({f.label_zh})"
-        for kind, code in (("missing", UNKNOWN), ("out_of_range", OUT_OF_RANGE), ("wrong_type", WRONG_TYPE),
-                           ("unknown_category", BAD_CATEGORY)):
-            mask = cls == code
-            if mask.any():
-                setattr(cc, kind, float(mask.mean()))
-                cc.examples[kind] = where(mask)
-        bad = cls >= OUT_OF_RANGE
-        if bad.any():
-            values = frame[f.name].astype(object)[bad]
-            cc.bad_values = list(dict.fromkeys(_show(_norm_str(v)) for v in values[:200]))[:3]
-            zh_at, en_at = at(where(bad), int(bad.sum()))
-            vals = ", ".join(cc.bad_values)
-            problems.append(Issue(
-                "bad_values", f"{shown_zh}:{int(bad.sum())} 个无效值 {vals}(在{zh_at});应为{_expected_zh(f)}",
-                f"{shown}: {int(bad.sum())} invalid value(s) {vals} at {en_at}; expected {f.expected()}"
-                + _labels_en(f), f.name))
-        miss = cls == UNKNOWN
-        if miss.any() and not f.missing_ok:
-            zh_at, en_at = at(where(miss), int(miss.sum()))
-            problems.append(Issue(
-                "blank_not_allowed", f"{shown_zh}:{int(miss.sum())} 处为空(在{zh_at});这一列不能留空,请填写或删除这些行",
-                f"{shown}: {int(miss.sum())} blank/unknown cell(s) at {en_at}; this column may not be blank: "
-                "fill it in or drop those rows", f.name))
-        columns.append(cc)
+        if f.name in frame.columns:
+            cls, parsed[f.name] = classify(f, frame[f.name])
+            columns.append(_column_check(f, frame[f.name], headers.get(f.name), cls, found))
+    return columns, parsed
 
-    approved = refused = None
-    y = known = None
-    if LABEL in frame.columns and n:
-        labels = frame[LABEL]
-        if labels.dtype == object and not _is_text(labels):  # lists or dicts among the labels: not 0/1
-            labels = labels.map(lambda v: None if isinstance(v, _COLLECTIONS) else v)
-        cls = _codes(labels, _decode_bool)
-        bad = cls < 0
-        if bad.any():
-            zh_at, en_at = at(where(bad), int(bad.sum()))
-            problems.append(Issue("bad_labels", f"{LABEL}(是否同意):{int(bad.sum())} 个不是 0/1 的标签(在{zh_at})",
-                                  f"{LABEL}: {int(bad.sum())} label(s) not 0/1 at {en_at}; expected 0/1 (or yes/no, 是/否)",
-                                  LABEL))
-        known = ~bad
-        y = cls.clip(0)
-        approved, refused = int((cls == 1).sum()), int((cls == 0).sum())
-        need = min_rows_per_label(n_splits, test_size)
-        if min(approved, refused) < need:
-            problems.append(Issue(
-                "too_few_rows",
-                f"同意 {approved} 条、拒绝 {refused} 条,太少,无法训练:每种结果至少需要 {need} 条"
-                f"({n_splits} 折交叉验证,另留 {test_size:.0%} 作测试)",
-                f"too few rows to train: {approved} approved and {refused} refused; need at least {need} of each "
-                f"({n_splits}-fold cross-validation plus {test_size:.0%} held out for the test)"))
-        elif n < WARN_ROWS or min(approved, refused) < WARN_PER_LABEL:
-            warnings.append(Issue(
-                "small_sample",
-                f"样本偏少({n} 条,同意 {approved}、拒绝 {refused}):建议至少 {WARN_ROWS} 条、每种结果至少 "
-                f"{WARN_PER_LABEL} 条,否则估计会很粗",
-                f"a small sample ({n} rows, {approved} approved, {refused} refused): at least {WARN_ROWS} rows and "
-                f"{WARN_PER_LABEL} of each label are advisable, or the estimates will be rough"))
-    elif n:
-        issue = Issue("no_label", f"没有标签列 {LABEL}(是否同意):可以打分,不能训练",
-                      f"no label column {LABEL!r} (0/1): the rows can be scored, not trained on")
-        (problems if require_label else warnings).append(issue)
 
+def _column_check(f: Feature, col: pd.Series, header: Any, cls: np.ndarray, found: _Findings) -> ColumnCheck:
+    """The :class:`ColumnCheck` of one column from its cells' classes; its problems into ``found``."""
+    where = found.where
+    cc = ColumnCheck(f.name, None if header is None else str(header))
+    for kind, code in zip(_KINDS, (UNKNOWN, OUT_OF_RANGE, WRONG_TYPE, BAD_CATEGORY)):
+        mask = cls == code
+        if mask.any():
+            setattr(cc, kind, float(mask.mean()))
+            cc.examples[kind] = where.rows(mask)
+    column = {"zh": check_text("column_headed" if header is not None else "column", "zh", name=f.name,
+                               label=f.label_zh),
+              "en": check_text("column_headed" if header is not None else "column", "en", name=f.name,
+                               header=str(header))}
+    bad = cls >= OUT_OF_RANGE
+    if bad.any():
+        cc.bad_values = list(dict.fromkeys(show_value(normalize(v)) for v in col.astype(object)[bad][:200]))[:3]
+        found.problems.append(_issue("bad_values", f.name, column=column, count=int(bad.sum()),
+                                     values=", ".join(cc.bad_values), at=where.at(bad), expected=_expected(f)))
+    miss = cls == UNKNOWN
+    if miss.any() and not f.missing_ok:
+        found.problems.append(_issue("blank_not_allowed", f.name, column=column, count=int(miss.sum()),
+                                     at=where.at(miss)))
+    return cc
+
+
+def _check_label(frame: pd.DataFrame, found: _Findings, require_label: bool, n_splits: int,
+                 test_size: float) -> tuple[int | None, int | None, np.ndarray | None, np.ndarray | None]:
+    """(approved, refused, 0/1 labels, which labels are valid); bad labels and sizes into ``found``."""
+    n = len(frame)
+    if LABEL not in frame.columns:
+        issue = _issue("no_label", label=LABEL)
+        (found.problems if require_label else found.warnings).append(issue)
+        return None, None, None, None
+    labels = frame[LABEL]
+    if labels.dtype == object and not is_text(labels):  # lists or dicts among the labels: not 0/1
+        labels = labels.map(lambda v: None if isinstance(v, COLLECTIONS) else v)
+    cls = cell_codes(labels, decode_bool)
+    bad = cls < 0
+    if bad.any():
+        found.problems.append(_issue("bad_labels", LABEL, label=LABEL, count=int(bad.sum()), at=found.where.at(bad)))
+    approved, refused = int((cls == 1).sum()), int((cls == 0).sum())
+    need = min_rows_per_label(n_splits, test_size)
+    if min(approved, refused) < need:
+        found.problems.append(_issue("too_few_rows", approved=approved, refused=refused, need=need,
+                                     n_splits=n_splits, test_size=test_size))
+    elif n < WARN_ROWS or min(approved, refused) < WARN_PER_LABEL:
+        found.warnings.append(_issue("small_sample", n=n, approved=approved, refused=refused, warn_rows=WARN_ROWS,
+                                     warn_per_label=WARN_PER_LABEL))
+    return approved, refused, cls.clip(0), ~bad
+
+
+def _check_leaks(frame: pd.DataFrame, parsed: dict[str, np.ndarray], headers: dict[Any, Any], y: np.ndarray,
+                 known: np.ndarray, found: _Findings) -> None:
+    """A column that alone separates the labels too well: a problem in the contract, a warning outside."""
     # On a handful of rows a chance AUC near 1 is common: judge leaks only with 30 of each label.
-    if y is not None and known is not None and min(int(y[known].sum()), int((1 - y[known]).sum())) >= _LEAK_MIN:
-        for c in frame.columns:
-            if c in (LABEL, TRUTH):
-                continue
-            x: np.ndarray | None
-            if c in parsed and feature(c).kind != "category":
-                x = parsed[c]
-            else:  # extra columns, and categories (scored by their approval rate)
-                try:
-                    x = _leak_scores(frame[c], y, known)
-                except (TypeError, ValueError):  # unhashable or unparseable cells: not a column to score
-                    x = None
-            if x is None:
-                continue
-            ok = known & ~np.isnan(x)
-            if min(int(y[ok].sum()), int((1 - y[ok]).sum())) < _LEAK_MIN:
-                continue
-            auc = _auc(x[ok], y[ok])
-            auc = max(auc, 1.0 - auc)
-            if auc > LEAK_AUC:
-                name = str(headers.get(c, c))
-                zh = f"列 {name} 单独就能把同意和拒绝分开(AUC {auc:.3f}):好得不真实,它是否记录了结果本身?"
-                en = (f"column {name!r} alone separates approved from refused (AUC {auc:.3f}): too good to be true; "
-                      "does it record the outcome itself?")
-                (problems if c in contract else warnings).append(Issue("leak", zh, en, str(c)))
+    if min(int(y[known].sum()), int((1 - y[known]).sum())) < _LEAK_MIN:
+        return
+    for c in frame.columns:
+        if c in (LABEL, TRUTH):
+            continue
+        auc = _column_auc(frame[c], parsed.get(c) if c in parsed and feature(c).kind != "category" else None,
+                          y, known)
+        if auc is not None and auc > LEAK_AUC:
+            issue = _issue("leak", str(c), name=str(headers.get(c, c)), auc=auc)
+            (found.problems if c in _CONTRACT else found.warnings).append(issue)
 
-    if n:
+
+def _column_auc(col: pd.Series, x: np.ndarray | None, y: np.ndarray, known: np.ndarray) -> float | None:
+    """How well one column separates the labels (AUC folded to >= 0.5), ``None`` if it cannot be judged."""
+    if x is None:  # extra columns, and categories (scored by their approval rate)
         try:
-            dup = frame.duplicated(keep="first").to_numpy()
-        except TypeError:  # unhashable cells
-            dup = np.zeros(n, bool)
-        if dup.any():
-            first = frame.duplicated(keep=False).to_numpy() & ~dup
-            zh_at, en_at = at(where(dup), int(dup.sum()))
-            warnings.append(Issue(
-                "duplicates", f"{int(dup.sum())} 行与前面的某行完全相同(在{zh_at};首次出现在 "
-                f"{', '.join(map(str, where(first)))}):若是重复录入,请删除",
-                f"{int(dup.sum())} row(s) repeat an earlier row exactly (at {en_at}; first copies at "
-                f"{', '.join(map(str, where(first)))}): drop them if they were entered twice"))
-    dups = int(dup.sum()) if n else 0
-
-    if not problems and n:  # the safety net: whatever validation refuses is a problem here too
-        try:
-            validate_frame(frame, require_label=require_label)
-        except ValueError as exc:
-            problems.append(Issue("invalid", f"校验未通过:{exc}", str(exc)))
-    return CheckReport(n, approved, refused, columns, problems, warnings, extras, dups, unit, source)
+            x = _leak_scores(col, y, known)
+        except (TypeError, ValueError):  # unhashable or unparseable cells: not a column to score
+            return None
+    if x is None:
+        return None
+    ok = known & ~np.isnan(x)
+    if min(int(y[ok].sum()), int((1 - y[ok]).sum())) < _LEAK_MIN:
+        return None
+    auc = _auc(x[ok], y[ok])
+    return max(auc, 1.0 - auc)
 
 
-def _labels_en(f: Feature) -> str:
-    """For a category: the Chinese labels it also accepts."""
-    from .contract import VALUE_LABELS
-
-    labels = VALUE_LABELS.get(f.name)
-    if f.kind != "category" or not labels:
-        return ""
-    return " (or the Chinese labels " + ", ".join(labels[c][0] for c in f.categories if c in labels) + ")"
-
-
-def _expected_zh(f: Feature) -> str:
-    if f.kind == "bool":
-        return "是/否(或 1/0、true/false)"
-    if f.kind == "category":
-        from .contract import VALUE_LABELS
-
-        labels = VALUE_LABELS.get(f.name, {})
-        return "、".join(f"{c}({labels[c][0]})" if c in labels else c for c in f.categories) + " 之一"
-    what = "整数" if f.kind == "int" else "数字"
-    return f"{f.low:g} 到 {f.high:g} 之间的{what}"
-
+def _check_duplicates(frame: pd.DataFrame, found: _Findings) -> int:
+    """Rows repeating an earlier row exactly: a warning; their count."""
+    try:
+        dup = frame.duplicated(keep="first").to_numpy()
+    except TypeError:  # unhashable cells
+        return 0
+    if dup.any():
+        first = frame.duplicated(keep=False).to_numpy() & ~dup
+        found.warnings.append(_issue("duplicates", count=int(dup.sum()), at=found.where.at(dup),
+                                     first=", ".join(map(str, found.where.rows(first)))))
+    return int(dup.sum())

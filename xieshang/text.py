@@ -11,6 +11,7 @@ sentence.
 from __future__ import annotations
 
 import string
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -567,3 +568,239 @@ def heading(key: str, lang: str, **values: Any) -> str:
     """A report line by key, formatted with ``values``."""
     lang = check_lang(lang)
     return HEADINGS[key][lang].format(**values)
+
+
+# --- display width ---------------------------------------------------------------------------------
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal or a figure label: a wide (East Asian) character counts two.
+
+    Uses :func:`unicodedata.east_asian_width` ("W" and "F" are wide), so
+    full-width punctuation counts two and Latin accents one.
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# --- the data check (``xieshang check``) -----------------------------------------------------------
+# Keyed by language, then by line or finding (Issue.code). Fields are filled in by xieshang.check.
+
+CHECK_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "数据检查",
+        "unit_line": "行号",
+        "unit_row": "第几条",
+        "rows": "  记录数 {rows:,}",
+        "labels": ",同意 {approved:,}({rate:.1%}),拒绝 {refused:,}",
+        "extra_columns": "  模型不使用的列(predict 原样保留):{names}",
+        "all_valid": "  模型使用的 {n} 列都完整且有效",
+        "col_column": "列",
+        "col_missing": "缺失",
+        "col_out_of_range": "超出范围",
+        "col_wrong_type": "类型错误",
+        "col_unknown_category": "未知类别",
+        "col_examples": "示例({unit})",
+        "blank_note": "  可以缺失的列留空即“未知”,模型照样估计;其余列不能留空。",
+        "problems": "问题(训练前必须修正)",
+        "warnings": "提醒",
+        "ready": "结论:可以训练。",
+        "not_ready": "结论:有 {n} 个问题,修正后再训练。",
+        # where a finding is
+        "at_line": "行 {shown}",
+        "at_row": "第 {shown} 条",
+        "at_more": " 等 {total} 处",
+        "column": "{name}({label})",
+        "column_headed": "{name}({label})",
+        "named": "{name}({label})",
+        "name_sep": "、",
+        # what a column should hold
+        "expect_bool": "是/否(或 1/0、true/false)",
+        "expect_category": "{values} 之一",
+        "category_value": "{value}({label})",
+        "expect_range": "{low:g} 到 {high:g} 之间的{what}",
+        "integer": "整数",
+        "number": "数字",
+        "chinese_labels": "",
+        # findings, by Issue.code
+        "ambiguous_columns": "列名重复或含义相同:{error}",
+        "duplicate_columns": "列名重复:{names};每列只能出现一次",
+        "empty": "没有数据行",
+        "missing_columns": "缺少列:{names};请补上(列名可用英文名或中文标签)",
+        "bad_values": "{column}:{count} 个无效值 {values}(在{at});应为{expected}",
+        "blank_not_allowed": "{column}:{count} 处为空(在{at});这一列不能留空,请填写或删除这些行",
+        "bad_labels": "{label}(是否同意):{count} 个不是 0/1 的标签(在{at})",
+        "too_few_rows": "同意 {approved} 条、拒绝 {refused} 条,太少,无法训练:每种结果至少需要 {need} 条"
+                        "({n_splits} 折交叉验证,另留 {test_size:.0%} 作测试)",
+        "small_sample": "样本偏少({n} 条,同意 {approved}、拒绝 {refused}):建议至少 {warn_rows} 条、每种结果至少 "
+                        "{warn_per_label} 条,否则估计会很粗",
+        "no_label": "没有标签列 {label}(是否同意):可以打分,不能训练",
+        "leak": "列 {name} 单独就能把同意和拒绝分开(AUC {auc:.3f}):好得不真实,它是否记录了结果本身?",
+        "duplicates": "{count} 行与前面的某行完全相同(在{at};首次出现在 {first}):若是重复录入,请删除",
+        "invalid": "校验未通过:{error}",
+    },
+    "en": {
+        "title": "Data check",
+        "unit_line": "lines",
+        "unit_row": "rows",
+        "rows": "  rows: {rows:,}",
+        "labels": ", approved: {approved:,} ({rate:.1%}), refused: {refused:,}",
+        "extra_columns": "  extra columns (not used by the model, passed through by predict): {names}",
+        "all_valid": "  all {n} contract columns present are complete and valid",
+        "col_column": "column",
+        "col_missing": "missing",
+        "col_out_of_range": "out of range",
+        "col_wrong_type": "wrong type",
+        "col_unknown_category": "unknown category",
+        "col_examples": "examples ({unit})",
+        "blank_note": "  Blank is 'unknown': allowed where the contract says so, an error elsewhere.",
+        "problems": "Problems (fix before training)",
+        "warnings": "Warnings",
+        "ready": "Result: ready to train.",
+        "not_ready": "Result: not ready to train ({n} problem{s}); fix the file and check again.",
+        "at_line": "line{s} {shown}",
+        "at_row": "row{s} {shown}",
+        "at_more": " and {more} more",
+        "column": "{name}",
+        "column_headed": "{name} (column {header!r})",
+        "named": "{name} ({label})",
+        "name_sep": ", ",
+        "expect_bool": "{contract}",
+        "expect_category": "{contract}",
+        "category_value": "{value}",
+        "expect_range": "{contract}",
+        "integer": "integer",
+        "number": "number",
+        "chinese_labels": " (or the Chinese labels {labels})",
+        "ambiguous_columns": "{error}",
+        "duplicate_columns": "duplicated column(s) {names}; expected each column once",
+        "empty": "no rows; expected at least one",
+        "missing_columns": "missing column(s): {names}; add them (headed by the name or the Chinese or English label)",
+        "bad_values": "{column}: {count} invalid value(s) {values} at {at}; expected {expected}",
+        "blank_not_allowed": "{column}: {count} blank/unknown cell(s) at {at}; this column may not be blank: "
+                             "fill it in or drop those rows",
+        "bad_labels": "{label}: {count} label(s) not 0/1 at {at}; expected 0/1 (or yes/no, 是/否)",
+        "too_few_rows": "too few rows to train: {approved} approved and {refused} refused; need at least {need} "
+                        "of each ({n_splits}-fold cross-validation plus {test_size:.0%} held out for the test)",
+        "small_sample": "a small sample ({n} rows, {approved} approved, {refused} refused): at least {warn_rows} "
+                        "rows and {warn_per_label} of each label are advisable, or the estimates will be rough",
+        "no_label": "no label column {label!r} (0/1): the rows can be scored, not trained on",
+        "leak": "column {name!r} alone separates approved from refused (AUC {auc:.3f}): too good to be true; "
+                "does it record the outcome itself?",
+        "duplicates": "{count} row(s) repeat an earlier row exactly (at {at}; first copies at {first}): "
+                      "drop them if they were entered twice",
+        "invalid": "{error}",
+    },
+}
+"""Every line and finding of the data check report, in Chinese and English."""
+
+
+def check_text(key: str, lang: str, **values: Any) -> str:
+    """A line or finding of the data check by key, in ``lang``, formatted with ``values``."""
+    return CHECK_TEXT[check_lang(lang)][key].format(**values)
+
+
+# --- figures (xieshang.plots) ----------------------------------------------------------------------
+
+FIGURE_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "predicted": "predicted approval probability",
+        "observed": "observed approval rate",
+        "observed_truth": "observed approval rate / true probability",
+        "model": "model",
+        "observed_series": "{label}: observed rate (95% CI)",
+        "truth_series": "{label}: true probability",
+        "histogram": "{label}: predictions (histogram)",
+        "perfect": "perfect calibration",
+        "reliability_title": "Reliability diagram",
+        "fpr": "false positive rate (rejected requests scored as approved)",
+        "tpr": "true positive rate (approved requests found)",
+        "chance": "chance",
+        "roc_title": "ROC curve",
+        "auc": "{name} (AUC {auc:.3f})",
+        "mean_probability": "mean approval probability",
+        "truth": "truth (generator)",
+        "effect_title": "Effect of {label}",
+        "rate": "approval rate",
+        "rates_title": "Approval rate by factor",
+        "count": "n = {n:,}",
+        "whatif_title": "What if: {label}",
+        "approval_probability": "approval probability",
+        "now": "now",
+        "target": "target {target:.0%}",
+        "unaffordable": "unaffordable (instalment leaves no living buffer)",
+        "reasons": "What holds it down",
+        "actions": "What would raise it",
+        "singles": "Each step alone",
+        "reason_bar": "cost of this reason",
+        "option": "option {i}",
+        "plan_unaffordable": "(plan stays unaffordable)",
+        "alone": "alone: {text}",
+        "action_note": "{p:.0%} · cost {cost:.1f}",
+        "reason_note": "−{impact:.0%}",
+        "explain_title": "Approval probability now {p:.0%}, target {target:.0%}",
+        "reached": "the best option reaches the target",
+        "best_reachable": "no option reaches the target: the best reachable is shown",
+        "already": "already at or above the target",
+        "no_affordable_plan": "no affordable plan: steps that keep the plan",
+        "no_improvement": "nothing realistic raises the probability",
+        "can_change": "reason the borrower can act on",
+        "cannot_change": "reason the borrower cannot change",
+        "yes": "yes",
+        "no": "no",
+    },
+    "zh": {
+        "predicted": "预测通过概率",
+        "observed": "实际通过率",
+        "observed_truth": "实际通过率 / 真实概率",
+        "model": "模型",
+        "observed_series": "{label}:实际通过率(95%置信区间)",
+        "truth_series": "{label}:真实概率",
+        "histogram": "{label}:预测值分布(直方图)",
+        "perfect": "完美校准",
+        "reliability_title": "可靠性图(校准曲线)",
+        "fpr": "假阳性率(被拒申请被判为通过的比例)",
+        "tpr": "真阳性率(通过申请被识别的比例)",
+        "chance": "随机猜测",
+        "roc_title": "ROC曲线",
+        "auc": "{name}(AUC {auc:.3f})",
+        "mean_probability": "平均通过概率",
+        "truth": "真实值(生成器)",
+        "effect_title": "{label}的影响",
+        "rate": "通过率",
+        "rates_title": "各因素下的通过率",
+        "count": "样本数 {n:,}",
+        "whatif_title": "假如改变:{label}",
+        "approval_probability": "通过概率",
+        "now": "当前",
+        "target": "目标 {target:.0%}",
+        "unaffordable": "还不起(月供后留不出生活余地)",
+        "reasons": "拉低概率的原因",
+        "actions": "能提高概率的做法",
+        "singles": "每一步单独的效果",
+        "reason_bar": "该原因造成的损失",
+        "option": "方案{i}",
+        "plan_unaffordable": "(方案仍不可负担)",
+        "alone": "单独:{text}",
+        "action_note": "{p:.0%} · 成本 {cost:.1f}",
+        "reason_note": "−{impact:.0%}",
+        "explain_title": "当前通过概率 {p:.0%},目标 {target:.0%}",
+        "reached": "最佳方案可以达到目标",
+        "best_reachable": "没有方案能达到目标:显示可达到的最好方案",
+        "already": "已达到或超过目标",
+        "no_affordable_plan": "没有还得起的还款方案:不改变方案的步骤",
+        "no_improvement": "没有切实可行的做法能提高概率",
+        "can_change": "借款人可以改变的原因",
+        "cannot_change": "借款人无法改变的原因",
+        "yes": "是",
+        "no": "否",
+    },
+}
+"""Every word the figures draw, other than the contract's feature labels."""
+
+
+def figure_text(key: str, lang: str, **values: Any) -> str:
+    """A word or line of a figure by key, in ``lang``, formatted with ``values``."""
+    return FIGURE_TEXT[check_lang(lang)][key].format(**values)
+
+
+__all__ += ["display_width", "CHECK_TEXT", "check_text", "FIGURE_TEXT", "figure_text"]

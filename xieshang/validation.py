@@ -35,52 +35,36 @@ boolean spelling and per text cell that is not a plain number, not per row.
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from collections.abc import Mapping
-from typing import Any, TypeGuard, overload
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
 
+from .cells import (
+    BAD_CODE,
+    COLLECTIONS,
+    MISSING_CODE,
+    MISSING_STRINGS,
+    category_decoder,
+    cell_codes,
+    decode_bool,
+    decode_label,
+    is_huge_int,
+    is_text,
+    missing_mask,
+    normalize,
+    sci_notation,
+    show_value,
+    to_bool,
+)
 from .contract import FEATURE_NAMES, FEATURES, LABEL, Feature, feature
-from .headers import canonical_name, column_mapping, header_key, value_aliases
+from .headers import canonical_name, column_mapping
 
 __all__ = ["validate_frame", "applicant_frame", "validate_labels", "column_arrays", "category_dtype"]
 
 _NAMES = frozenset(f.name for f in FEATURES)
-_TRUE = {"true", "1", "yes", "y", "t", "是", "有", "真"}
-_FALSE = {"false", "0", "no", "n", "f", "否", "无", "假"}
 _MAX_SHOWN = 3  # bad row indices quoted per problem
-# Cells that say "unknown" in real files (after NFKC, stripped, lower-cased). Not "none": a category value.
-_MISSING_STRINGS = frozenset({"", "na", "n/a", "nan", "null", "nil", "-", "--", "?", "unknown",
-                              "未知", "缺失", "不详", "空"})
-
-
-def _is_missing(v: object) -> bool:
-    """Whether a cell means "unknown": NaN, None, ``pd.NA``, ``NaT`` or a blank / "NA"-like string."""
-    if isinstance(v, str):
-        return unicodedata.normalize("NFKC", v).strip().lower() in _MISSING_STRINGS
-    if isinstance(v, _COLLECTIONS):
-        return False
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
-
-
-@overload
-def _norm_str(x: str) -> str: ...
-
-
-@overload
-def _norm_str(x: object) -> object: ...
-
-
-def _norm_str(x: object) -> object:
-    if isinstance(x, str):
-        return unicodedata.normalize("NFKC", x).strip()
-    return x
 
 
 def _rows(index: pd.Index, mask: np.ndarray) -> str:
@@ -90,33 +74,14 @@ def _rows(index: pd.Index, mask: np.ndarray) -> str:
     return f"row {shown}{more}" if len(bad) == 1 else f"rows {shown}{more}"
 
 
-def _show(v: object, limit: int = 40) -> str:
-    """A short repr of one offending value (huge integers and long texts abridged)."""
-    v = v.item() if isinstance(v, np.generic) else v
-    if _is_huge_int(v):
-        return _sci(v)
-    text = repr(v)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _examples(values: pd.Series, mask: np.ndarray) -> str:
     # Deduplicate by repr: cells may hold unhashable objects (lists, dicts).
     shown: dict[str, None] = {}
     for v in values[mask]:
-        shown.setdefault(_show(v), None)
+        shown.setdefault(show_value(v), None)
         if len(shown) == _MAX_SHOWN:
             break
     return ", ".join(shown)
-
-
-_COLLECTIONS = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series, pd.DataFrame)
-
-
-def _missing_mask(col: pd.Series) -> np.ndarray:
-    """Boolean mask of the unknown cells of a column (vectorised for non-object dtypes)."""
-    if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
-        return col.map(_is_missing).to_numpy(bool)
-    return col.isna().to_numpy(bool)
 
 
 def _unknown_not_allowed(f: Feature, col: pd.Series, missing: np.ndarray, problems: list[str]) -> bool:
@@ -130,9 +95,9 @@ def _unknown_not_allowed(f: Feature, col: pd.Series, missing: np.ndarray, proble
 
 def _check_scalars(f: Feature, col: pd.Series, problems: list[str]) -> bool:
     """Whether every cell is a scalar; if not, record the problem."""
-    if col.dtype != object or _is_text(col):  # all strings (a CSV read as text): nothing to look at per cell
+    if col.dtype != object or is_text(col):  # all strings (a CSV read as text): nothing to look at per cell
         return True
-    bad = col.map(lambda v: isinstance(v, _COLLECTIONS)).to_numpy(bool)
+    bad = col.map(lambda v: isinstance(v, COLLECTIONS)).to_numpy(bool)
     if bad.any():
         problems.append(
             f"{f.name}: expected {f.expected()}, got non-scalar value(s) "
@@ -142,33 +107,15 @@ def _check_scalars(f: Feature, col: pd.Series, problems: list[str]) -> bool:
     return True
 
 
-def _is_huge_int(v: object) -> TypeGuard[int]:
-    return isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**1000
-
-
-def _sci(v: int) -> str:
-    """A huge integer in scientific notation (``float(v)`` overflows, ``str(v)`` may refuse)."""
-    exp = int(math.log10(abs(v)))
-    lead = abs(v) // 10 ** (exp - 3)
-    return f"{'-' if v < 0 else ''}{lead // 1000}.{lead % 1000:03d}e+{exp}"
-
-
-def _is_text(col: pd.Series) -> bool:
-    """Whether every known cell of a column is a string (a CSV read as text): the vectorised route."""
-    if isinstance(col.dtype, pd.StringDtype):
-        return True
-    return col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")
-
-
 def _parse_objects(f: Feature, col: pd.Series, problems: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
     """(float values, unknown mask) of an object column, cell by cell; ``None`` after recording a problem."""
-    missing = _missing_mask(col)
+    missing = missing_mask(col)
     col = col.astype(object).where(~missing, None)
-    normed = col.map(_norm_str)
+    normed = col.map(normalize)
     # Integers too large for a float (pandas raises OverflowError on them) are out of range.
-    huge = normed.map(_is_huge_int).to_numpy(bool)
+    huge = normed.map(is_huge_int).to_numpy(bool)
     if huge.any():
-        shown = ", ".join(dict.fromkeys(_sci(v) for v in normed[huge]))
+        shown = ", ".join(dict.fromkeys(sci_notation(v) for v in normed[huge]))
         problems.append(f"{f.name}: expected {f.expected()}, got out-of-range value(s) {shown} at {_rows(col.index, huge)}")
         return None
     # Booleans and complex numbers hidden in an object column are not numbers.
@@ -195,7 +142,7 @@ def _numeric_values(f: Feature, col: pd.Series, problems: list[str]) -> tuple[np
     if pd.api.types.is_numeric_dtype(col):
         values = col.to_numpy(dtype=float, na_value=np.nan)
         return values, np.isnan(values)
-    if _is_text(col):
+    if is_text(col):
         # Plain numbers are parsed in C; only the other cells (blanks, "NA", full-width digits, junk) go cell by cell.
         num = pd.to_numeric(col.astype(object), errors="coerce")
         values = np.array(num.to_numpy(dtype=float, na_value=np.nan))  # a writable copy
@@ -203,7 +150,7 @@ def _numeric_values(f: Feature, col: pd.Series, problems: list[str]) -> tuple[np
         todo = np.isnan(values) & ~missing
         if todo.any():
             sub = col[todo].astype(object)
-            blank = sub.str.strip().str.lower().isin(_MISSING_STRINGS).to_numpy(bool)
+            blank = sub.str.strip().str.lower().isin(MISSING_STRINGS).to_numpy(bool)
             idx = np.flatnonzero(todo)
             missing[idx[blank]] = True
             rest = idx[~blank]
@@ -223,7 +170,7 @@ def _check_numeric(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series
     parsed = _numeric_values(f, col, problems)
     if parsed is None:
         if col.dtype == object or isinstance(col.dtype, pd.StringDtype):  # blanks are a problem of their own
-            _unknown_not_allowed(f, col, _missing_mask(col), problems)
+            _unknown_not_allowed(f, col, missing_mask(col), problems)
         return None
     values, missing = parsed
     ok = not _unknown_not_allowed(f, col, missing, problems)
@@ -256,64 +203,12 @@ def _check_numeric(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series
     return pd.Series(values, index=col.index, name=f.name)
 
 
-def _to_bool(v: object) -> bool | None:
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    if isinstance(v, (int, np.integer)) and v in (0, 1):
-        return bool(v)
-    if isinstance(v, (float, np.floating)) and v in (0.0, 1.0):
-        return bool(v)
-    if isinstance(v, str):
-        s = _norm_str(v).lower()
-        if s in _TRUE:
-            return True
-        if s in _FALSE:
-            return False
-        try:  # "1.0" / "0.0": a 0/1 column with blanks, written by pandas as floats
-            x = float(s)
-        except ValueError:
-            return None
-        if x in (0.0, 1.0):
-            return bool(x)
-    return None
-
-
-_MISSING, _BAD = -1, -2  # codes of "unknown" and "not a valid value" per distinct spelling
-
-
-def _codes(col: pd.Series, decode: Any) -> np.ndarray:
-    """Code of every cell, calling ``decode`` once per distinct value (not per row).
-
-    ``decode(value) -> int`` gives the code of a valid value, ``_MISSING`` or
-    ``_BAD``; NaN / ``None`` / ``pd.NA`` cells are ``_MISSING``. Equal values
-    of different types (``True``, ``1``, ``1.0``) share one call.
-    """
-    codes, uniques = pd.factorize(col.astype(object) if isinstance(col.dtype, pd.CategoricalDtype) else col,
-                                  use_na_sentinel=True)
-    lut = np.fromiter((decode(u) for u in uniques), dtype=np.int64, count=len(uniques))
-    lut = np.append(lut, _MISSING)  # code -1 (NaN-like) indexes the last entry
-    return lut[codes]
-
-
-def _decode_bool(v: object) -> int:
-    b = _to_bool(v)
-    if b is not None:
-        return int(b)
-    return _MISSING if _is_missing(v) else _BAD
-
-
-def _decode_label(v: object) -> int:
-    """Code of a label value: 0/1, or ``_BAD`` (an unknown label is not valid either)."""
-    b = _to_bool(v)
-    return _BAD if b is None else int(b)
-
-
 def _check_bool(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
     if pd.api.types.is_bool_dtype(col) and not col.isna().any():
         return col.astype(bool)
-    codes = _codes(col, _decode_bool)
-    missing = codes == _MISSING
-    bad = codes == _BAD
+    codes = cell_codes(col, decode_bool)
+    missing = codes == MISSING_CODE
+    bad = codes == BAD_CODE
     blank_error = _unknown_not_allowed(f, col, missing, problems)
     if bad.any():
         problems.append(
@@ -327,27 +222,14 @@ def _check_bool(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | 
     return pd.Series(codes.astype(bool), index=col.index, name=f.name)
 
 
-_VALUE_ALIASES = {f.name: value_aliases(f.name, f.categories) for f in FEATURES if f.kind == "category"}
-
-
 def _check_category(f: Feature, col: pd.Series, problems: list[str]) -> pd.Series | None:
     # Fast path (the common case: our own frames): only the codes need checking.
     if (isinstance(col.dtype, pd.CategoricalDtype) and set(col.cat.categories) <= set(f.categories)
             and not col.isna().any()):
         return pd.Series(col.cat.set_categories(f.categories).cat.as_unordered(), index=col.index, name=f.name)
-    aliases = _VALUE_ALIASES[f.name]
-    position = {c: i for i, c in enumerate(f.categories)}
-
-    def decode(v: object) -> int:
-        if isinstance(v, str):
-            value = aliases.get(header_key(v))
-            if value is not None:
-                return position[value]
-        return _MISSING if _is_missing(v) else _BAD
-
-    codes = _codes(col, decode)
-    missing = codes == _MISSING
-    bad = codes == _BAD
+    codes = cell_codes(col, category_decoder(f))
+    missing = codes == MISSING_CODE
+    bad = codes == BAD_CODE
     blank_error = _unknown_not_allowed(f, col, missing, problems)
     if blank_error and not bad.any():
         return None
@@ -563,11 +445,11 @@ def validate_labels(y: Any, problems: list[str] | None = None) -> pd.Series | No
     raise_now = problems is None
     problems = [] if problems is None else problems
     s = pd.Series(y) if not isinstance(y, pd.Series) else y
-    if s.dtype == object and not _is_text(s):  # lists or dicts among the labels: not hashable, so cell by cell
-        conv = s.map(lambda v: None if isinstance(v, _COLLECTIONS) else _to_bool(v))
-        codes = np.where(conv.isna().to_numpy(), _BAD, conv.fillna(False).astype(bool).to_numpy(np.int64))
+    if s.dtype == object and not is_text(s):  # lists or dicts among the labels: not hashable, so cell by cell
+        conv = s.map(lambda v: None if isinstance(v, COLLECTIONS) else to_bool(v))
+        codes = np.where(conv.isna().to_numpy(), BAD_CODE, conv.fillna(False).astype(bool).to_numpy(np.int64))
     else:  # one decoding per distinct spelling
-        codes = _codes(s, _decode_label)
+        codes = cell_codes(s, decode_label)
     bad = codes < 0
     if bad.any():
         problems.append(
@@ -591,7 +473,7 @@ def applicant_frame(applicant: Any) -> pd.DataFrame:
         # Extra keys are ignored, whatever they hold, like extra columns of a frame.
         # Keys may be the contract's names or the Chinese / English labels (see xieshang.headers).
         known = {k: v for k, v in applicant.items() if canonical_name(k) in _NAMES}
-        bad = [k for k, v in known.items() if isinstance(v, _COLLECTIONS)]
+        bad = [k for k, v in known.items() if isinstance(v, COLLECTIONS)]
         if bad:
             raise ValueError(
                 f"invalid applicant: expected one scalar value per field, got a collection for {', '.join(map(str, bad))}"
