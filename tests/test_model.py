@@ -124,7 +124,7 @@ def test_failed_save_leaves_the_previous_pair_in_place(fitted, saved, monkeypatc
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("xieshang.model.write_json", boom)
+    monkeypatch.setattr("xieshang.persistence.write_json", boom)
     with pytest.raises(OSError, match="disk full"):
         fitted.save(saved)
     assert (saved.read_bytes(), sidecar_path(saved).read_bytes()) == before

@@ -49,6 +49,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from . import rules
 from .contract import DOCUMENT_NAMES, FEATURE_NAMES, FEATURES, NO_HARDSHIP, feature
 from .validation import column_arrays, validate_frame
 
@@ -229,8 +230,8 @@ class DomainFeatures(TransformerMixin, BaseEstimator):
                 out[:, _OUT_INDEX[f.name]] = np.asarray(a[f.name], dtype=float)
         col = {name: out[:, _OUT_INDEX[name]] for name in ("outstanding_balance", "down_payment_ratio", "plan_months",
                                                             "monthly_income", "monthly_expenses", "other_debt_payments")}
-        instalment = col["outstanding_balance"] * (1.0 - col["down_payment_ratio"]) / col["plan_months"]
-        disposable = col["monthly_income"] - col["monthly_expenses"] - col["other_debt_payments"]
+        instalment = rules.instalment(col["outstanding_balance"], col["down_payment_ratio"], col["plan_months"])
+        disposable = rules.disposable_income(col["monthly_income"], col["monthly_expenses"], col["other_debt_payments"])
         income = col["monthly_income"]
         cap = float(self.share_cap)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -245,7 +246,7 @@ class DomainFeatures(TransformerMixin, BaseEstimator):
         out[:, _OUT_INDEX["instalment"]] = instalment
         out[:, _OUT_INDEX["disposable_income"]] = disposable
         out[:, _OUT_INDEX["instalment_share"]] = np.minimum(share, cap)
-        out[:, _OUT_INDEX["residual_income"]] = disposable - instalment
+        out[:, _OUT_INDEX["residual_income"]] = rules.residual(instalment, disposable)
         out[:, _OUT_INDEX["instalment_burden"]] = instalment / (np.maximum(disposable, 0.0) + BURDEN_FLOOR)
         out[:, _OUT_INDEX["instalment_to_income"]] = np.minimum(to_income, cap)
         out[:, _OUT_INDEX["document_count"]] = np.nansum(docs, axis=1)  # known to be handed in

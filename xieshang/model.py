@@ -1,25 +1,19 @@
-"""The approval model: a calibrated scikit-learn estimator, and its safe storage.
+"""The approval model: a calibrated scikit-learn estimator.
 
 :class:`ApprovalModel` follows the recipe of :mod:`xieshang.modeling`.
-:meth:`ApprovalModel.save` writes ``approval.joblib`` with a readable sidecar
-``approval.json`` (library versions, seed, data fingerprint, feature contract,
-metrics, SHA-256 of the joblib file). :func:`load_model` checks the hash and
-the scikit-learn version *before* unpickling, because loading a joblib file
-runs code.
+Storage lives in :mod:`xieshang.persistence`: :meth:`ApprovalModel.save`
+writes ``approval.joblib`` with a readable sidecar and :func:`load_model`
+checks the hash and the scikit-learn version *before* unpickling.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import json
-import os
-import platform
 import time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -27,9 +21,8 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from .checks import int_problem
-from .contract import FEATURE_NAMES, FEATURES, LABEL
+from .contract import FEATURE_NAMES, LABEL
 from .features import typical_approved
-from .files import atomic_path, exclusive_lock, write_json
 from .modeling import (
     AVAILABLE,
     BLEND,
@@ -44,17 +37,19 @@ from .modeling import (
     direction_violations,
     log_odds,
 )
+from .persistence import DEFAULT_PATH, FORMAT_VERSION, contract_spec, pending_path, save_model, sidecar_path
+from .persistence import load_model as _load
 from .validation import validate_frame, validate_labels
 
 __all__ = ["ApprovalModel", "train", "load_model", "DEFAULT_PATH", "FORMAT_VERSION", "sidecar_path", "pending_path",
            "contract_spec"]
 
-DEFAULT_PATH = Path("model/approval.joblib")
-FORMAT_VERSION = 4  # 4: document_count leaves out the hardship proof; 3: xieshang.modeling classes, boosting sized on the folds; 2: one refit pipeline per candidate
-_RETRAIN = "retrain it with `make train`"
 
 
-_CONTROLLER: list[ThreadpoolController] = []
+@cache
+def _controller() -> ThreadpoolController:
+    """The one ``ThreadpoolController`` of the process, made on first use."""
+    return ThreadpoolController()
 
 
 def _predict_thread_limit(n_threads: int) -> Any:
@@ -66,9 +61,7 @@ def _predict_thread_limit(n_threads: int) -> Any:
     this package has imported every library a prediction uses (``fit`` still
     uses a fresh ``threadpool_limits``, which also finds libraries loaded later).
     """
-    if not _CONTROLLER:
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=n_threads)
+    return _controller().limit(limits=n_threads)
 
 
 def _say(verbose: bool, text: str) -> None:
@@ -362,14 +355,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
     # -- storage -------------------------------------------------------------------------
 
     def save(self, path: str | Path = DEFAULT_PATH, *, metrics: dict[str, Any] | None = None) -> Path:
-        """Write the model and its sidecar ``<path>.json`` atomically.
-
-        The new joblib is written in full under :func:`pending_path` first,
-        then the sidecar is renamed into place (the commit), then the joblib:
-        an interrupted run leaves either the previous pair or the new one
-        (:func:`load_model` reads the pending file of a save killed after its
-        commit; the next save replaces it). A lock
-        makes concurrent saves to the same path take turns.
+        """Write the model and its sidecar ``<path>.json`` atomically (:func:`xieshang.persistence.save_model`).
 
         Parameters
         ----------
@@ -383,60 +369,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
             The joblib file.
         """
         check_is_fitted(self, "calibrated_")
-        path = Path(path)
-        if path.suffix != ".joblib":
-            raise ValueError(f"{path}: expected a file name ending in .joblib")
-        buf = io.BytesIO()
-        joblib.dump(self, buf, compress=3)
-        data = buf.getvalue()
-        side = self._sidecar(path, hashlib.sha256(data).hexdigest(), metrics)
-        # Crash-safe in three steps, under a lock so concurrent saves take turns:
-        # 1. the new joblib, complete, under a pending name; 2. the sidecar (the
-        # commit point: it names the new hash); 3. the pending file renamed over
-        # the joblib. Killed before 2: the previous pair is untouched. Killed
-        # between 2 and 3: load_model finds the pending file matching the sidecar.
-        with exclusive_lock(path.parent):
-            with atomic_path(pending_path(path)) as tmp:
-                tmp.write_bytes(data)
-            try:
-                write_json(side, sidecar_path(path))
-            except BaseException:
-                pending_path(path).unlink(missing_ok=True)
-                raise
-            os.replace(pending_path(path), path)
-        return path
-
-    def _sidecar(self, path: Path, sha256: str, metrics: dict[str, Any] | None) -> dict[str, Any]:
-        import sklearn
-        import threadpoolctl
-
-        from . import __version__
-
-        return {
-            "format": FORMAT_VERSION,
-            "model": "xieshang.model.ApprovalModel",
-            "file": path.name,
-            "sha256": sha256,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "versions": {
-                "xieshang": __version__,
-                "python": platform.python_version(),
-                "scikit-learn": sklearn.__version__,
-                "numpy": np.__version__,
-                "pandas": pd.__version__,
-                "joblib": joblib.__version__,
-                "threadpoolctl": threadpoolctl.__version__,
-            },
-            "seed": int(self.seed),
-            "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.get_params().items()},
-            "training_rows": int(self.n_train_rows_),
-            "data_fingerprint": self.data_fingerprint_,
-            "candidate": self.candidate_,
-            "calibration": self.calibration_,
-            "cross_validation": self.cv_results_,
-            "feature_contract": contract_spec(),
-            "metrics": metrics or {},
-        }
+        return save_model(self, path, metrics=metrics)
 
 
 def train(df: pd.DataFrame, seed: int = 0, *, verbose: bool = False) -> ApprovalModel:
@@ -466,26 +399,6 @@ def train(df: pd.DataFrame, seed: int = 0, *, verbose: bool = False) -> Approval
     return ApprovalModel(seed=seed, verbose=verbose).fit(clean.drop(columns=LABEL), clean[LABEL])
 
 
-def contract_spec() -> list[dict[str, Any]]:
-    """The feature contract as plain data (name, kind, range, categories, direction)."""
-    return [
-        {"name": f.name, "kind": f.kind, "low": f.low, "high": f.high,
-         "categories": list(f.categories), "direction": f.direction}
-        for f in FEATURES
-    ]
-
-
-def sidecar_path(path: str | Path) -> Path:
-    """The sidecar of a joblib file: same name, ``.json``."""
-    return Path(path).with_suffix(".json")
-
-
-def pending_path(path: str | Path) -> Path:
-    """Where :meth:`ApprovalModel.save` puts a new joblib file before committing it."""
-    path = Path(path)
-    return path.with_name(f"{path.stem}.pending{path.suffix}")
-
-
 def _cv_subsample(y: np.ndarray, max_rows: int | None, seed: int) -> np.ndarray | None:
     """Sorted indices of a stratified subsample of ``max_rows`` rows, or ``None`` when every row is used."""
     if max_rows is None or len(y) <= max_rows:
@@ -508,7 +421,8 @@ def load_model(path: str | Path | None = None) -> ApprovalModel:
 
     The sidecar must exist, the joblib file's SHA-256 must match it, and it
     must have been written with the installed scikit-learn and the current
-    feature contract; only then is the file unpickled.
+    feature contract; only then is the file unpickled
+    (:func:`xieshang.persistence.load_model`).
 
     Parameters
     ----------
@@ -522,44 +436,5 @@ def load_model(path: str | Path | None = None) -> ApprovalModel:
         scikit-learn version or feature contract; the message says to retrain
         with ``make train``.
     """
-    path = Path(DEFAULT_PATH if path is None else path)
-    side_path = sidecar_path(path)
-    if not path.is_file():
-        raise ValueError(f"{path}: no model file; {_RETRAIN}")
-    if not side_path.is_file():
-        raise ValueError(f"{side_path}: sidecar missing, so {path} cannot be checked; {_RETRAIN}")
-    try:
-        side = json.loads(side_path.read_text(encoding="utf-8"))
-        expected = side["sha256"]
-        trained_with = side["versions"]["scikit-learn"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"{side_path}: unreadable sidecar ({type(exc).__name__}: {exc}); {_RETRAIN}") from None
-    import sklearn
-
-    if trained_with != sklearn.__version__:
-        raise ValueError(
-            f"{path}: trained with scikit-learn {trained_with}, but {sklearn.__version__} is installed; "
-            f"a pickled model is only safe with the same version: {_RETRAIN}"
-        )
-    if side.get("format") != FORMAT_VERSION:
-        raise ValueError(f"{path}: model format {side.get('format')!r}, expected {FORMAT_VERSION}; {_RETRAIN}")
-    if side.get("feature_contract") != json.loads(json.dumps(contract_spec())):
-        raise ValueError(f"{path}: trained on another version of the feature contract; {_RETRAIN}")
-    data = path.read_bytes()
-    actual = hashlib.sha256(data).hexdigest()
-    pending = pending_path(path)
-    if actual != expected and pending.is_file():
-        # A save killed after committing its sidecar: the new model waits under the pending name.
-        staged = pending.read_bytes()
-        if hashlib.sha256(staged).hexdigest() == expected:
-            data, actual = staged, expected
-    if actual != expected:
-        raise ValueError(
-            f"{path}: SHA-256 {actual[:12]}… does not match its sidecar ({str(expected)[:12]}…): the file was "
-            f"changed or only partly written, and is not loaded; {_RETRAIN}"
-        )
-    model = joblib.load(io.BytesIO(data))
-    if not isinstance(model, ApprovalModel):
-        raise ValueError(f"{path}: holds a {type(model).__name__}, expected an ApprovalModel; {_RETRAIN}")
+    model: ApprovalModel = _load(path, ApprovalModel)
     return model
-

@@ -349,6 +349,38 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
         columns, wrong types, NaN or infinite numbers, out-of-range values,
         unknown categories, a bad label.
     """
+    _check_shape(X)
+    names = tuple(X.columns.tolist())
+    # Exactly the contract's names (our own frames, and every model call on them): nothing to rename.
+    exact = names == FEATURE_NAMES
+    mapping = {} if exact else column_mapping(X.columns)  # Chinese / English labels, odd spacing or case
+    if mapping:
+        X = X.rename(columns=mapping)
+        names = tuple(X.columns.tolist())
+    arrays = column_arrays(X)
+    fine = {f.name for f in FEATURES if f.name in arrays and _already_clean(f, arrays[f.name])}
+    absent = [f.name for f in FEATURES if not f.required and f.name not in arrays]
+    if len(fine) + len(absent) == len(FEATURES) and not require_label:
+        return _clean_as_is(X, names, exact, fine, absent)
+    problems: list[str] = []
+    missing = [f.name for f in FEATURES if f.required and f.name not in X.columns]
+    if missing:
+        problems.append(f"missing column(s): {', '.join(missing)}")
+    out = _checked_columns(X, fine, problems)
+    if require_label:
+        if LABEL not in X.columns:
+            problems.append(f"missing label column {LABEL!r} (0/1)")
+        else:
+            y = validate_labels(X[LABEL], problems)
+            if y is not None:
+                out[LABEL] = y
+    if problems:
+        raise ValueError(_worded(problems, {v: k for k, v in mapping.items()}, missing))
+    return pd.DataFrame(out, index=X.index)
+
+
+def _check_shape(X: Any) -> None:
+    """Raise unless ``X`` is a non-empty DataFrame with one level of unique column names."""
     if not isinstance(X, pd.DataFrame):
         raise ValueError(
             f"expected a pandas DataFrame with the contract's columns, got {type(X).__name__}; "
@@ -364,34 +396,30 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
         )
     if len(X) == 0:
         raise ValueError("invalid input: the frame is empty; expected at least one row")
-    names = tuple(X.columns.tolist())
-    # Exactly the contract's names (our own frames, and every model call on them): nothing to rename.
-    exact = names == FEATURE_NAMES
-    mapping = {} if exact else column_mapping(X.columns)  # Chinese / English labels, odd spacing or case
-    if mapping:
-        X = X.rename(columns=mapping)
-        names = tuple(X.columns.tolist())
-    arrays = column_arrays(X)
-    fine = {f.name for f in FEATURES if f.name in arrays and _already_clean(f, arrays[f.name])}
-    absent = [f.name for f in FEATURES if not f.required and f.name not in arrays]
-    if len(fine) + len(absent) == len(FEATURES) and not require_label:
-        # Fast path: nothing to convert. Copy-on-write makes the result independent of X.
-        k = len(FEATURE_NAMES)
-        if exact:  # the same frame; a copy is cheaper than selecting its columns
-            return X.copy(deep=not _COPY_ON_WRITE)
-        if not absent and names[:k] == FEATURE_NAMES:  # contract columns first, extras after
-            return X.iloc[:, :k].copy(deep=not _COPY_ON_WRITE)
-        if not absent:
-            return X[list(FEATURE_NAMES)]
-        present = [n for n in FEATURE_NAMES if n in fine]
-        partial = X[present].copy(deep=not _COPY_ON_WRITE)
-        for name in absent:  # an optional column: unknown in every row
-            partial[name] = np.nan
-        return partial[list(FEATURE_NAMES)]
-    problems: list[str] = []
-    missing = [f.name for f in FEATURES if f.required and f.name not in X.columns]
-    if missing:
-        problems.append(f"missing column(s): {', '.join(missing)}")
+
+
+def _clean_as_is(X: pd.DataFrame, names: tuple[Any, ...], exact: bool, fine: set[str],
+                 absent: list[str]) -> pd.DataFrame:
+    """The fast path: every contract column already clean, nothing to convert.
+
+    Copy-on-write makes the result independent of ``X``.
+    """
+    k = len(FEATURE_NAMES)
+    if exact:  # the same frame; a copy is cheaper than selecting its columns
+        return X.copy(deep=not _COPY_ON_WRITE)
+    if not absent and names[:k] == FEATURE_NAMES:  # contract columns first, extras after
+        return X.iloc[:, :k].copy(deep=not _COPY_ON_WRITE)
+    if not absent:
+        return X[list(FEATURE_NAMES)]
+    present = [n for n in FEATURE_NAMES if n in fine]
+    partial = X[present].copy(deep=not _COPY_ON_WRITE)
+    for name in absent:  # an optional column: unknown in every row
+        partial[name] = np.nan
+    return partial[list(FEATURE_NAMES)]
+
+
+def _checked_columns(X: pd.DataFrame, fine: set[str], problems: list[str]) -> dict[str, pd.Series]:
+    """Every contract column checked and converted (clean ones as they are); problems recorded."""
     out: dict[str, pd.Series] = {}
     for f in FEATURES:
         if f.name in fine:
@@ -402,16 +430,7 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
             clean = _CHECKS[f.kind](f, X[f.name], problems)
             if clean is not None:
                 out[f.name] = clean
-    if require_label:
-        if LABEL not in X.columns:
-            problems.append(f"missing label column {LABEL!r} (0/1)")
-        else:
-            y = validate_labels(X[LABEL], problems)
-            if y is not None:
-                out[LABEL] = y
-    if problems:
-        raise ValueError(_worded(problems, {v: k for k, v in mapping.items()}, missing))
-    return pd.DataFrame(out, index=X.index)
+    return out
 
 
 def _worded(problems: list[str], headers: dict[str, Any], missing: list[str]) -> str:
