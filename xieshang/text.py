@@ -747,6 +747,8 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
         "cannot_change": "reason the borrower cannot change",
         "yes": "yes",
         "no": "no",
+        "money": "{v:,.0f} RMB",
+        "item_sep": "; ",
     },
     "zh": {
         "predicted": "预测通过概率",
@@ -793,6 +795,8 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
         "cannot_change": "借款人无法改变的原因",
         "yes": "是",
         "no": "否",
+        "money": "{v:,.0f}元",
+        "item_sep": ";",
     },
 }
 """Every word the figures draw, other than the contract's feature labels."""

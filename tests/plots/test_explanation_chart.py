@@ -1,0 +1,56 @@
+"""Tests for xieshang.plots.explanation_chart: reasons, options and single steps on one axis."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.patches import Rectangle
+
+import xieshang
+from xieshang import plots
+
+from .figures import _arrows, missing_glyphs, render, stand_in_explanation, tick_texts
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_explanation_chart_draws_reasons_and_actions(lang):
+    exp = stand_in_explanation(lang)
+    fig = plots.explanation_chart(exp)
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert sorted(round(b.get_width(), 6) for b in bars) == sorted(r.impact for r in exp.reasons)
+    assert all(b.get_x() == pytest.approx(exp.probability) for b in bars)
+    assert len(_arrows(ax)) == len(exp.actions) + len(exp.single_actions)
+    ticks = " ".join(tick_texts(ax)).replace("\n", " ")
+    assert plots.feature_label("past_overdue_count", lang) in ticks
+    short = {"zh": "困难证明", "en": "hardship proof"}[lang]  # the label without its examples
+    assert f"{short} → {plots.TEXT[lang]['yes']}" in ticks
+    assert f"{exp.probability:.0%}" in ax.get_title()
+    assert missing_glyphs(render(fig)) == []
+
+
+def test_explanation_chart_of_a_real_explanation(oracle, X):
+    explain = xieshang.explain
+    p = oracle.predict_proba(X)[:, 1]
+    applicant = X[(p > 0.1) & (p < 0.35)].iloc[[0]]
+    for lang in ("zh", "en"):
+        exp = explain(oracle, applicant, target=0.6, lang=lang)
+        fig = exp.plot()
+        ax = fig.axes[0]
+        assert len(_arrows(ax)) == len(exp.actions) + len(exp.single_actions)
+        bars = [b for b in ax.patches if isinstance(b, Rectangle)]
+        assert len(bars) == len(exp.reasons)
+        assert plots.TEXT[lang][exp.status] in ax.get_title()
+        assert missing_glyphs(render(fig)) == []
+
+
+@pytest.mark.parametrize("status", ["already", "no_affordable_plan"])
+def test_explanation_chart_without_options(status):
+    exp = stand_in_explanation("zh")
+    exp.status, exp.actions, exp.single_actions = status, [], []
+    if status == "already":
+        exp.reasons, exp.probability = [], 0.7
+    fig = plots.explanation_chart(exp)
+    ax = fig.axes[0]
+    assert _arrows(ax) == []
+    assert plots.TEXT["zh"][status] in ax.get_title()
+    assert missing_glyphs(render(fig)) == []
