@@ -24,9 +24,10 @@ from _robustness import tried
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from xieshang.cells import is_missing
 from xieshang.contract import FEATURE_NAMES, FEATURES, LABEL, REQUIRED_NAMES, TRUTH, Feature
 from xieshang.generator import generate
-from xieshang.validation import _is_missing, applicant_frame, validate_frame
+from xieshang.validation import applicant_frame, validate_frame
 
 # A numeric warning (overflow, division by zero) on valid or invalid input is a defect too.
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
@@ -101,7 +102,7 @@ _TEXT = st.text(alphabet="xz?!# 中文", min_size=0, max_size=6)  # never spells
 def invalid_cell(f: Feature):
     """A value ``f`` must refuse (an unknown is refused only where the contract needs a value)."""
     def keep(values: list) -> list:
-        return [v for v in values if not (f.missing_ok and _is_missing(v))]
+        return [v for v in values if not (f.missing_ok and is_missing(v))]
 
     junk = st.sampled_from(keep(_JUNK_VALUES))
     text = _TEXT.map(lambda s: "#" + s + "?")  # never blank, never "?" alone
@@ -355,25 +356,12 @@ def test_extremes_of_every_range_at_once(model):
 # -- explain ----------------------------------------------------------------------------------
 
 
-def _explain_available() -> bool:
-    try:
-        import xieshang.explanation  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_explain = pytest.mark.skipif(not _explain_available(), reason="xieshang.explanation not written yet")
-
-
-@needs_explain
 @settings(MODEL, max_examples=25)
 @given(case=applicants(unknowns=False))
 def test_explain_answers_or_names_every_bad_field(model, case):
     _explain_case(model, case)
 
 
-@needs_explain
 @settings(MODEL, max_examples=25)
 @given(case=applicants())
 def test_explain_with_unknown_values_answers_or_names_every_bad_field(model, case):
@@ -395,7 +383,6 @@ def _explain_case(model, case):
         assert str(exp)
 
 
-@needs_explain
 @settings(MODEL, max_examples=25)
 @given(frame=edge_frames())
 def test_explain_on_range_edges(model, frame):
@@ -414,7 +401,6 @@ def test_explain_on_range_edges(model, frame):
         json.dumps(exp.to_dict(), allow_nan=False)  # `xieshang explain --json` must be valid JSON
 
 
-@needs_explain
 @pytest.mark.parametrize("kwargs, field", [
     ({"target": math.nan}, "target"), ({"target": 1.5}, "target"), ({"target": -0.1}, "target"),
     ({"target": "0.6"}, "target"), ({"target": None}, "target"), ({"lang": "fr"}, "lang"),
@@ -427,7 +413,6 @@ def test_explain_bad_options_name_the_option(model, kwargs, field):
         model.explain(app, **kwargs)
 
 
-@needs_explain
 @pytest.mark.parametrize("app, match", [
     ("me", "expected a dict or a one-row DataFrame"), (None, "expected a dict"), ([1, 2], "expected a dict"),
     ({}, "missing column"), (pd.DataFrame(), "expected exactly one row|empty"),
