@@ -32,3 +32,37 @@ def small_model():
     df = generate(2000, seed=1)
     model = ApprovalModel(seed=0, candidates=("hgb_monotone",), n_splits=2, calibration=("sigmoid",))
     return model.fit(df, df["approved"])
+
+
+# -- rows with missing values (tests/test_training.py, tests/modeling/) ------------------------------
+def _holes(frame, rng):
+    """Valid rows, then missing values where the contract will allow them (after validation)."""
+    from xieshang.validation import validate_frame
+
+    X = validate_frame(frame).reset_index(drop=True)
+    n = len(X)
+    for col in ("credit_score", "days_overdue", "on_time_ratio"):
+        X[col] = X[col].astype(float).mask(rng.random(n) < 0.2)
+    for col in ("income_proof", "hardship_proof", "materials_on_time"):
+        X[col] = X[col].astype(float).mask(rng.random(n) < 0.2)
+    X["communication"] = X["communication"].mask(rng.random(n) < 0.2)
+    return X
+
+
+@pytest.fixture()
+def accept_missing(monkeypatch):
+    """Validation accepts NaN only after the contract change lands: let clean-but-holed frames through."""
+    from xieshang.contract import FEATURE_NAMES
+
+    def passthrough(X, *args, **kwargs):
+        return X[list(FEATURE_NAMES)]
+
+    for where in ("xieshang.features.validate_frame", "xieshang.modeling.selection.validate_frame",
+                  "xieshang.model.validate_frame"):
+        monkeypatch.setattr(where, passthrough)
+
+
+@pytest.fixture()
+def with_missing():
+    """``with_missing(frame, rng)``: valid rows, then missing values where the contract allows them."""
+    return _holes
