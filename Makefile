@@ -12,7 +12,7 @@ DATA   := data/raw/requests_seed$(SEED)_n$(ROWS).parquet
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: help install lint data train test bench bench-worlds bench-fit bench-scale bench-missing bench-dice robustness docs notebook clean samples
+.PHONY: help install lint data train test test-fast bench bench-worlds bench-fit bench-scale bench-missing bench-dice robustness docs notebook clean samples
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ lint: $(STAMP)  ## ruff (lint) and mypy (types), configured in pyproject.toml
 
 test: $(STAMP)  ## Run the test suite (and the notebook)
 	$(BIN)/python -m pytest tests --nbmake notebooks/
+
+test-fast: $(STAMP)  ## The suite without the slow end-to-end tests (marked slow; under 2 minutes)
+	$(BIN)/python -m pytest tests -m "not slow"
 
 bench: $(STAMP)  ## Run the quick benchmarks (not bench_scale, bench_worlds, bench_missing); keep figures in reports/bench/
 	@mkdir -p reports/bench; set -o pipefail; \

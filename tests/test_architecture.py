@@ -11,7 +11,7 @@ LAYERS = {
     "validation": 2, "generator": 2, "features": 2, "persistence": 2,
     "modeling": 3, "model": 3, "metrics": 3,
     "text": 4, "inspection": 4, "explanation": 4, "plots": 4,
-    "check": 5, "action_audit": 5, "scoring": 5, "reports": 5, "docs": 5, "cli": 5,
+    "check": 5, "check_report": 5, "action_audit": 5, "scoring": 5, "reports": 5, "docs": 5, "cli": 5,
 }
 
 
