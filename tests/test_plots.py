@@ -354,7 +354,7 @@ def test_explanation_chart_draws_reasons_and_actions(lang):
 
 
 def test_explanation_chart_of_a_real_explanation(oracle, X):
-    explain = pytest.importorskip("xieshang.explanation").explain
+    explain = pytest.importorskip("xieshang.explain").explain
     p = oracle.predict_proba(X)[:, 1]
     applicant = X[(p > 0.1) & (p < 0.35)].iloc[[0]]
     for lang in ("zh", "en"):

@@ -357,13 +357,13 @@ def test_extremes_of_every_range_at_once(model):
 
 def _explain_available() -> bool:
     try:
-        import xieshang.explanation  # noqa: F401
+        import xieshang.explain  # noqa: F401
     except ImportError:
         return False
     return True
 
 
-needs_explain = pytest.mark.skipif(not _explain_available(), reason="xieshang.explanation not written yet")
+needs_explain = pytest.mark.skipif(not _explain_available(), reason="xieshang.explain not written yet")
 
 
 @needs_explain
