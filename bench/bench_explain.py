@@ -41,7 +41,7 @@ from xieshang.contract import (
     NUMERIC_NAMES,
     feature,
 )
-from xieshang.explanation import explain, option_space, price_changes
+from xieshang.explain import explain, option_space, price_changes, reference_values
 from xieshang.generator import generate, true_probability
 
 
@@ -126,13 +126,14 @@ def _row(app: pd.DataFrame) -> dict:
 def _dice_rules(row: dict) -> tuple[list[str], dict]:
     """features_to_vary and permitted_range from our option space (contract actions, realistic steps)."""
     vary, permitted = [], {}
-    for d in option_space(row).dims:
-        f = feature(d.name)
-        vary.append(d.name)
+    for name, offered in option_space(row).menu().items():
+        f = feature(name)
+        values = [row[name], *offered]  # the current value, then what explain may propose
+        vary.append(name)
         if f.is_numeric:
-            permitted[d.name] = [float(min(d.values)), float(max(d.values))]
+            permitted[name] = [float(min(values)), float(max(values))]
         else:
-            permitted[d.name] = [str(v) for v in d.values]
+            permitted[name] = [str(v) for v in values]
     return vary, permitted
 
 
@@ -155,7 +156,7 @@ def _assess(model, app: pd.DataFrame, changes: dict | None, target: float, secs:
         cost = price_changes(app, changes)
     except ValueError:
         cost = float("nan")  # not an action of the contract
-    menu = {d.name: d.values[1:] for d in option_space(_row(app)).dims}
+    menu = option_space(_row(app)).menu()
     on_menu = all(k in menu and v in menu[k] for k, v in changes.items())
     actionable = set(changes) <= set(ACTIONABLE_NAMES)
     p0, t0 = float(model.predict_proba(app)[0, 1]), float(true_probability(app)[0])
@@ -300,7 +301,8 @@ def main() -> None:
         return
 
     exp_model = median_ms(lambda a: explain(model, a, target=args.target), apps)
-    exp_oracle = median_ms(lambda a: explain(oracle, a, target=args.target), apps)
+    ref = reference_values()  # the oracle carries no reference of its own: the generator's typical approved applicant
+    exp_oracle = median_ms(lambda a: explain(oracle, a, target=args.target, reference=ref), apps)
     one_model = median_ms(model.predict_proba, apps)
     one_oracle = median_ms(oracle.predict_proba, apps)
     print(f"explain: model {exp_model:.1f} ms median per applicant "

@@ -3,8 +3,8 @@
     python bench/bench_explain_batched.py [--applicants 300] [--model model/approval.joblib]
                                           [--rounds 3] [--predict-rows 0]
 
-Prints the milliseconds per applicant of :func:`xieshang.explanation.explain` called
-once per applicant (median and mean) and of :func:`xieshang.explanation.explain_frame`
+Prints the milliseconds per applicant of :func:`xieshang.explain.explain` called
+once per applicant (median and mean) and of :func:`xieshang.explain.explain_frame`
 on the same applicants, their ratio, the model rows scored per applicant, and
 the time ``xieshang predict --explain`` would take on 100,000 rows at the
 batched rate. The single calls and the batched call alternate for ``--rounds``
@@ -35,7 +35,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # as the README figures and every
 from bench_explain import get_model
 
 from xieshang.contract import LABEL
-from xieshang.explanation import explain, explain_frame
+from xieshang.explain import explain, explain_frame
 from xieshang.generator import generate
 
 
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         explain_frame(model, X)
         batched.append((time.perf_counter() - t) / len(X))
     counting = Counting(model)
-    explain_frame(counting, X.iloc[: min(len(X), 256)])
+    explain_frame(counting, X.iloc[: min(len(X), 256)], reference=model.reference_values_)
 
     single_median = 1e3 * statistics.median(times)
     single_mean = 1e3 * statistics.median(means)

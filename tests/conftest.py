@@ -12,6 +12,13 @@ from xieshang.generator import true_probability
 class OracleModel:
     """A 'model' whose predict_proba is the generator's true probability (for tests and benchmarks)."""
 
+    @property
+    def reference_values_(self) -> dict:
+        """The generator's typical approved applicant, what the reasons compare with (the oracle's own)."""
+        from xieshang.explain import reference_values
+
+        return reference_values()
+
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         p = true_probability(X)
         return np.column_stack([1.0 - p, p])

@@ -9,7 +9,7 @@ import pytest
 
 from xieshang.check import check_frame
 from xieshang.cli import main
-from xieshang.explanation import explain
+from xieshang.explain import explain
 from xieshang.generator import generate
 from xieshang.scoring import BEST_ACTION, PLAN_AFFORDABLE, PROBABILITY, TOP_REASON, score_file
 

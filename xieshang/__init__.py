@@ -33,8 +33,8 @@ _WHERE = {
     "FEATURES": "contract",
     "FEATURE_NAMES": "contract",
     "feature": "contract",
-    "Explanation": "explanation",
-    "explain": "explanation",
+    "Explanation": "explain",
+    "explain": "explain",
     "generate": "generator",
     "true_probability": "generator",
     "ApprovalModel": "model",
@@ -45,7 +45,7 @@ _WHERE = {
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the eager imports
     from .contract import FEATURE_NAMES, FEATURES, feature
-    from .explanation import Explanation, explain
+    from .explain import Explanation, explain
     from .generator import generate, true_probability
     from .model import ApprovalModel, load_model, train
     from .validation import validate_frame

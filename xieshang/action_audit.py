@@ -2,12 +2,12 @@
 
 For rejected applicants (the model's probability below the target and, where
 a label is given, not approved), explain them all at once with
-:func:`xieshang.explanation.explain_frame`, apply the best option and each of its
+:func:`xieshang.explain.explain_frame`, apply the best option and each of its
 steps, and ask the generator's *true* probability whether they helped. Also
 count every rule break: a non-actionable feature changed, an option called
 affordable whose plan fails :func:`xieshang.rules.affordable` (the living
 buffer), a down payment beyond known savings (or with unknown savings), an
-option of more than :data:`xieshang.explanation.MAX_STEPS` steps, a reason about
+option of more than :data:`xieshang.explain.MAX_STEPS` steps, a reason about
 delinquency that points the wrong way (more days overdue would help), a
 hardship proof without a hardship, an expense cut beyond 20 %, a down payment
 lowered. ``make train`` writes the result to ``reports/actions.json``::
@@ -28,7 +28,7 @@ import pandas as pd
 
 from .checks import check_int
 from .contract import ACTIONABLE_NAMES, FEATURE_NAMES, LABEL, NO_HARDSHIP, feature
-from .explanation import MAX_STEPS, explain_frame
+from .explain import MAX_STEPS, explain_frame
 from .files import write_json
 from .generator import true_probability
 from .rules import affordable, plan_terms

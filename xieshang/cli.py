@@ -242,7 +242,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from .explanation import explain
+    from .explain import explain
 
     path = Path(args.applicant)
     if not path.is_file():

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import outputs
 from .checks import check_int
 from .contract import LABEL, feature
 from .metrics import probability_bins
@@ -67,7 +68,9 @@ def proba_fn(model: Any) -> Callable[[pd.DataFrame], np.ndarray]:
     Accepts such a callable, one returning ``(n, 2)`` arrays, or an object
     with ``predict_proba``.
     """
-    fn = getattr(model, "predict_proba", model)
+    if hasattr(model, "predict_proba"):  # a model: read through the one adapter (xieshang.outputs)
+        return lambda X: outputs.proba(model, X)
+    fn = model
     if not callable(fn):
         raise ValueError(f"expected a callable or an object with predict_proba, got {type(model).__name__}")
 

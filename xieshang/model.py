@@ -347,8 +347,8 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int64)
 
     def explain(self, applicant: Any, target: float = 0.6, lang: str = "zh") -> Any:
-        """Reasons and the cheapest actions that would raise the probability (see :mod:`xieshang.explanation`)."""
-        from .explanation import explain
+        """Reasons and the cheapest actions that would raise the probability (see :mod:`xieshang.explain`)."""
+        from .explain import explain
 
         return explain(self, applicant, target=target, lang=lang)
 

@@ -29,6 +29,7 @@ __all__ = [
     "instalment",
     "plan_terms",
     "required_disposable",
+    "largest_instalment",
     "residual",
 ]
 
@@ -87,6 +88,16 @@ def required_disposable(instalment: Any) -> np.ndarray:
     """
     inst = _arr(instalment)
     return np.maximum(inst / (1.0 - BUFFER_SHARE), inst + LIVING_FLOOR)
+
+
+def largest_instalment(disposable: Any) -> np.ndarray:
+    """The largest instalment that ``disposable`` income carries safely (RMB a month, 0 when none).
+
+    The inverse of :func:`required_disposable`: the largest ``i`` with
+    ``disposable − i ≥ max(BUFFER_SHARE × disposable, LIVING_FLOOR)``.
+    """
+    disp = _arr(disposable)
+    return np.maximum(0.0, np.minimum(disp * (1.0 - BUFFER_SHARE), disp - LIVING_FLOOR))
 
 
 def affordable(instalment: Any, disposable: Any) -> np.ndarray:

@@ -3,7 +3,7 @@
 :func:`score_file` backs ``xieshang predict``. It reads ``chunk_rows`` rows at a
 time (pyarrow batches for Parquet, pandas ``chunksize`` for CSV), adds the
 model's probability to each row (and, with ``explain=True``, the top reason
-and the best option from :func:`xieshang.explanation.explain_frame`), and streams the
+and the best option from :func:`xieshang.explain.explain_frame`), and streams the
 result into a temporary file that replaces the output only when every chunk
 succeeded. Memory is bounded by the chunk size, not by the file size.
 """
@@ -147,7 +147,7 @@ def _total(path: Path, fmt: str) -> float | None:
 
 
 def _explain_columns(model: Any, clean: pd.DataFrame, target: float, lang: str) -> dict[str, list[Any]]:
-    from .explanation import explain_frame
+    from .explain import explain_frame
     from .text import heading
 
     mark = " " + heading("unaffordable_mark", lang)
@@ -192,7 +192,7 @@ def score_file(
         Also add ``top_reason``, ``best_action``, ``best_action_probability``
         and ``plan_affordable`` (whether the plan after the best option, or as
         it is without one, satisfies :func:`xieshang.rules.affordable`; a best
-        action that keeps an unaffordable plan is marked so in its text too) (:func:`xieshang.explanation.explain_frame`
+        action that keeps an unaffordable plan is marked so in its text too) (:func:`xieshang.explain.explain_frame`
         on each chunk: the applicants' candidate rows share the model calls,
         a few milliseconds per row).
     target, lang
@@ -219,7 +219,7 @@ def score_file(
         raise ValueError(f"{src}: no such file")
     chunk_rows = check_int(chunk_rows, "chunk_rows", low=1)
     if explain:
-        from .explanation import check_target
+        from .explain import check_target
         from .text import check_lang
 
         target, lang = check_target(target), check_lang(lang)

@@ -1,7 +1,7 @@
 """Every sentence shown to a borrower, in Chinese and English, in one place.
 
 Reasons (what holds the probability down), actions (what the borrower could
-do) and the headings of the explanation report. :mod:`xieshang.explanation`
+do) and the headings of the explanation report. :mod:`xieshang.explain`
 decides *what* to say; this module only says it. Every template exists in
 both languages, and a test checks that every contract feature has a reason
 sentence (or is in :data:`NO_REASON`) and every actionable one an action
@@ -404,7 +404,7 @@ GAP_TEMPLATES: dict[str, dict[str, str]] = {
 
 
 def gap_text(gap: Mapping[str, float], lang: str) -> str:
-    """The sentence for :class:`xieshang.explanation.Gap` (its ``to_dict()``)."""
+    """The sentence for :class:`xieshang.explain.Gap` (its ``to_dict()``)."""
     from .rules import BUFFER_SHARE, LIVING_FLOOR
 
     lang = check_lang(lang)

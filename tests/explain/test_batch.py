@@ -1,0 +1,59 @@
+
+import pandas as pd
+import pytest
+
+from explain.helpers import (
+    Counting,
+    answer,
+    rejected,
+    with_blanks,
+)
+from xieshang.contract import FEATURE_NAMES
+from xieshang.explain import (
+    explain,
+    explain_frame,
+)
+
+
+def test_scoring_is_batched(pool, oracle):
+    counting = Counting(oracle)
+    apps = rejected(pool, 20, seed=17)
+    for i in range(len(apps)):
+        explain(counting, apps.iloc[[i]])
+    assert counting.calls <= 4 * len(apps)  # a few rounds per applicant, never one call per candidate
+    assert max(counting.rows) > 50
+    # explain_frame stacks every applicant's candidates into one call per round
+    many = Counting(oracle)
+    explain_frame(many, apps)
+    assert many.calls <= 12 and many.calls < counting.calls / 4
+    assert sum(many.rows) <= sum(counting.rows)
+
+
+def test_explain_frame_gives_the_answers_of_explain(pool, oracle, small_model):
+    apps = rejected(pool, 25, seed=62)
+    for model in (oracle, small_model):
+        batch = explain_frame(model, apps, target=0.6, lang="zh")
+        assert len(batch) == len(apps)
+        for i, b in enumerate(batch):
+            one = explain(model, apps.iloc[[i]], target=0.6, lang="zh")
+            assert b.status == one.status and b.probability == pytest.approx(one.probability)
+            assert [r.feature for r in b.reasons] == [r.feature for r in one.reasons]
+            assert [a.changes for a in b.actions] == [a.changes for a in one.actions]
+            assert [a.probability for a in b.actions] == pytest.approx([a.probability for a in one.actions])
+            assert str(b).splitlines()[2:] != [] and b.next_steps == one.next_steps
+    with pytest.raises(ValueError, match=r"(?s)target.*lang"):
+        explain_frame(oracle, apps, target=2, lang="fr")
+    assert explain_frame(oracle, apps.iloc[:0]) == []
+
+
+def test_explain_frame_and_explain_say_the_same_on_mixed_rows(pool, small_model):
+    # Rows with and without blanks in one batch: a column whose value is unknown for some applicants is
+    # stacked as float for all of them; every answer must still be the one explain gives alone.
+    apps = pd.concat([rejected(pool, 12, seed=70)[list(FEATURE_NAMES)], with_blanks(rejected(pool, 12, seed=71), 5),
+                      pool.sample(8, random_state=72)[list(FEATURE_NAMES)]], ignore_index=True)
+    for lang in ("zh", "en"):
+        batch = explain_frame(small_model, apps, target=0.6, lang=lang)
+        for i, b in enumerate(batch):
+            one, two = answer(b), answer(explain(small_model, apps.iloc[[i]], target=0.6, lang=lang))
+            assert one["rest"] == two["rest"]
+            assert one["floats"] == pytest.approx(two["floats"], rel=1e-9, abs=1e-12)

@@ -1,0 +1,63 @@
+import json
+
+import pandas as pd
+import pytest
+
+from explain.helpers import (
+    PLAN,
+    apply,
+    as_row,
+    stuck,
+)
+from xieshang import rules
+from xieshang import text as T
+from xieshang.explain import (
+    explain,
+    plan_gap,
+)
+from xieshang.generator import true_probability
+
+
+def test_negative_disposable_income_gets_steps_the_gap_and_the_way_forward(pool, oracle):
+    row = stuck(pool)
+    for lang in ("zh", "en"):
+        exp = explain(oracle, row, lang=lang)
+        assert exp.status == "no_affordable_plan" and not exp.reached
+        # steps that raise the estimate without touching the plan, each marked unaffordable
+        assert exp.actions and all(not a.affordable and a.gain > 0 for a in exp.actions)
+        assert all(not set(a.changes) & set(PLAN) for a in exp.actions)  # no down payment: disposable <= 0
+        for a in exp.actions:
+            assert a.probability == pytest.approx(true_probability(apply(pd.DataFrame([row]), a.changes))[0])
+        # the gap, from the rule: longest plan, no fundable down payment (disposable income below zero)
+        gap = exp.gap
+        assert gap is not None and gap.plan_months == 60 and gap.down_payment_ratio == 0.0
+        assert gap.instalment == pytest.approx(float(rules.instalment(40_000.0, 0.0, 60)))
+        assert gap.required_disposable == pytest.approx(float(rules.required_disposable(gap.instalment)))
+        assert gap.disposable == pytest.approx(-700.0)
+        assert gap.shortfall == pytest.approx(gap.required_disposable + 700.0)
+        assert gap.lump_sum == pytest.approx(40_000.0)  # nothing is affordable: the whole balance
+        assert T.money(gap.shortfall) in str(exp)
+        steps = " ".join(exp.next_steps)
+        for must in ("12378", "95188", "代理协商", "以贷养贷", "停息挂账"):
+            assert must in steps
+        assert ("诊断证明" if lang == "zh" else "diagnosis") in steps  # the proof fits the cause
+    d = json.loads(json.dumps(exp.to_dict(), allow_nan=False))
+    assert d["gap"]["shortfall"] == pytest.approx(exp.gap.shortfall) and d["next_steps"] == exp.next_steps
+
+
+def test_the_gap_is_the_rule_in_money(pool):
+    seen = 0
+    for i in range(200):
+        row = as_row(pool.iloc[[i]])
+        gap = plan_gap(row)
+        disp = float(rules.disposable_income(row["monthly_income"], row["monthly_expenses"], row["other_debt_payments"]))
+        assert (gap.shortfall == 0) == bool(rules.affordable(gap.instalment, disp))
+        assert gap.down_payment_ratio * row["outstanding_balance"] <= (row["savings"] if row["savings"] > 0 else 0) + 1e-6 \
+            or gap.down_payment_ratio == row["down_payment_ratio"]
+        if gap.shortfall > 0:
+            seen += 1
+            assert rules.affordable(gap.instalment, disp + gap.shortfall + 1e-6)
+            assert not rules.affordable(gap.instalment, disp + gap.shortfall - 1.0)
+            rest = row["outstanding_balance"] * (1 - gap.down_payment_ratio) - gap.lump_sum
+            assert rest <= 1e-6 or rules.affordable(rest / gap.plan_months, disp)
+    assert seen > 5

@@ -1,0 +1,82 @@
+"""An applicant's facts, computed once: savings, disposable income, hardship, the current plan."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import rules
+from ..contract import NO_HARDSHIP
+
+__all__ = ["Facts", "facts_of", "is_unknown", "handed_in", "to_py"]
+
+
+def to_py(v: Any) -> Any:
+    """A plain-Python (JSON-serialisable) version of a scalar."""
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        return float(v)
+    return v
+
+
+def is_unknown(v: Any) -> bool:
+    """Whether a validated cell is unknown (NaN)."""
+    return isinstance(v, float) and v != v
+
+
+def handed_in(v: Any) -> bool:
+    """A document or flag known to be True (unknown is not ``True``: ``bool(nan)`` would be)."""
+    return not is_unknown(v) and bool(v)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the phases of an explanation read about one applicant, computed once (:func:`facts_of`).
+
+    Attributes
+    ----------
+    savings : float
+        Known savings (RMB), NaN when unknown or absent.
+    disposable : float
+        Income left after essential expenses and other debt payments (RMB a month, :mod:`xieshang.rules`).
+    has_hardship : bool
+        Whether a hardship is stated.
+    instalment : float
+        The instalment of the applicant's own plan (RMB a month).
+    plan_ok : bool
+        Whether that plan is affordable (:func:`xieshang.rules.affordable`).
+    balance : float
+        Outstanding balance (RMB).
+    income : float
+        Monthly income (RMB).
+    """
+
+    savings: float
+    disposable: float
+    has_hardship: bool
+    instalment: float
+    plan_ok: bool
+    balance: float
+    income: float
+
+    @property
+    def savings_known(self) -> bool:
+        return not math.isnan(self.savings)
+
+
+def facts_of(row: Mapping[str, Any]) -> Facts:
+    """The :class:`Facts` of a validated applicant ``{feature: value}``."""
+    v = row.get("savings", float("nan"))
+    savings = float("nan") if v is None else float(v)
+    disp = float(rules.disposable_income(row["monthly_income"], row["monthly_expenses"], row["other_debt_payments"]))
+    inst = float(rules.instalment(row["outstanding_balance"], row["down_payment_ratio"], row["plan_months"]))
+    return Facts(savings=savings, disposable=disp, has_hardship=row["hardship_reason"] != NO_HARDSHIP,
+                 instalment=inst, plan_ok=bool(rules.affordable(inst, disp)),
+                 balance=float(row["outstanding_balance"]), income=float(row["monthly_income"]))

@@ -1,0 +1,74 @@
+"""The gap in money: what would make the cheapest plan affordable (every number from :mod:`xieshang.rules`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import rules
+from .. import text as T
+from ..contract import feature
+from ._facts import Facts, facts_of
+from ._options import down_payment_ok
+from ._types import Gap
+
+__all__ = ["fundable_down_payments", "plan_gap", "gap_of", "notes"]
+
+
+def fundable_down_payments(row: Mapping[str, Any], facts: Facts) -> list[float]:
+    """The contract's down payments above the current one that known savings fund."""
+    return [float(v) for v in feature("down_payment_ratio").action_spec().values
+            if v > float(row["down_payment_ratio"]) and down_payment_ok(facts, v)]
+
+
+def plan_gap(applicant: Mapping[str, Any]) -> Gap:
+    """What would make the cheapest plan of the contract affordable, in RMB.
+
+    The cheapest plan is the longest plan the contract offers (or the
+    current one, if longer) with the largest down payment the borrower can
+    fund (the contract's down payments that known savings cover, see
+    :func:`explain`; the current one otherwise). All numbers come from
+    :mod:`xieshang.rules`: ``shortfall`` is zero exactly when
+    :func:`xieshang.rules.affordable` accepts that plan.
+
+    Parameters
+    ----------
+    applicant : mapping
+        A validated applicant (``Explanation.applicant``).
+    """
+    return gap_of(applicant, facts_of(applicant))
+
+
+def gap_of(applicant: Mapping[str, Any], facts: Facts) -> Gap:
+    """:func:`plan_gap` of an applicant whose :class:`~xieshang.explain._facts.Facts` are known."""
+    months = int(max([*feature("plan_months").action_spec().values, float(applicant["plan_months"])]))
+    dp = max([float(applicant["down_payment_ratio"]), *fundable_down_payments(applicant, facts)])
+    balance = float(applicant["outstanding_balance"])
+    inst = float(rules.instalment(balance, dp, months))
+    disp = facts.disposable
+    req = float(rules.required_disposable(inst))
+    ok = bool(rules.affordable(inst, disp))
+    shortfall = 0.0 if ok else max(req - disp, 0.0)
+    carry = float(rules.largest_instalment(disp))  # what the current disposable income carries safely
+    remaining = float(rules.instalment(balance, dp, 1))  # the balance left after the down payment
+    lump = 0.0 if ok else max(0.0, remaining - carry * months)
+    return Gap(months, dp, dp * balance, inst, req, disp, shortfall, lump)
+
+
+def notes(row: Mapping[str, Any], facts: Facts, lang: str) -> list[str]:
+    """When savings are unknown and the plan is unaffordable: what a down payment would do (never an option)."""
+    if facts.savings_known or facts.plan_ok or facts.disposable <= 0:
+        return []
+    cur = float(row["down_payment_ratio"])
+    values = [float(v) for v in feature("down_payment_ratio").action_spec().values if v > cur]
+    if not values:
+        return []
+    months = int(max([*feature("plan_months").action_spec().values, float(row["plan_months"])]))
+    balance, disp = facts.balance, facts.disposable
+    pick, ok = values[-1], False
+    for v in values:
+        if bool(rules.affordable(rules.instalment(balance, v, months), disp)):
+            pick, ok = v, True
+            break
+    inst = float(rules.instalment(balance, pick, months))
+    return [T.down_payment_note(pick, pick * balance, months, inst, ok, lang)]
