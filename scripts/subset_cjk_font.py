@@ -5,7 +5,7 @@ Font License 1.1), so that ``lang="zh"`` figures render on a machine with no
 CJK system font. The subset keeps every character of GB 2312 (the 6,763 common
 simplified hanzi and its symbols), CJK and full-width punctuation, ASCII, and
 every non-ASCII character that appears in the package's own source, which is
-where all labels and explanation templates live. ``tests/test_plots.py`` checks
+where all labels and explanation templates live. ``tests/plots/test_fonts.py`` checks
 that the last point still holds: after adding a rare character to a label, run
 this script again.
 

@@ -8,7 +8,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "xieshang"
 # The layers of the README's "Architecture" section. A subpackage (modeling, plots) is one entry.
 LAYERS = {
     "contract": 1, "rules": 1, "checks": 1, "headers": 1, "files": 1, "cells": 1,
-    "validation": 2, "generator": 2, "features": 2, "persistence": 2,
+    "validation": 2, "columns": 2, "generator": 2, "features": 2, "persistence": 2,
     "modeling": 3, "model": 3, "metrics": 3, "outputs": 3,
     "text": 4, "inspection": 4, "explain": 4, "plots": 4,
     "check": 5, "check_report": 5, "action_audit": 5, "scoring": 5, "reports": 5, "docs": 5, "cli": 5,

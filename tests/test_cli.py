@@ -124,6 +124,7 @@ def test_predict_onto_its_own_input_is_refused_before_anything(tmp_path, model_f
 # -- train: checked first, in our words -------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rows", [10, 12])
 def test_train_on_too_few_rows_says_how_many_are_needed(tmp_path, rows):
     generate(rows, seed=1).to_csv(tmp_path / "few.csv", index=False)
@@ -188,6 +189,7 @@ def test_train_from_chinese_headers_with_blanks_reaches_the_fit(tmp_path, monkey
     assert 0.2 < got["credit_score"].isna().mean() < 0.4 and got["monthly_income"].notna().all()
 
 
+@pytest.mark.slow
 def test_the_minimum_the_check_asks_for_does_train(tmp_path):
     """10 approved and 10 refused rows (the check's minimum) train; 8 of each failed inside scikit-learn."""
     from xieshang.check import min_rows_per_label

@@ -39,6 +39,9 @@ json.dump({"candidate": m.candidate_, "calibration": m.calibration_, "fingerprin
            "cv": cv}, open(out + ".json", "w"), sort_keys=True)
 """
 
+# Every test here runs xieshang in fresh processes (and trains twice): end to end, slow.
+pytestmark = pytest.mark.slow
+
 
 def _run(args: list[str], hashseed: str, threads: str = "1", cwd: Path | None = None) -> None:
     env = {**os.environ, "PYTHONHASHSEED": hashseed, "OMP_NUM_THREADS": threads}

@@ -61,8 +61,8 @@ def test_bad_input_names_every_problem():
 
 
 def test_ece_and_calibration_table_use_the_same_bins():
+    from xieshang.inspection import calibration_table
     from xieshang.metrics import probability_bins
-    from xieshang.plots import calibration_table
 
     p = np.array([0.0, 0.1, 0.3, 0.2999999, 0.7, 1.0, 0.95])
     y = np.array([0, 0, 1, 0, 1, 1, 1])

@@ -34,6 +34,7 @@ def workdir(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_readme_python_blocks_run_in_order(workdir, capsys):
     namespace: dict = {}
     for i, block in enumerate(BLOCKS):

@@ -7,6 +7,9 @@ from xieshang.contract import LABEL, TRUTH
 from xieshang.generator import generate
 from xieshang.reports import ORACLE, model_card, summary_table, write_reports
 
+# Writes every report and figure of a trained model: end to end, slow.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def model():

@@ -285,6 +285,7 @@ def killed_runs(old_and_new, tmp_path_factory) -> dict[int, tuple[int, Path]]:
     return {int(k): (v, root / f"kill_{k}") for k, v in status.items()}
 
 
+@pytest.mark.slow
 def test_save_renames_are_counted(killed_runs, old_and_new):
     """Control: without a kill the writer renames every file and the new model is in place."""
     code, work = killed_runs[0]
@@ -295,6 +296,7 @@ def test_save_renames_are_counted(killed_runs, old_and_new):
                                   old_and_new["new_p"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kill_at", KILL_POINTS[1:])
 def test_killed_at_any_rename_the_previous_model_and_reports_survive(killed_runs, old_and_new, kill_at):
     """After a kill at any rename, model/ holds the old or the new model and it loads; with the old

@@ -342,6 +342,7 @@ def test_train_bad_options(capsys, tmp_path, args, needle):
 # -- the real console script ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [
     ["generate", "--rows", "5", "--out", "/proc/nope.csv"],
     ["predict", "missing.csv", "-o", "x.csv"],

@@ -503,7 +503,8 @@ def test_reliability_diagram_with_bins_observed_at_exactly_0_or_1(n):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from xieshang.plots import calibration_table, reliability_diagram
+    from xieshang.inspection import calibration_table
+    from xieshang.plots import reliability_diagram
 
     y = np.r_[np.zeros(n), np.ones(n)]
     p = np.r_[np.full(n, 0.03), np.full(n, 0.97)]

@@ -112,6 +112,7 @@ def test_cli_predict_and_explain(tmp_path, rows, model_file, capsys):
     assert d["target"] == 0.7 and d["lang"] == "zh"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content, args, message", [
     ('{"credit_score": 700}', [], "missing column(s)"),
     ("[1, 2]", [], "expected a JSON object"),

@@ -65,7 +65,7 @@ def probability_bins(p: np.ndarray, n_bins: int) -> np.ndarray:
     """Index of the equal-width bin of each probability: ``[0, 1/n)``, ``[1/n, 2/n)``, ..., ``[1 - 1/n, 1]``.
 
     The one binning of the ECE and of the calibration table and reliability
-    diagram (:func:`xieshang.plots.calibration_table`), so both put every
+    diagram (:func:`xieshang.inspection.calibration_table`), so both put every
     probability in the same bin.
     """
     n_bins = check_int(n_bins, "n_bins", low=1)

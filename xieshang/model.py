@@ -45,7 +45,6 @@ __all__ = ["ApprovalModel", "train", "load_model", "DEFAULT_PATH", "FORMAT_VERSI
            "contract_spec"]
 
 
-
 @cache
 def _controller() -> ThreadpoolController:
     """The one ``ThreadpoolController`` of the process, made on first use."""
