@@ -73,9 +73,12 @@ robustness: $(STAMP)  ## Run the robustness suites and write reports/robustness.
 docs: $(STAMP)  ## Re-render data/README.md from the contract and the generator
 	$(BIN)/python -m xieshang.docs data/README.md
 
+# Jupyter refuses to run as root unless told; root is the norm in containers and CI machines.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 notebook: $(STAMP)  ## Open Jupyter in the project's environment
 	$(BIN)/python -m pip install --quiet -e ".[notebook]"
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
 clean:  ## Remove generated data and the environment (keeps model/ and reports/)
 	rm -rf $(VENV) data/raw/* data/processed/*

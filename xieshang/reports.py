@@ -350,7 +350,9 @@ def write_reports(
         "has_truth": TRUTH in test.columns,
         "data_fingerprint": model.data_fingerprint_,
         "test": test_metrics,
-        "cross_validation": model.cv_results_,
+        # reports/ is tracked: keep out what differs between two runs of the same seed (timings)
+        "cross_validation": {name: {k: v for k, v in res.items() if k != "fit_seconds"}
+                             for name, res in model.cv_results_.items()},
     }
     actions = None
     if TRUTH in test.columns:
