@@ -5,7 +5,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "xieshang"
 
-# The layers of the README's "Architecture" section.
+# The layers of docs/architecture.md (tests/test_doc_blocks.py checks that the page lists these).
 LAYERS = {
     "contract": 1, "rules": 1, "checks": 1, "headers": 1, "files": 1,
     "validation": 2, "generator": 2, "features": 2,

@@ -62,6 +62,14 @@ def test_readme_fits_on_a_few_screens_and_says_what_a_newcomer_needs():
     assert sum(b.path.name == "README.md" and b.marker == "output" for b in BLOCKS) >= 1
 
 
+def test_the_default_model_is_described_as_the_makefile_builds_it():
+    rows, seed = int(shown.make_default("ROWS")), shown.make_default("SEED")
+    for path in (ROOT / "README.md", ROOT / "docs" / "guide" / "explanations.md", ROOT / "docs" / "model-card.md"):
+        said = re.findall(r"([\d,]+) rows, seed (\d+)", path.read_text(encoding="utf-8"))
+        assert said and all(r == f"{rows:,}" and s == seed for r, s in said), (path.name, said)
+    assert f"generates {rows:,} synthetic requests" in (ROOT / "docs" / "guide" / "install.md").read_text("utf-8")
+
+
 def test_readme_links_point_at_files_that_exist():
     targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", README)
     missing = [t for t in targets if "://" not in t and not (ROOT / t).exists()]
