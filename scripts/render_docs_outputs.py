@@ -9,8 +9,9 @@ shown output cannot go stale; after a deliberate change, run:
     .venv/bin/python scripts/render_docs_outputs.py            # trains the default model afresh (~1 min)
     .venv/bin/python scripts/render_docs_outputs.py --model-dir model/   # or: the one `make train` built
 
-Other markers, read by the tests: ``<!-- not run: why -->`` before a ```bash block the tests must
-not execute (it builds the environment, opens a browser, or stands for the reader's own file), and
+Other markers, read by the tests: ``<!-- not run: why -->`` before a ```bash or ```python block the
+tests must not execute (it builds the environment, opens a browser, or stands for the reader's own
+file; a Python one must still compile), and
 ``<!-- measured: what, when -->`` before a ```text block that records a benchmark run.
 """
 

@@ -31,8 +31,10 @@ def _ids(blocks: list[shown.Block]) -> list[str]:
     return [b.where for b in blocks]
 
 
-PYTHON = [b for b in BLOCKS if b.lang == "python"]
-BASH = [b for b in BLOCKS if b.lang == "bash" and b.marker != "not run"]
+SHELL = ("bash", "sh", "shell")
+SHOWN = ("text", "console")  # what a block of output may be fenced as
+PYTHON = [b for b in BLOCKS if b.lang == "python" and b.marker != "not run"]
+BASH = [b for b in BLOCKS if b.lang in SHELL and b.marker != "not run"]
 OUTPUTS = [b for b in BLOCKS if b.marker == "output"]
 
 
@@ -77,10 +79,10 @@ def test_readme_links_point_at_files_that_exist():
 
 
 def test_every_text_block_is_a_shown_output_or_a_recorded_measurement():
-    unmarked = [b.where for b in BLOCKS if b.lang == "text" and b.marker not in ("output", "measured")
+    unmarked = [b.where for b in BLOCKS if b.lang in SHOWN and b.marker not in ("output", "measured")
                 and not b.body.startswith(("xieshang/", "data/"))]  # the tree of the project layout is no output
     assert not unmarked, f"mark these with <!-- output: ID --> (see scripts/render_docs_outputs.py): {unmarked}"
-    assert not [b.where for b in BLOCKS if b.marker == "output" and b.lang != "text"]
+    assert not [b.where for b in BLOCKS if b.marker == "output" and b.lang != "text"], "fence shown outputs as text"
     unknown = [f"{b.where}: {b.note}" for b in OUTPUTS if b.note not in shown.COMMANDS]
     assert not unknown, f"output IDs not in render_docs_outputs.COMMANDS: {unknown}"
     assert not [b.where for b in BLOCKS if not b.lang], "say the language of every code block"
@@ -98,13 +100,18 @@ def _commands(block: shown.Block) -> list[str]:
 def test_every_command_is_written_as_it_runs_from_a_fresh_clone():
     """`.venv/bin/xieshang`, `.venv/bin/python`: a bare `xieshang` is not on a fresh clone's PATH, a bare `python`
     is the system's (without the project)."""
-    bare = [f"{b.where}: {c}" for b in BLOCKS if b.lang == "bash" for c in _commands(b) if c.split()[0] in TOOLS]
+    bare = [f"{b.where}: {c}" for b in BLOCKS if b.lang in SHELL for c in _commands(b) if c.split()[0] in TOOLS]
     bare += [f"{b.where}: {b.body.splitlines()[0]}" for b in OUTPUTS if b.body.split()[1] in TOOLS]
     for path in shown.doc_files():  # inline: a command run on a file, not the name of a subcommand or option
         text = path.read_text(encoding="utf-8")
         bare += [f"{path.name}: `{span}`" for span in re.findall(r"`([^`\n]+)`", text)
                  if span.split()[0] in TOOLS and re.search(r"\s\S*(/|\.(py|csv|json|parquet)\b)", span)]
     assert not bare, bare
+
+
+def test_every_python_block_is_valid_python_even_where_not_run():
+    for block in (b for b in BLOCKS if b.lang == "python"):
+        compile(block.body, block.where, "exec")
 
 
 def test_the_architecture_page_lists_the_layers_the_test_enforces():
