@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import sys
 
-from .contract import COLUMN_LABELS, FEATURES, LABEL, TRUTH, Feature
+from .contract import (
+    COLUMN_LABELS,
+    FEATURES,
+    HARDSHIP_REASONS,
+    LABEL,
+    NO_HARDSHIP,
+    TRUTH,
+    Feature,
+    feature,
+    value_label,
+)
 from .files import write_text
 from .generator import (
     BURDEN_CAP,
@@ -90,8 +100,19 @@ def _action(f: Feature) -> str:
     return "yes / 是: " + "; ".join(parts)
 
 
+def _reference_reasons(lang: str) -> str:
+    """The hardship reasons without an effect of their own (the reference level), as the contract names them."""
+    own = {e.name for e in EFFECTS}
+    reasons = [r for r in HARDSHIP_REASONS if r != NO_HARDSHIP and f"reason_{r}" not in own]
+    if lang == "zh":
+        return "、".join(value_label("hardship_reason", r, "zh") for r in reasons)
+    return ", ".join(f"`{r}`" for r in reasons)
+
+
 def render_data_dictionary() -> str:
     """The full text of ``data/README.md``."""
+    # Names of columns in the prose are looked up in the contract: a renamed column fails here, not silently.
+    down, balance, savings = (feature(n) for n in ("down_payment_ratio", "outstanding_balance", "savings"))
     lines = [
         "# Data dictionary / 数据字典",
         "",
@@ -136,8 +157,8 @@ def render_data_dictionary() -> str:
         "income (the unemployed earn little or nothing); only a borrower with a hardship can hold a",
         "hardship proof. Evasive borrowers break more promises and have worse records.",
         "",
-        "`savings` is what the borrower could mobilise when asking (savings and what family would lend), the",
-        "proposed down payment included: `down_payment_ratio × outstanding_balance ≤ savings` on every row where",
+        f"`{savings.name}` is what the borrower could mobilise when asking (savings and what family would lend), the",
+        f"proposed down payment included: `{down.name} × {balance.name} ≤ {savings.name}` on every row where",
         "savings are known. Strength drives it; the unemployed and the weak often have next to nothing. It is",
         f"unknown (empty) for {SAVINGS_UNKNOWN['other']:.0%} of borrowers and {SAVINGS_UNKNOWN['evasive']:.0%} of",
         "evasive ones, so a model learns to cope with unknowns. **Savings have no effect on the true",
@@ -147,8 +168,8 @@ def render_data_dictionary() -> str:
         "按时还款、沟通态度、守信、材料准备),两者相关系数0.3。财务较弱者更易遭遇困难,困难会降低收入",
         "(失业者收入很低或为零);只有存在困难时才可能有困难证明。回避沟通者违约承诺更多、记录更差。",
         "",
-        "`savings`(可动用的存款,含亲友可借)是申请时可动用的资金,已包含拟付的首付:凡存款已知的行,",
-        "`首付比例 × 欠款 ≤ 存款`。财务实力决定存款多少;失业者和财务较弱者常常几乎没有存款。",
+        f"“{savings.label_zh}”(`{savings.name}`)是申请时可动用的资金,已包含拟付的首付:凡存款已知的行,",
+        f"`{down.label_zh} × {balance.label_zh} ≤ 存款`。财务实力决定存款多少;失业者和财务较弱者常常几乎没有存款。",
         f"{SAVINGS_UNKNOWN['other']:.0%} 的借款人存款未知(空值),回避沟通者为 {SAVINGS_UNKNOWN['evasive']:.0%},"
         "使模型学会处理未知值。",
         "**存款对真实批准概率没有影响**,只限制借款人能付多少首付。",
@@ -164,8 +185,8 @@ def render_data_dictionary() -> str:
         f"expenses − other debt payments; a plan is affordable when it leaves at least {BUFFER_SHARE:.0%} of",
         f"disposable income and {LIVING_FLOOR:g} RMB a month. Burden = instalment / disposable income, capped",
         f"at {BURDEN_CAP:g}; up to {BURDEN_FREE:g} it costs nothing. Being overdue only ever harms, building up",
-        f"over about {DELINQUENCY_SCALE:g} days. Hardship reasons without a `reason_` row (`income_drop`,",
-        "`business_failure`) are the reference level (0).",
+        f"over about {DELINQUENCY_SCALE:g} days. Hardship reasons without a `reason_` row ({_reference_reasons('en')})",
+        "are the reference level (0).",
         "",
         "`true_probability = sigmoid(Σ 系数 × 项)`,`approved` 按该概率抽样。下表列出每一项的系数(对数几率的变化)",
         "及其**来源**:`article`(原文)——所引原文直接说明该效应(方向;文章没有给出数值);`inference`(推论)——",
@@ -173,7 +194,7 @@ def render_data_dictionary() -> str:
         "还款方案的计算见 `xieshang.rules`:月供 = 欠款 × (1 − 首付比例) / 期数,可支配收入 = 收入 − 支出 −",
         f"其他债务月还款;方案至少留出可支配收入的 {BUFFER_SHARE:.0%} 且每月不少于 {LIVING_FLOOR:g} 元才算负担得起。",
         "逾期只会带来不利影响,约在 "
-        f"{DELINQUENCY_SCALE:g} 天内逐渐累积。没有 `reason_` 行的困难原因(收入下降、经营失败)为基准(0)。",
+        f"{DELINQUENCY_SCALE:g} 天内逐渐累积。没有 `reason_` 行的困难原因({_reference_reasons('zh')})为基准(0)。",
         "",
         effects_table(),
     ]
