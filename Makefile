@@ -11,8 +11,10 @@ DATA   := data/raw/requests_seed$(SEED)_n$(ROWS).parquet
 # cores oversubscription is far slower (bench/bench_threads.py measures it).
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
+# mkdocs-material prints a banner about its successor on every build: not ours to act on here.
+export NO_MKDOCS_2_WARNING ?= 1
 
-.PHONY: help install lint data train test test-fast bench bench-worlds bench-fit bench-scale bench-missing bench-dice robustness docs notebook clean samples
+.PHONY: help install lint data train test test-fast bench bench-worlds bench-fit bench-scale bench-missing bench-dice robustness docs data-docs notebook clean samples
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -73,12 +75,18 @@ bench-dice: $(STAMP)  ## Compare explain side by side with DiCE (installs dice-m
 robustness: $(STAMP)  ## Run the robustness suites and write reports/robustness.md
 	$(BIN)/python scripts/robustness_report.py
 
-docs: $(STAMP)  ## Re-render data/README.md from the contract and the generator
+data-docs: $(STAMP)  ## Re-render data/README.md (the data dictionary) from the contract and the generator
 	$(BIN)/python -m xieshang.docs data/README.md
+
+docs: data-docs  ## Build the documentation site into site/ (mkdocs --strict: a broken link or reference fails)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+# Jupyter refuses to run as root unless told; root is the norm in containers and CI machines.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 notebook: $(STAMP)  ## Open Jupyter in the project's environment
 	$(BIN)/python -m pip install --quiet -e ".[notebook]"
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
 clean:  ## Remove generated data and the environment (keeps model/ and reports/)
 	rm -rf $(VENV) data/raw/* data/processed/*

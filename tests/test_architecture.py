@@ -5,7 +5,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "xieshang"
 
-# The layers of the README's "Architecture" section. A subpackage (modeling, plots) is one entry.
+# The layers of docs/architecture.md (tests/test_doc_blocks.py checks that the page lists these).
 LAYERS = {
     "contract": 1, "rules": 1, "checks": 1, "headers": 1, "files": 1, "cells": 1,
     "validation": 2, "columns": 2, "generator": 2, "features": 2, "persistence": 2,

@@ -4,7 +4,7 @@ import pytest
 
 from xieshang.contract import FEATURES
 from xieshang.docs import DISCLAIMER_EN, DISCLAIMER_ZH, PROVENANCE_LABELS, render_data_dictionary
-from xieshang.generator import EFFECTS, PROVENANCES, QUOTES_EN, Effect
+from xieshang.generator import EFFECTS, PROVENANCES, QUOTES_EN, Effect, generate
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = (ROOT / "data" / "external" / "article.zh.txt").read_text(encoding="utf-8")
@@ -28,7 +28,7 @@ def provenance_problems(e: Effect) -> list[str]:
 
 def test_data_dictionary_is_up_to_date():
     on_disk = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
-    assert on_disk == render_data_dictionary(), "data/README.md drifted from the code: run `make docs`"
+    assert on_disk == render_data_dictionary(), "data/README.md drifted from the code: run `make data-docs`"
 
 
 def test_dictionary_names_every_column_and_effect_with_its_provenance():
@@ -92,3 +92,32 @@ def test_the_model_card_carries_the_disclaimer_and_every_effect_with_its_provena
     for e in EFFECTS:
         row = next(line for line in card.splitlines() if line.startswith(f"| `{e.name}` | {e.size:+g} |"))
         assert PROVENANCE_LABELS[e.provenance] in row
+
+
+def dictionary_headers(text: str) -> dict[str, tuple[str, str]]:
+    """Column name -> (中文, English) header, read from the data dictionary's table as a user would."""
+    table = text[text.index("## Columns"): text.index("## How rows are drawn")]
+    headers = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) > 4 and cells[0].startswith("`"):
+            headers[cells[0].strip("`")] = (cells[3], cells[4])
+    return headers
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_headed_as_the_dictionary_says_checks_and_trains(tmp_path, lang, capsys):
+    """A user writes a CSV with the dictionary's Chinese (or English) headers: `check` passes and `train` trains."""
+    from xieshang.cli import main
+
+    headers = dictionary_headers((ROOT / "data" / "README.md").read_text(encoding="utf-8"))
+    df = generate(400, seed=5)
+    assert set(headers) == set(df.columns)  # the dictionary names every column a generated file has
+    data = tmp_path / f"requests_{lang}.csv"
+    df.rename(columns={name: pair[0 if lang == "zh" else 1] for name, pair in headers.items()}).to_csv(
+        data, index=False)
+    assert main(["check", str(data), "--lang", "en"]) == 0, capsys.readouterr().out
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "model"),
+                 "--reports", str(tmp_path / "reports")]) == 0, capsys.readouterr()
+    assert (tmp_path / "model" / "approval.joblib").is_file()

@@ -31,6 +31,7 @@ def test_write_reports_writes_every_file(model, test_rows, tmp_path):
         assert {"roc_auc", "log_loss", "brier", "ece", "calibration_slope", "calibration_intercept",
                 "log_loss_ratio_to_oracle", "mean_abs_error_to_truth", "auc_gap_to_oracle"} <= set(saved["test"][name])
     assert saved["winner"] == model.candidate_ == metrics["winner"]
+    assert "seconds" not in json.dumps(saved)  # tracked in git: `make train` must not change it by timings alone
     for fig in ("reliability.png", "roc.png", "factor_effects.png"):
         assert (tmp_path / "reports" / "figures" / fig).stat().st_size > 1000
     card = (tmp_path / "reports" / "model_card.md").read_text(encoding="utf-8")

@@ -265,9 +265,31 @@ _COMMANDS.append(("explain", "explain one applicant: probability, principal reas
                   _add_explain, _cmd_explain))
 
 
+def _version() -> str:
+    """The installed distribution's version (the package's own when run from a source tree)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("xieshang")
+    except PackageNotFoundError:
+        from . import __version__
+
+        return __version__
+
+
+def _stdout_gone() -> int:
+    """The reader of our output left (``xieshang explain --json | head``): stop quietly, as a shell tool does."""
+    import os
+
+    # Later writes, and the flush at exit, go nowhere instead of raising again.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 128 + 13  # what a process killed by SIGPIPE reports
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = _Parser(prog="xieshang", description="Approval probability of a negotiated repayment plan (协商还款).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     for name, help_, add, run in _COMMANDS:
         p = sub.add_parser(name, help=help_, description=help_)
@@ -280,7 +302,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the flush at exit
+        return code
+    except BrokenPipeError:
+        return _stdout_gone()
     except (ValueError, OSError) as exc:
         message = " ".join(str(exc).split()) if isinstance(exc, ValueError) else f"{exc.strerror or exc}: {getattr(exc, 'filename', '')}"
         print(f"xieshang {args.command}: error: {message}", file=sys.stderr)

@@ -258,7 +258,7 @@ def model_card(model: ApprovalModel, metrics: dict[str, Any]) -> str:
   out-of-fold log loss), hence monotone too.
 - Where it is weakest: worlds shaped unlike the one it was designed beside leave it further from the
   truth. `make bench-worlds` measures nine worlds (three written blind) against a plain boosted
-  baseline (figures in the README's Benchmarks): the model beats it on each, and is furthest from the
+  baseline (figures in docs/benchmarks.md): the model beats it on each, and is furthest from the
   truth where approval turns on interactions (a three-way bonus, savings weighed against the
   instalment, evidence weighed by hardship reason: mean |p̂ − p| 0.023 to 0.028 at 50,000 rows, above
   the 0.02 target on three of the nine worlds).
@@ -350,7 +350,9 @@ def write_reports(
         "has_truth": TRUTH in test.columns,
         "data_fingerprint": model.data_fingerprint_,
         "test": test_metrics,
-        "cross_validation": model.cv_results_,
+        # reports/ is tracked: keep out what differs between two runs of the same seed (timings)
+        "cross_validation": {name: {k: v for k, v in res.items() if k != "fit_seconds"}
+                             for name, res in model.cv_results_.items()},
     }
     actions = None
     if TRUTH in test.columns:
