@@ -16,6 +16,7 @@ warnings do not (a small sample, duplicates, a suspicious extra column).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -341,7 +342,7 @@ def _leak_scores(col: pd.Series, y: np.ndarray, known_label: np.ndarray) -> np.n
 
 
 def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int = 5, test_size: float = 0.2,
-                first_line: int | None = None, source: str | None = None) -> CheckReport:
+                first_line: int | Sequence[int] | None = None, source: str | None = None) -> CheckReport:
     """Check rows against the contract and for training, without fitting anything.
 
     Parameters
@@ -355,9 +356,11 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
     n_splits, test_size
         The training's folds and held-out share: they set the fewest rows of
         each label that can train (:func:`min_rows_per_label`).
-    first_line : int, optional
-        File line of the first row (2 for a CSV with a header line): examples
-        are then quoted as line numbers, otherwise as 1-based row numbers.
+    first_line : int or sequence of int, optional
+        File line of the first row (2 for a CSV with a header line), or of
+        every row (:attr:`xieshang.files.Records.lines`: right through quoted
+        newlines and blank lines): examples are then quoted as line numbers,
+        otherwise as 1-based row numbers.
     source : str, optional
         Name of the file, for the report's title.
 
@@ -375,10 +378,11 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
     problems: list[Issue] = []
     warnings: list[Issue] = []
     unit = "line" if first_line is not None else "row"
-    base = first_line if first_line is not None else 1
+    lines = (np.arange(len(df)) + (1 if first_line is None else first_line) if not isinstance(first_line, Sequence | np.ndarray)
+             else np.asarray(first_line))
 
     def where(mask: np.ndarray) -> list[int]:
-        return [int(i) + base for i in np.flatnonzero(mask)[:_EXAMPLES]]
+        return [int(lines[i]) for i in np.flatnonzero(mask)[:_EXAMPLES]]
 
     def at(rows: list[int], total: int) -> tuple[str, str]:
         more = total - len(rows)
@@ -392,11 +396,11 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
     except ValueError as exc:
         problems.append(Issue("ambiguous_columns", f"列名重复或含义相同:{exc}", str(exc)))
         return CheckReport(len(df), None, None, [], problems, warnings, [], 0, unit, source)
-    if df.columns.has_duplicates:
+    if df.columns.has_duplicates:  # contract columns twice are ambiguous (above); extras are passed through as written
         dup_cols = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
-        problems.append(Issue("duplicate_columns", f"列名重复:{', '.join(dup_cols)};每列只能出现一次",
-                              f"duplicated column(s) {', '.join(dup_cols)}; expected each column once"))
-        return CheckReport(len(df), None, None, [], problems, warnings, [], 0, unit, source)
+        warnings.append(Issue("duplicate_columns", f"合同外的列名重复:{', '.join(dup_cols)};predict 原样保留",
+                              f"extra column name(s) {', '.join(dup_cols)} appear more than once; predict keeps them as written"))
+        df = df.loc[:, ~df.columns.duplicated()]
     headers = {v: k for k, v in mapping.items()}
     frame = df.rename(columns=mapping) if mapping else df
     n = len(frame)

@@ -52,8 +52,9 @@ _NAMES = frozenset(f.name for f in FEATURES)
 _TRUE = {"true", "1", "yes", "y", "t", "是", "有", "真"}
 _FALSE = {"false", "0", "no", "n", "f", "否", "无", "假"}
 _MAX_SHOWN = 3  # bad row indices quoted per problem
-# Cells that say "unknown" in real files (after NFKC, stripped, lower-cased). Not "none": a category value.
-_MISSING_STRINGS = frozenset({"", "na", "n/a", "nan", "null", "nil", "-", "--", "?", "unknown",
+# Cells that say "unknown" in real files (after NFKC, stripped, lower-cased). "none" too (Python's None as text, as
+# documented): a category that has "none" as a value (hardship_reason) matches its values before unknowns.
+_MISSING_STRINGS = frozenset({"", "na", "n/a", "nan", "null", "nil", "none", "-", "--", "?", "unknown",
                               "未知", "缺失", "不详", "空"})
 
 
