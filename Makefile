@@ -12,7 +12,7 @@ DATA   := data/raw/requests_seed$(SEED)_n$(ROWS).parquet
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: help install lint data train test bench bench-worlds bench-fit bench-scale bench-missing bench-dice robustness docs notebook clean samples
+.PHONY: help install lint data train test fuzz bench bench-worlds bench-fit bench-scale bench-missing bench-dice robustness docs notebook clean samples
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ lint: $(STAMP)  ## ruff (lint) and mypy (types), configured in pyproject.toml
 
 test: $(STAMP)  ## Run the test suite (and the notebook)
 	$(BIN)/python -m pytest tests --nbmake notebooks/
+
+fuzz: $(STAMP)  ## 10,000 generated files (encodings, separators, types, indexes, headers) through check, predict and train
+	$(BIN)/python scripts/fuzz_files.py --cases 10000
 
 bench: $(STAMP)  ## Run the quick benchmarks (not bench_scale, bench_worlds, bench_missing); keep figures in reports/bench/
 	@mkdir -p reports/bench; set -o pipefail; \

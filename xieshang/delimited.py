@@ -152,9 +152,8 @@ class DelimitedReader:
         bad = [(line, len(r)) for line, r in zip(lines, rows) if len(r) != width]
         if bad:
             raise ValueError(f"{self.path}: {ragged_message(width, bad, len(bad))}")
-        columns = list(zip(*rows)) if rows else [()] * width
-        data = {i: pd.array(np.array(col, dtype=object), dtype=str) for i, col in enumerate(columns)}
-        df = pd.DataFrame(data, index=pd.Index(np.asarray(lines, dtype=np.int64)))
+        cells = np.array(rows, dtype=object) if rows else np.empty((0, width), dtype=object)
+        df = pd.DataFrame(cells.reshape(len(rows), width), index=pd.Index(np.asarray(lines, dtype=np.int64)), dtype=str)
         df.columns = pd.Index(header)
         return df
 

@@ -386,6 +386,10 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         path = Path(path)
         if path.suffix != ".joblib":
             raise ValueError(f"{path}: expected a file name ending in .joblib")
+        for target in (path, sidecar_path(path), pending_path(path)):  # before anything is written (issue 23)
+            if target.is_dir():
+                raise ValueError(f"{target}: is a directory; expected a file path for the model: choose another "
+                                 "name (这是一个文件夹,请给出模型文件的路径)")
         buf = io.BytesIO()
         joblib.dump(self, buf, compress=3)
         data = buf.getvalue()
@@ -558,7 +562,13 @@ def load_model(path: str | Path | None = None) -> ApprovalModel:
             f"{path}: SHA-256 {actual[:12]}… does not match its sidecar ({str(expected)[:12]}…): the file was "
             f"changed or only partly written, and is not loaded; {_RETRAIN}"
         )
-    model = joblib.load(io.BytesIO(data))
+    try:
+        model = joblib.load(io.BytesIO(data))
+    except Exception as exc:  # a broken or foreign pickle that matches its sidecar (IndexError, ModuleNotFoundError...)
+        raise ValueError(
+            f"{path}: matches its sidecar but cannot be loaded ({type(exc).__name__}: {str(exc)[:120]}); expected a "
+            f"model saved by xieshang: the file is damaged or was written by other software; {_RETRAIN}"
+        ) from None
     if not isinstance(model, ApprovalModel):
         raise ValueError(f"{path}: holds a {type(model).__name__}, expected an ApprovalModel; {_RETRAIN}")
     return model
