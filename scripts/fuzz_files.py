@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fuzz.files import make_case, make_training_file, run  # noqa: E402
+from tests.fuzz.files import make_case, make_training_file, run
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:

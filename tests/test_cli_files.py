@@ -108,6 +108,6 @@ def test_sidecar_matching_a_broken_or_foreign_pickle(tmp_path, small_model, caps
 
 def test_save_onto_a_directory_leaves_nothing(tmp_path, small_model):
     (tmp_path / "x.joblib").mkdir()
-    with pytest.raises(ValueError, match="x.joblib: is a directory"):
+    with pytest.raises(ValueError, match=r"x\.joblib: is a directory"):
         small_model.save(tmp_path / "x.joblib")
     assert [p.name for p in tmp_path.iterdir()] == ["x.joblib"] and not any((tmp_path / "x.joblib").iterdir())

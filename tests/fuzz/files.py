@@ -372,9 +372,9 @@ def _predict_stage(case: Case, rng: np.random.Generator, counts: Counter) -> Non
             raise Failure(f"predict: refused a good file: {exc}") from None
         if case.fault in ("bad_value", "ragged") and not any(
                 f"{w}{case.bad_line}" in str(exc) for w in ("line ", "lines ", "rows ", "row ", "at ")):
-            raise Failure(f"predict: the bad line {case.bad_line} is not named: {exc}")
+            raise Failure(f"predict: the bad line {case.bad_line} is not named: {exc}") from None
         if out.exists():
-            raise Failure("predict: an output was left after an error")
+            raise Failure("predict: an output was left after an error") from None
         counts["predict: clear error"] += 1
         return
     if _expect_error(case):
