@@ -94,7 +94,7 @@ def _spell(rng: np.random.Generator, f: Any, encoding: str) -> str:
         forms += [f.label_zh, f.label_zh, "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in f.name)]
     text = forms[int(rng.integers(len(forms)))]
     if rng.random() < 0.15 and encoding not in ("gbk", "big5", "latin-1"):
-        pos = int(rng.integers(len(text) + 1))
+        pos = int(rng.integers(1, len(text) + 1))  # not first: a file starting with U+FEFF *is* a BOM
         text = text[:pos] + INVISIBLE[int(rng.integers(len(INVISIBLE)))] + text[pos:]
     return text
 
@@ -176,6 +176,8 @@ def _csv_case(rng: np.random.Generator, seed: int, folder: Path) -> Case:
         for r in cells:
             r.append("1")
     bad_row = int(rng.integers(n)) if n and fault in ("ragged", "bad_value", "bad_bytes") else None
+    if bad_row is None and fault in ("ragged", "bad_value", "bad_bytes"):
+        fault = None  # no row to break
     if fault == "bad_value" and bad_row is not None:
         f = NUMERIC[int(rng.integers(len(NUMERIC)))]
         pos = next(i for i, h in enumerate(headers) if _same(h, f))
