@@ -28,7 +28,7 @@ def _one_line_error(capsys, code: int, *needles: str) -> str:
 @pytest.fixture(scope="module")
 def chinese_rows() -> pd.DataFrame:
     """Rows as a Chinese spreadsheet holds them: Chinese headers, an id column."""
-    df = generate(400, seed=5).drop(columns=["true_probability"])
+    df = generate(250, seed=5).drop(columns=["true_probability"])
     df = df.rename(columns={f.name: f.label_zh for f in FEATURES if f.label_zh not in ("证明材料", "信用记录")})
     df.insert(0, "客户编号", [f"{i:06d}" for i in range(len(df))])
     return df
@@ -111,3 +111,14 @@ def test_save_onto_a_directory_leaves_nothing(tmp_path, small_model):
     with pytest.raises(ValueError, match=r"x\.joblib: is a directory"):
         small_model.save(tmp_path / "x.joblib")
     assert [p.name for p in tmp_path.iterdir()] == ["x.joblib"] and not any((tmp_path / "x.joblib").iterdir())
+
+
+def test_sep_and_encoding_options(tmp_path, capsys):
+    src = tmp_path / "d.tsv"  # Big5 (traditional Chinese) cannot be told from the bytes: it is named
+    generate(30, seed=3).assign(姓名="陳大文").to_csv(src, index=False, sep="\t", encoding="big5")
+    assert main(["check", str(src), "--sep", "tab", "--encoding", "big5", "--lang", "en"]) == 0
+    assert "encoding big5, separator tab" in capsys.readouterr().out
+    code = main(["check", str(src), "--encoding", "klingon"])
+    _one_line_error(capsys, code, "unknown encoding 'klingon'", "expected a name such as utf-8")
+    code = main(["check", str(src), "--encoding", "utf-8"])
+    _one_line_error(capsys, code, "does not read as utf-8", "leave out --encoding")
