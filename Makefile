@@ -14,7 +14,7 @@ export MPLBACKEND ?= Agg
 # mkdocs-material prints a banner about its successor on every build: not ours to act on here.
 export NO_MKDOCS_2_WARNING ?= 1
 
-.PHONY: help install lint data train test test-fast bench bench-worlds bench-fit bench-scale bench-missing bench-dice robustness docs data-docs notebook clean samples
+.PHONY: help install lint data train test test-fast fuzz bench bench-worlds bench-fit bench-scale bench-missing bench-dice robustness docs data-docs notebook clean samples
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ test: $(STAMP)  ## Run the test suite (and the notebook)
 
 test-fast: $(STAMP)  ## The suite without the slow end-to-end tests (marked slow; under 2 minutes)
 	$(BIN)/python -m pytest tests -m "not slow"
+
+fuzz: $(STAMP)  ## 10,000 generated files (encodings, separators, types, indexes, headers) through check, predict and train
+	$(BIN)/python scripts/fuzz_files.py --cases 10000
 
 bench: $(STAMP)  ## Run the quick benchmarks (not bench_scale, bench_worlds, bench_missing); keep figures in reports/bench/
 	@mkdir -p reports/bench; set -o pipefail; \

@@ -25,7 +25,7 @@ def test_generate_writes_a_valid_file_deterministically(tmp_path, name):
 @pytest.mark.parametrize("args, message", [
     (["generate", "--rows", "0", "--out", "x.csv"], "expected a positive integer, got '0'"),
     (["generate", "--rows", "10", "--seed", "-3", "--out", "x.csv"], "non-negative integer seed"),
-    (["generate", "--rows", "10", "--out", "x.xlsx"], "unsupported file extension '.xlsx'"),
+    (["generate", "--rows", "10", "--out", "x.xls"], "unsupported file extension '.xls'"),
     (["generate", "--rows", "10"], "the following arguments are required: --out"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
 ])
@@ -131,7 +131,12 @@ def test_train_on_too_few_rows_says_how_many_are_needed(tmp_path, rows):
     res = run("train", "--data", str(tmp_path / "few.csv"), "--out", str(tmp_path / "m"),
               "--reports", str(tmp_path / "r"), "--lang", "en")
     assert res.returncode == 2 and "Traceback" not in res.stderr
-    assert "need at least 10 of each" in res.stdout  # the report, on stdout
+    from xieshang.check import min_rows_per_label
+    from xieshang.model import ApprovalModel
+
+    folds = ApprovalModel().n_splits  # issue 23: the message said 5-fold where the model uses 3 folds
+    assert f"need at least {min_rows_per_label(folds)} of each" in res.stdout  # the report, on stdout
+    assert f"{folds}-fold" in res.stdout
     assert "n_splits" not in res.stdout + res.stderr  # not scikit-learn's words
     assert len(res.stderr.strip().splitlines()) == 1 and "the data check found 1 problem" in res.stderr
     assert not (tmp_path / "m").exists()

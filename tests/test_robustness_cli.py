@@ -115,7 +115,8 @@ def bad(good, tmp_path_factory) -> dict[str, Path]:
     return _bad_inputs(good, tmp_path_factory.mktemp("bad"))
 
 
-BAD_TABLES = ["missing.csv", "missing.parquet", "empty.csv", "header_only.csv", "binary.csv", "utf16.csv",
+# utf16.csv is read since issue 23 (tests/test_file_formats.py); it stays in the fixture as a readable file.
+BAD_TABLES = ["missing.csv", "missing.parquet", "empty.csv", "header_only.csv", "binary.csv",
               "ragged.csv", "unclosed_quote.csv", "wrong_columns.csv", "truncated.parquet", "garbage.parquet",
               "csv_named.parquet", "empty.parquet", "dir.csv", "dir.parquet"]
 

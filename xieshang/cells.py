@@ -51,8 +51,9 @@ TRUE_STRINGS = frozenset({"true", "1", "yes", "y", "t", "是", "有", "真"})
 """Spellings of a true boolean (after NFKC, stripped, lower-cased)."""
 FALSE_STRINGS = frozenset({"false", "0", "no", "n", "f", "否", "无", "假"})
 """Spellings of a false boolean."""
-# Not "none": a category value.
-MISSING_STRINGS = frozenset({"", "na", "n/a", "nan", "null", "nil", "-", "--", "?", "unknown",
+# "none" too (Python's None as text, as documented): a category that has "none" as a value (hardship_reason)
+# matches its values before unknowns.
+MISSING_STRINGS = frozenset({"", "na", "n/a", "nan", "null", "nil", "none", "-", "--", "?", "unknown",
                              "未知", "缺失", "不详", "空"})
 """Cells that say "unknown" in real files (after NFKC, stripped, lower-cased)."""
 COLLECTIONS = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series, pd.DataFrame)

@@ -16,6 +16,7 @@ warnings do not (a small sample, duplicates, a suspicious extra column).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,11 +108,11 @@ class _Where:
     """Where findings are: example numbers as file lines or 1-based rows."""
 
     unit: str
-    base: int
+    lines: np.ndarray  # the line (or row) number of every row
 
     def rows(self, mask: np.ndarray) -> list[int]:
         """The first few line (or row) numbers where ``mask`` is true."""
-        return [int(i) + self.base for i in np.flatnonzero(mask)[:EXAMPLES]]
+        return [int(self.lines[i]) for i in np.flatnonzero(mask)[:EXAMPLES]]
 
     def at(self, mask: np.ndarray) -> dict[str, str]:
         """"lines 3, 5 and 2 more" for ``mask``, in both languages."""
@@ -166,7 +167,7 @@ def _leak_scores(col: pd.Series, y: np.ndarray, known_label: np.ndarray) -> np.n
 
 
 def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int = 5, test_size: float = 0.2,
-                first_line: int | None = None, source: str | None = None) -> CheckReport:
+                first_line: int | Sequence[int] | None = None, source: str | None = None) -> CheckReport:
     """Check rows against the contract and for training, without fitting anything.
 
     Parameters
@@ -180,9 +181,11 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
     n_splits, test_size
         The training's folds and held-out share: they set the fewest rows of
         each label that can train (:func:`min_rows_per_label`).
-    first_line : int, optional
-        File line of the first row (2 for a CSV with a header line): examples
-        are then quoted as line numbers, otherwise as 1-based row numbers.
+    first_line : int or sequence of int, optional
+        File line of the first row (2 for a CSV with a header line), or of
+        every row (:attr:`xieshang.files.Records.lines`: right through quoted
+        newlines and blank lines): examples are then quoted as line numbers,
+        otherwise as 1-based row numbers.
     source : str, optional
         Name of the file, for the report's title.
 
@@ -198,7 +201,11 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}; read the file with xieshang.files.read_table")
     unit = "line" if first_line is not None else "row"
-    found = _Findings(_Where(unit, first_line if first_line is not None else 1))
+    if isinstance(first_line, Sequence | np.ndarray):  # every row's line (xieshang.files.Records.lines)
+        lines = np.asarray(first_line)
+    else:
+        lines = np.arange(len(df)) + (1 if first_line is None else first_line)
+    found = _Findings(_Where(unit, lines))
     named = _name_columns(df, found)
     if named is None:
         return CheckReport(len(df), None, None, [], found.problems, found.warnings, [], 0, unit, source)
@@ -234,10 +241,10 @@ def _name_columns(df: pd.DataFrame, found: _Findings) -> tuple[pd.DataFrame, dic
     except ValueError as exc:
         found.problems.append(_issue("ambiguous_columns", error=str(exc)))
         return None
-    if df.columns.has_duplicates:
+    if df.columns.has_duplicates:  # contract columns twice are ambiguous (above); extras are passed through as written
         dup_cols = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
-        found.problems.append(_issue("duplicate_columns", names=", ".join(dup_cols)))
-        return None
+        found.warnings.append(_issue("duplicate_columns", names=", ".join(dup_cols)))
+        df = df.loc[:, ~df.columns.duplicated()]
     frame = df.rename(columns=mapping) if mapping else df
     return frame, {v: k for k, v in mapping.items()}
 

@@ -8,7 +8,9 @@ from :mod:`xieshang.contract` (``Feature.label_zh`` / ``label_en``,
 ``VALUE_LABELS``, ``COLUMN_LABELS``): there is no second table of names.
 
 Matching ignores case, Unicode width (NFKC: full-width letters and brackets
-are the plain ones), spaces and underscores, so ``" Monthly_Income "``,
+are the plain ones), spaces and underscores, and characters no one sees
+(zero-width space, BOM, soft hyphen, left-to-right mark... every Unicode
+format or control character, which spreadsheets and web pages leave in headers), so ``" Monthly_Income "``,
 ``"monthlyincome"`` and ``"ＭＯＮＴＨＬＹ ＩＮＣＯＭＥ"`` all mean
 ``monthly_income``. A label with a part in brackets also matches without it
 (``借款账龄(月)`` or ``借款账龄``), as long as that stays unambiguous.
@@ -31,6 +33,12 @@ from .contract import COLUMN_LABELS, FEATURES, LABEL, TRUTH, VALUE_LABELS
 __all__ = ["header_key", "canonical_name", "column_mapping", "rename_columns", "value_aliases", "HEADER_ALIASES"]
 
 _SPACES = re.compile(r"[\s_]+")
+# Unicode "format" (Cf: U+200B zero-width space, U+FEFF BOM, U+00AD soft hyphen, U+200E LRM...) and
+# "control" (Cc) characters: invisible in a spreadsheet, so a header holding one must still match.
+# Searched in the planes that hold them (the whole range takes half a second at import).
+_PLANES = (range(0x10000), range(0x110BD, 0x110CE), range(0x13430, 0x13456), range(0x1BCA0, 0x1BCA4),
+           range(0x1D173, 0x1D17B), range(0xE0000, 0xE0080))
+_INVISIBLE = dict.fromkeys(c for r in _PLANES for c in r if unicodedata.category(chr(c)) in ("Cf", "Cc"))
 _BRACKETS = re.compile(r"\([^()]*\)")
 
 
@@ -45,9 +53,10 @@ def header_key(text: str) -> str:
     Returns
     -------
     str
-        ``"月收入"`` for ``" 月收入 "``, ``"monthlyincome"`` for ``"Monthly_Income"``.
+        ``"月收入"`` for ``" 月收入 "``, ``"monthlyincome"`` for ``"Monthly_Income"`` or
+        ``"monthly\u200b_income"`` (a zero-width space).
     """
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).casefold())
 
 
 def _spellings(*texts: str) -> list[str]:
@@ -122,16 +131,18 @@ def column_mapping(columns: Iterable[Hashable]) -> dict[Hashable, str]:
         ``信用分``, or ``月收入`` and ``Monthly Income``): every such pair is
         named, with how to fix it.
     """
-    seen: dict[str, list[Hashable]] = {}
-    for col in columns:
+    seen: dict[str, list[tuple[int, Hashable]]] = {}
+    for pos, col in enumerate(columns, 1):
         name = canonical_name(col)
         if name is not None:
-            seen.setdefault(name, []).append(col)
+            seen.setdefault(name, []).append((pos, col))
     dup = {name: cols for name, cols in seen.items() if len(cols) > 1}
     if dup:
-        what = "; ".join(f"{' and '.join(repr(str(c)) for c in cols)} both mean {name!r}" for name, cols in dup.items())
-        raise ValueError(f"ambiguous columns: {what} (同一列出现两次); keep one of each and rename or drop the other")
-    return {cols[0]: name for name, cols in seen.items() if cols[0] != name}
+        what = "; ".join(f"{' and '.join(repr(str(c)) for _, c in cols)} both mean {name!r} "
+                         f"(columns {' and '.join(str(p) for p, _ in cols)})" for name, cols in dup.items())
+        zh = ";".join(f"第 {'、'.join(str(p) for p, _ in cols)} 列都是 {name}" for name, cols in dup.items())
+        raise ValueError(f"ambiguous columns: {what} (同一列出现两次:{zh}); keep one of each and rename or drop the other")
+    return {cols[0][1]: name for name, cols in seen.items() if cols[0][1] != name}
 
 
 def rename_columns(df: pd.DataFrame) -> pd.DataFrame:

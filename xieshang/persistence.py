@@ -80,6 +80,10 @@ def save_model(model: Any, path: str | Path = DEFAULT_PATH, *, metrics: dict[str
     path = Path(path)
     if path.suffix != ".joblib":
         raise ValueError(f"{path}: expected a file name ending in .joblib")
+    for target in (path, sidecar_path(path), pending_path(path)):  # before anything is written
+        if target.is_dir():
+            raise ValueError(f"{target}: is a directory; expected a file path for the model: choose another "
+                             "name (这是一个文件夹,请给出模型文件的路径)")
     buf = io.BytesIO()
     joblib.dump(model, buf, compress=3)
     data = buf.getvalue()
@@ -199,7 +203,13 @@ def load_model(path: str | Path | None = None, expected: type | None = None) -> 
             f"{path}: SHA-256 {actual[:12]}… does not match its sidecar ({expected_sha[:12]}…): the file was "
             f"changed or only partly written, and is not loaded; {_RETRAIN}"
         )
-    model = joblib.load(io.BytesIO(data))
+    try:
+        model = joblib.load(io.BytesIO(data))
+    except Exception as exc:  # a broken or foreign pickle that matches its sidecar (IndexError, ModuleNotFoundError...)
+        raise ValueError(
+            f"{path}: matches its sidecar but cannot be loaded ({type(exc).__name__}: {str(exc)[:120]}); expected a "
+            f"model saved by xieshang: the file is damaged or was written by other software; {_RETRAIN}"
+        ) from None
     if expected is not None and not isinstance(model, expected):
         raise ValueError(f"{path}: holds a {type(model).__name__}, expected an {expected.__name__}; {_RETRAIN}")
     return model

@@ -1,7 +1,8 @@
-"""Score a CSV or Parquet file chunk by chunk: bounded memory, a progress bar, an atomic write.
+"""Score a CSV, Parquet or Excel file chunk by chunk: bounded memory, a progress bar, an atomic write.
 
 :func:`score_file` backs ``xieshang predict``. It reads ``chunk_rows`` rows at a
-time (pyarrow batches for Parquet, pandas ``chunksize`` for CSV), adds the
+time (:mod:`xieshang.tables`: pyarrow batches for Parquet, the file's own
+encoding and separator for CSV, streamed rows for ``.xlsx``), adds the
 model's probability to each row (and, with ``explain=True``, the top reason
 and the best option from :func:`xieshang.explain.explain_frame`), and streams the
 result into a temporary file that replaces the output only when every chunk
@@ -13,7 +14,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from .checks import check_int
-from .files import atomic_path, refuse_same_file, table_format
+from .files import atomic_path, check_output, refuse_same_file, table_format
+from .tables import model_view, open_sink, open_source
 from .validation import validate_frame
 
 __all__ = ["score_file", "PROBABILITY", "TOP_REASON", "BEST_ACTION", "BEST_ACTION_PROBABILITY", "PLAN_AFFORDABLE"]
@@ -72,59 +73,6 @@ class _Progress:
             self.stream.flush()
 
 
-_CSV_FIRST_LINE = 2
-"""File line of a CSV's first data row (after the header line)."""
-
-
-def _chunks(path: Path, fmt: str, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, float]]:
-    """Yield (chunk, progress so far in the unit of :func:`_total`), every value as it is in the file.
-
-    A CSV is read as text (``dtype=str``, no "NA" guessing), so columns
-    outside the contract are written back verbatim and keep one type in
-    every chunk; validation parses the contract's columns. A Parquet chunk
-    has the file's types, with the file's index columns as plain columns
-    (they are made the index again on output). Each chunk's index is what
-    error messages quote, numbered as ``xieshang check`` numbers them: the
-    file line for a CSV (the header is line 1), the 1-based row for Parquet.
-    """
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            pf = pq.ParquetFile(path)
-        except Exception as exc:  # pyarrow's own error types
-            raise ValueError(f"{path}: cannot read as parquet: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-        offset = 1
-        for batch in pf.iter_batches(batch_size=chunk_rows):
-            df = batch.to_pandas(ignore_metadata=True)
-            df.index = pd.RangeIndex(offset, offset + len(df))
-            offset += len(df)
-            yield df, offset - 1
-    else:
-        with open(path, "rb") as fh:
-            try:
-                reader = pd.read_csv(fh, chunksize=chunk_rows, dtype=str, keep_default_na=False)
-                for df in reader:
-                    df.index += _CSV_FIRST_LINE  # pandas numbers a chunk's rows from 0, the file's data from line 2
-                    yield df, fh.tell()
-            except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-                raise ValueError(f"{path}: cannot read as csv: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-
-
-def _index_columns(path: Path, fmt: str) -> list[str]:
-    """The columns a Parquet input stored as its pandas index (none for a CSV)."""
-    if fmt != "parquet":
-        return []
-    import pyarrow.parquet as pq
-
-    from .files import parquet_index_columns
-
-    try:
-        return parquet_index_columns(pq.ParquetFile(path).schema_arrow)
-    except Exception:  # unreadable: _chunks words the error
-        return []
-
-
 def _release_arrow_memory() -> None:
     """Give Arrow's cached allocations back to the system so memory stays flat across chunks."""
     try:
@@ -133,17 +81,6 @@ def _release_arrow_memory() -> None:
         pa.default_memory_pool().release_unused()
     except (ImportError, AttributeError):  # pragma: no cover - older pyarrow
         pass
-
-
-def _total(path: Path, fmt: str) -> float | None:
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            return float(pq.ParquetFile(path).metadata.num_rows)
-        except Exception:
-            return None
-    return float(os.path.getsize(path))
 
 
 def _explain_columns(model: Any, clean: pd.DataFrame, target: float, lang: str) -> dict[str, list[Any]]:
@@ -172,6 +109,10 @@ def score_file(
     target: float = 0.6,
     lang: str = "zh",
     progress: TextIO | None = sys.stderr,
+    encoding: str | None = None,
+    sep: str | None = None,
+    out_encoding: str | None = None,
+    no_clobber: bool = False,
 ) -> int:
     """Add the approval probability to every row of ``src`` and write ``dst``.
 
@@ -180,12 +121,13 @@ def score_file(
     model : object
         Anything with ``predict_proba(DataFrame in the contract) -> (n, 2)``.
     src, dst : path
-        ``.csv`` or ``.parquet`` (each independently), never the same file
-        (refused before anything is read or written). Columns outside the
-        contract (ids...) come back exactly as read: a CSV's as its text
-        (``00017`` stays ``00017``, ``NA`` stays ``NA``), a Parquet file's
-        with their types and the file's index (``customer_id``...); an
-        existing ``probability`` column is replaced.
+        ``.csv`` (any encoding and separator), ``.parquet`` or ``.xlsx`` (each
+        independently), never the same file (refused before anything is read
+        or written). Columns outside the contract (ids...) come back exactly
+        as read, under their names as written: a CSV's as its text (``00017``
+        stays ``00017``, ``NA`` stays ``NA``), a Parquet file's with their
+        Arrow types and the file's pandas index, any kind (into a Parquet
+        output: untouched); an existing ``probability`` column is replaced.
     chunk_rows : int, default 100000
         Rows per chunk: peak memory grows with this, not with the file.
     explain : bool, default False
@@ -199,6 +141,12 @@ def score_file(
         Passed to the explanation.
     progress : text stream or None, default sys.stderr
         Where the progress bar goes; ``None`` for silence.
+    encoding, sep : str, optional
+        The input text's encoding and separator (detected and sniffed when not given).
+    out_encoding : str, optional
+        A text output's encoding (default: the input CSV's, with its BOM; UTF-8 otherwise).
+    no_clobber : bool, default False
+        Refuse an existing ``dst`` (a read-only ``dst`` is always refused).
 
     Returns
     -------
@@ -213,19 +161,20 @@ def score_file(
         file lines for a CSV, rows from 1 for Parquet; the output is left untouched).
     """
     src, dst = Path(src), Path(dst)
-    fmt_in, fmt_out = table_format(src), table_format(dst)
+    table_format(src)
+    fmt_out = table_format(dst)
     refuse_same_file(src, dst)
-    if not src.exists() or src.is_dir():
-        raise ValueError(f"{src}: no such file")
+    check_output(dst, no_clobber=no_clobber)
     chunk_rows = check_int(chunk_rows, "chunk_rows", low=1)
     if explain:
         from .explain import check_target
         from .text import check_lang
 
         target, lang = check_target(target), check_lang(lang)
-    bar = _Progress(_total(src, fmt_in), "rows", progress)
+    source = open_source(src, encoding=encoding, sep=sep)
+    bar = _Progress(source.total, "rows", progress)
     try:
-        n = _score_chunks(model, src, dst, fmt_in, fmt_out, chunk_rows, explain, target, lang, bar)
+        n = _score_chunks(model, source, dst, fmt_out, chunk_rows, explain, target, lang, bar, out_encoding)
     except BaseException:
         bar.abort()
         raise
@@ -233,54 +182,29 @@ def score_file(
     return n
 
 
-def _score_chunks(model: Any, src: Path, dst: Path, fmt_in: str, fmt_out: str, chunk_rows: int, explain: bool,
-                  target: float, lang: str, bar: _Progress) -> int:
+def _score_chunks(model: Any, source: Any, dst: Path, fmt_out: str, chunk_rows: int, explain: bool,
+                  target: float, lang: str, bar: _Progress, out_encoding: str | None) -> int:
     n = 0
-    index_cols = _index_columns(src, fmt_in)
     with atomic_path(dst) as tmp:
-        writer = None
-        schema = None
+        sink = open_sink(tmp, fmt_out, source, out_encoding=out_encoding)
         try:
-            for chunk, done in _chunks(src, fmt_in, chunk_rows):
+            for chunk in source.chunks(chunk_rows):
                 try:
-                    clean = validate_frame(chunk)
+                    clean = validate_frame(model_view(chunk.frame, source.layout.sep if source.layout else None))
                 except ValueError as exc:
-                    unit = "lines of the file, the header being line 1" if fmt_in == "csv" else "rows from 1"
-                    raise ValueError(f"{src}: {exc} (numbered as {unit}, as `xieshang check` shows them)") from None
-                p = np.asarray(model.predict_proba(clean), dtype=float)[:, 1]
-                out = chunk.copy()
-                out[PROBABILITY] = p
+                    unit = ("lines of the file, the header being line 1" if source.unit == "line"
+                            else "rows from 1")
+                    raise ValueError(f"{source.path}: {exc} (numbered as {unit}, as `xieshang check` shows them)") from None
+                new: dict[str, Any] = {PROBABILITY: np.asarray(model.predict_proba(clean), dtype=float)[:, 1]}
                 if explain:
-                    for k, v in _explain_columns(model, clean, target, lang).items():
-                        out[k] = v
-                if fmt_out == "csv":  # the input's index columns are ordinary columns of a CSV
-                    out.to_csv(tmp, mode="w" if n == 0 else "a", header=n == 0, index=False)
-                else:
-                    import pyarrow as pa
-                    import pyarrow.parquet as pq
-
-                    if index_cols:  # the input's index (customer_id...) stays the index
-                        out = out.set_index(index_cols)
-                    table = pa.Table.from_pandas(out, preserve_index=bool(index_cols))
-                    if writer is None:
-                        schema = table.schema
-                        writer = pq.ParquetWriter(tmp, schema)
-                    elif table.schema != schema:
-                        try:
-                            table = table.cast(schema)
-                        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError) as exc:
-                            raise ValueError(
-                                f"{src}: column types change between chunks ({str(exc).splitlines()[0]}); "
-                                "write a .csv output or fix the input's types"
-                            ) from None
-                    writer.write_table(table)
-                n += len(chunk)
-                bar.update(len(chunk), done)
-                del out, clean, chunk
+                    new.update(_explain_columns(model, clean, target, lang))
+                sink.write(chunk, new)
+                n += len(chunk.frame)
+                bar.update(len(chunk.frame), chunk.done)
+                del clean, chunk
                 _release_arrow_memory()
         finally:
-            if writer is not None:
-                writer.close()
+            sink.close()
         if n == 0:
-            raise ValueError(f"{src}: no rows; expected at least one")
+            raise ValueError(f"{source.path}: no rows; expected at least one (文件没有数据行)")
     return n

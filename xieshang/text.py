@@ -623,7 +623,7 @@ CHECK_TEXT: dict[str, dict[str, str]] = {
         "chinese_labels": "",
         # findings, by Issue.code
         "ambiguous_columns": "列名重复或含义相同:{error}",
-        "duplicate_columns": "列名重复:{names};每列只能出现一次",
+        "duplicate_columns": "模型不使用的列名重复:{names};predict 原样保留",
         "empty": "没有数据行",
         "missing_columns": "缺少列:{names};请补上(列名可用英文名或中文标签)",
         "bad_values": "{column}:{count} 个无效值 {values}(在{at});应为{expected}",
@@ -672,7 +672,7 @@ CHECK_TEXT: dict[str, dict[str, str]] = {
         "number": "number",
         "chinese_labels": " (or the Chinese labels {labels})",
         "ambiguous_columns": "{error}",
-        "duplicate_columns": "duplicated column(s) {names}; expected each column once",
+        "duplicate_columns": "extra column name(s) {names} appear more than once; predict keeps them as written",
         "empty": "no rows; expected at least one",
         "missing_columns": "missing column(s): {names}; add them (headed by the name or the Chinese or English label)",
         "bad_values": "{column}: {count} invalid value(s) {values} at {at}; expected {expected}",
