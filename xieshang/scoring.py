@@ -17,20 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-import numpy as np
 import pandas as pd
 
 from .checks import check_int
 from .files import atomic_path, refuse_same_file, table_format
-from .validation import validate_frame
+from .partition import BEST_ACTION, BEST_ACTION_PROBABILITY, PLAN_AFFORDABLE, PROBABILITY, TOP_REASON, score_partition
 
 __all__ = ["score_file", "PROBABILITY", "TOP_REASON", "BEST_ACTION", "BEST_ACTION_PROBABILITY", "PLAN_AFFORDABLE"]
 
-PROBABILITY = "probability"
-TOP_REASON = "top_reason"
-BEST_ACTION = "best_action"
-BEST_ACTION_PROBABILITY = "best_action_probability"
-PLAN_AFFORDABLE = "plan_affordable"
 
 
 class _Progress:
@@ -146,22 +140,6 @@ def _total(path: Path, fmt: str) -> float | None:
     return float(os.path.getsize(path))
 
 
-def _explain_columns(model: Any, clean: pd.DataFrame, target: float, lang: str) -> dict[str, list[Any]]:
-    from .explanation import explain_frame
-    from .text import heading
-
-    mark = " " + heading("unaffordable_mark", lang)
-    out: dict[str, list[Any]] = {TOP_REASON: [], BEST_ACTION: [], BEST_ACTION_PROBABILITY: [], PLAN_AFFORDABLE: []}
-    for exp in explain_frame(model, clean, target=target, lang=lang):
-        out[TOP_REASON].append(exp.reasons[0].text if exp.reasons else "")
-        best = exp.best
-        # A step that keeps an unaffordable plan says so, in the text and in plan_affordable.
-        out[BEST_ACTION].append("" if best is None else best.text if best.affordable else best.text + mark)
-        out[BEST_ACTION_PROBABILITY].append(best.probability if best else exp.probability)
-        out[PLAN_AFFORDABLE].append(bool(best.affordable) if best else exp.gap is None)
-    return out
-
-
 def score_file(
     model: Any,
     src: str | os.PathLike,
@@ -243,16 +221,10 @@ def _score_chunks(model: Any, src: Path, dst: Path, fmt_in: str, fmt_out: str, c
         try:
             for chunk, done in _chunks(src, fmt_in, chunk_rows):
                 try:
-                    clean = validate_frame(chunk)
+                    out = score_partition(chunk, model, explain, target=target, lang=lang)
                 except ValueError as exc:
                     unit = "lines of the file, the header being line 1" if fmt_in == "csv" else "rows from 1"
                     raise ValueError(f"{src}: {exc} (numbered as {unit}, as `xieshang check` shows them)") from None
-                p = np.asarray(model.predict_proba(clean), dtype=float)[:, 1]
-                out = chunk.copy()
-                out[PROBABILITY] = p
-                if explain:
-                    for k, v in _explain_columns(model, clean, target, lang).items():
-                        out[k] = v
                 if fmt_out == "csv":  # the input's index columns are ordinary columns of a CSV
                     out.to_csv(tmp, mode="w" if n == 0 else "a", header=n == 0, index=False)
                 else:
@@ -276,7 +248,7 @@ def _score_chunks(model: Any, src: Path, dst: Path, fmt_in: str, fmt_out: str, c
                     writer.write_table(table)
                 n += len(chunk)
                 bar.update(len(chunk), done)
-                del out, clean, chunk
+                del out, chunk
                 _release_arrow_memory()
         finally:
             if writer is not None:
