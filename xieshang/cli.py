@@ -211,9 +211,21 @@ def _add_predict(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of --explain sentences")
     p.add_argument("--chunk-rows", type=_positive_int, default=100_000, help="rows per chunk (default 100000)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--dask", metavar="local|tcp://HOST:PORT", default=None,
+                   help="score a Parquet file or a folder of Parquet files on a Dask cluster ('local': one worker "
+                        "per core); -o is then a folder, one Parquet file per input file (needs xieshang[dask])")
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:
+    if args.dask:
+        from .cluster import score_dataset
+
+        n, done, kept = score_dataset(args.input, args.out, model=args.model, cluster=args.dask, explain=args.explain,
+                                      target=args.target, lang=args.lang, chunk_rows=args.chunk_rows,
+                                      progress=None if args.quiet else sys.stderr)
+        print(f"wrote {n:,} scored rows in {done} partition file(s) to {args.out}"
+              + (f" ({kept} already there from an earlier run)" if kept else ""))
+        return 0
     from .files import refuse_same_file, table_format
     from .scoring import score_file
 

@@ -2,14 +2,24 @@
 
 :func:`score_partition` is what ``xieshang predict`` does to each chunk of a
 file (:func:`xieshang.scoring.score_file` calls it), what Dask does to each
-partition (:mod:`xieshang.distributed`) and what Spark's
+partition (:mod:`xieshang.cluster`) and what Spark's
 ``DataFrame.mapInPandas`` does to each batch (:mod:`xieshang.spark`): pandas
 in, pandas out, the input's columns and index passed through untouched and the
 model's columns added. There is no second scoring code.
+
+An engine's workers get the model as a :class:`ModelPayload` (the saved file's
+bytes and its sidecar) and :func:`worker_model` checks it there with
+:func:`xieshang.model.load_model` before anything is unpickled.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,7 +27,7 @@ import pandas as pd
 
 from .validation import validate_frame
 
-__all__ = ["score_partition", "output_columns", "PROBABILITY", "TOP_REASON", "BEST_ACTION",
+__all__ = ["score_partition", "output_columns", "ModelPayload", "model_payload", "worker_model", "PROBABILITY", "TOP_REASON", "BEST_ACTION",
            "BEST_ACTION_PROBABILITY", "PLAN_AFFORDABLE"]
 
 PROBABILITY = "probability"
@@ -117,3 +127,90 @@ def score_partition(frame: pd.DataFrame, model: Any, explain: bool = False, *, t
         for k, v in _explain_columns(model, clean, target, lang).items():
             out[k] = v
     return out
+
+
+# -- the model as it travels to an engine's workers ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelPayload:
+    """A saved model as it travels to the workers: the joblib file's bytes and its sidecar's text.
+
+    Nothing is unpickled until a worker has checked the bytes against the
+    sidecar (:func:`worker_model`).
+    """
+
+    name: str
+    data: bytes
+    sidecar: str
+
+    @property
+    def expected_sha256(self) -> str:
+        """The digest the sidecar names ('' if it names none)."""
+        try:
+            return str(json.loads(self.sidecar).get("sha256", ""))
+        except (ValueError, AttributeError):
+            return ""
+
+
+def model_payload(path: str | os.PathLike | None = None) -> ModelPayload:
+    """Read a saved model and its sidecar as they are on disk (checked later, on each worker).
+
+    Raises
+    ------
+    ValueError
+        If either file is missing or unreadable.
+    """
+    from .model import DEFAULT_PATH, sidecar_path
+
+    p = Path(DEFAULT_PATH if path is None else path)
+    side = sidecar_path(p)
+    for f in (p, side):
+        if not f.is_file():
+            raise ValueError(f"{f}: no such file; expected a model saved by `xieshang train` with its sidecar "
+                             "(retrain it with `make train`)")
+    try:
+        return ModelPayload(str(p), p.read_bytes(), side.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{p}: cannot read the model ({exc}); retrain it with `make train`") from None
+
+
+_MODELS: dict[str, Any] = {}  # SHA-256 of the bytes -> the model, once per worker process
+
+
+def worker_model(payload: ModelPayload) -> Any:
+    """The model in ``payload``, checked by :func:`xieshang.model.load_model` first, cached per process.
+
+    Raises
+    ------
+    ValueError
+        If the bytes do not match the sidecar (a tampered or truncated model)
+        or were saved by another scikit-learn or contract: the message names
+        the model file and the worker that refused it.
+    """
+    digest = hashlib.sha256(payload.data).hexdigest()
+    if digest in _MODELS:
+        return _MODELS[digest]
+    from .model import load_model
+
+    with tempfile.TemporaryDirectory(prefix="xieshang-model-") as tmp:
+        path = Path(tmp) / "approval.joblib"
+        path.write_bytes(payload.data)
+        path.with_suffix(".json").write_text(payload.sidecar, encoding="utf-8")
+        try:
+            model = load_model(path)
+        except ValueError as exc:
+            text = str(exc).replace(str(path.with_suffix(".json")), payload.name.removesuffix(".joblib") + ".json")
+            raise ValueError(f"{text.replace(str(path), payload.name)} (refused on worker {_worker_name()})") from None
+    _MODELS.clear()  # one model per worker at a time
+    _MODELS[digest] = model
+    return model
+
+
+def _worker_name() -> str:
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().address)
+    except (ImportError, ValueError):
+        return f"pid {os.getpid()}"
