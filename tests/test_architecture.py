@@ -10,8 +10,9 @@ LAYERS = {
     "contract": 1, "rules": 1, "checks": 1, "headers": 1, "files": 1,
     "validation": 2, "generator": 2, "features": 2,
     "modeling": 3, "model": 3, "metrics": 3,
-    "text": 4, "inspection": 4, "explanation": 4, "plots": 4,
+    "text": 4, "inspection": 4, "explanation": 4, "plots": 4, "partition": 4,
     "check": 5, "action_audit": 5, "scoring": 5, "reports": 5, "docs": 5, "cli": 5,
+    "sampling": 5, "cluster": 5, "spark": 5,
 }
 
 
