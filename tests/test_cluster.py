@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import threading
@@ -187,3 +188,18 @@ def test_a_worker_killed_mid_job_leaves_no_half_written_partition(saved_model, c
     assert not list((tmp_path / "out").glob(".*.tmp"))  # the killed write's temporary file is gone
     client.wait_for_workers(2, timeout=60)
     assert pids[victim] not in client.run(os.getpid).values()  # the worker really died (and was replaced)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["IN.csv", "--dask", "local"], r"--dask reads Parquet; expected a \.parquet file or a folder"),
+    (["IN.parquet", "--dask", "somewhere"], r"--dask: expected 'local' or a scheduler address"),
+    (["missing/", "--dask", "local"], r"missing: no such file or folder"),
+])
+def test_bad_arguments_end_in_one_line_before_any_work(dataset, tmp_path, capsys, args, message):
+    pd.DataFrame({"a": [1]}).to_csv(tmp_path / "IN.csv", index=False)
+    shutil.copy(dataset / "all.parquet", tmp_path / "IN.parquet")
+    src = str(tmp_path / args[0])
+    assert main(["predict", src, "-o", str(tmp_path / "out"), *args[1:]]) == 2
+    err = capsys.readouterr().err
+    assert re.search(message, err) and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()

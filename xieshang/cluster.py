@@ -223,6 +223,8 @@ def score_dataset(src: str | os.PathLike, dst: str | os.PathLike, *, model: str 
 
     chunk_rows = check_int(chunk_rows, "chunk_rows", low=1)
     score_partition(pd.DataFrame(), None, explain, target=target, lang=lang)  # checks target and lang
+    if not (hasattr(cluster, "submit") or cluster == "local" or (isinstance(cluster, str) and "://" in cluster)):
+        raise ValueError(f"--dask: expected 'local' or a scheduler address such as tcp://HOST:8786, got {cluster!r}")
     root, out = Path(src), Path(dst)
     files = dataset_files(root)
     if out.exists() and not out.is_dir():
@@ -257,8 +259,6 @@ def _client(cluster: Any) -> tuple[Any, bool]:
         return cluster, False
     if cluster == "local":
         return Client(start_local_cluster()), True
-    if not isinstance(cluster, str) or "://" not in cluster:
-        raise ValueError(f"--dask: expected 'local' or a scheduler address such as tcp://HOST:8786, got {cluster!r}")
     try:
         return Client(cluster, timeout="20s"), True
     except OSError as exc:
