@@ -14,7 +14,7 @@ export MPLBACKEND ?= Agg
 # mkdocs-material prints a banner about its successor on every build: not ours to act on here.
 export NO_MKDOCS_2_WARNING ?= 1
 
-.PHONY: help install lint data train test test-fast fuzz bench bench-worlds bench-fit bench-scale bench-missing bench-dice robustness docs data-docs notebook clean samples
+.PHONY: help install lint data train test test-fast fuzz bench bench-worlds bench-fit bench-scale bench-missing bench-dask bench-dice robustness docs data-docs notebook clean samples
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,9 +46,9 @@ test-fast: $(STAMP)  ## The suite without the slow end-to-end tests (marked slow
 fuzz: $(STAMP)  ## 10,000 generated files (encodings, separators, types, indexes, headers) through check, predict and train
 	$(BIN)/python scripts/fuzz_files.py --cases 10000
 
-bench: $(STAMP)  ## Run the quick benchmarks (not bench_scale, bench_worlds, bench_missing); keep figures in reports/bench/
+bench: $(STAMP)  ## Run the quick benchmarks (not bench_scale, bench_worlds, bench_missing, bench_dask); keep figures in reports/bench/
 	@mkdir -p reports/bench; set -o pipefail; \
-	for b in bench/bench_*.py; do case $$b in bench/bench_scale.py|bench/bench_worlds.py|bench/bench_missing.py) continue;; esac; \
+	for b in bench/bench_*.py; do case $$b in bench/bench_scale.py|bench/bench_worlds.py|bench/bench_missing.py|bench/bench_dask.py) continue;; esac; \
 		echo "== $$b"; $(BIN)/python $$b | tee reports/bench/$$(basename $$b .py).txt || exit 1; done
 
 bench-worlds: $(STAMP)  ## The project against a plain boosted baseline on every world of bench/worlds.py and blind_worlds.py (~10 min)
@@ -59,6 +59,9 @@ bench-fit: $(STAMP)  ## Fit time and peak memory at 50k, 200k and 1M rows (~10 m
 
 bench-scale: $(STAMP)  ## Train on 1M rows and score 5M rows: time and peak memory (~20 min)
 	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_scale.py | tee reports/bench/bench_scale.txt
+
+bench-dask: $(STAMP)  ## Score on a 2-worker Dask LocalCluster vs one process, train from a folder vs in memory (~10 min)
+	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_dask.py | tee reports/bench/bench_dask.txt
 
 bench-missing: $(STAMP)  ## Blanks at random (10 %, 30 %) and by the applicant: loss to the oracle, calibration (~2 min)
 	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_missing.py | tee reports/bench/bench_missing.txt

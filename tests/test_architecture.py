@@ -11,8 +11,9 @@ LAYERS = {
     "encodings": 1, "delimited": 1, "excel": 1, "tables": 1,  # reading and writing the files people keep
     "validation": 2, "columns": 2, "generator": 2, "features": 2, "persistence": 2,
     "modeling": 3, "model": 3, "metrics": 3, "outputs": 3,
-    "text": 4, "inspection": 4, "explain": 4, "plots": 4,
+    "text": 4, "inspection": 4, "explain": 4, "plots": 4, "partition": 4,
     "check": 5, "check_report": 5, "action_audit": 5, "scoring": 5, "reports": 5, "docs": 5, "cli": 5,
+    "sampling": 5, "cluster": 5, "spark": 5,
 }
 
 

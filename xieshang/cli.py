@@ -157,7 +157,8 @@ _COMMANDS.append(("check", "check a data file before any fit: blanks, bad values
 def _add_train(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--data", help="training data, .csv or .parquet, with the contract's columns and 'approved' "
-                                    "(headers may be the Chinese or English labels); checked first")
+                                    "(headers may be the Chinese or English labels); checked first; or a folder "
+                                    "of such files, of any total size, sampled in one pass (see --max-rows)")
     src.add_argument("--rows", type=_positive_int, help="generate this many rows instead (default 20000)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--out", default="model/", help="model folder (default model/)")
@@ -165,6 +166,9 @@ def _add_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--test-size", type=_share, default=0.2, help="share of rows held out for the test (default 0.2)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the data check's report (default zh)")
     _add_text_options(p)
+    p.add_argument("--max-rows", type=_positive_int, default=None,
+                   help="train on a stratified sample of at most this many rows, drawn with --seed in one pass "
+                        "(default 500000 for a --data folder; a file is read whole unless this is given)")
 
 
 def _share(text: str) -> float:
@@ -186,6 +190,19 @@ def _check_test_size(rows: int, test_size: float) -> None:
             f"one refused) and the rest to train on: use --test-size between {2 / rows:.3g} and {1 - 2 / rows:.3g}, "
             f"e.g. 0.2 (--test-size 太小或太大:测试集须至少有 2 条记录)"
         )
+
+
+def _sampled(args: argparse.Namespace, stage: Callable[[str], None]):
+    """(sample as a frame, its CheckReport, Sample) for ``--data`` a folder (or a file with ``--max-rows``)."""
+    from .check import check_frame
+    from .sampling import DEFAULT_MAX_ROWS, sample_dataset
+
+    max_rows = args.max_rows or DEFAULT_MAX_ROWS
+    stage(f"sampling {args.data}: at most {max_rows:,} rows, stratified, seed {args.seed}, every row checked")
+    sample = sample_dataset(args.data, max_rows, args.seed)
+    print(f"  {sample.summary()}", flush=True)
+    df = sample.frame.reset_index(drop=True)
+    return df, check_frame(df, require_label=True, test_size=args.test_size, source=f"{args.data} (sample)"), sample
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
@@ -212,9 +229,13 @@ def _cmd_train(args: argparse.Namespace) -> int:
     # Where the results go must be writable before any work (not found out after the fit).
     check_writable_folder(args.out)
     check_writable_folder(args.reports)
+    sample = None
+    if args.data and (args.max_rows or Path(args.data).is_dir()):
+        df, report, sample = _sampled(args, stage)
     if args.data:
-        stage(f"reading and checking {args.data}")
-        df, report = _read_checked(args, args.data, require_label=True, test_size=args.test_size)
+        if sample is None:
+            stage(f"reading and checking {args.data}")
+            df, report = _read_checked(args, args.data, require_label=True, test_size=args.test_size)
         if not report.ok:
             print(report.render(args.lang), flush=True)
             n = len(report.problems)
@@ -248,7 +269,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
     model = train(train_df, seed=args.seed, verbose=True)
     stage("writing reports")
     metrics = write_reports(model, test_df, reports_dir=args.reports, model_path=Path(args.out) / "approval.joblib",
-                            progress=lambda s: stage("  " + s))
+                            progress=lambda s: stage("  " + s),
+                            sample=None if sample is None else {"kept": sample.kept, "read": sample.read,
+                                                                "files": sample.files, "seed": args.seed})
     stage(f"done: model in {Path(args.out) / 'approval.joblib'}, reports in {args.reports}")
     print()
     print(summary_table(metrics))
@@ -291,9 +314,21 @@ def _add_predict(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out-encoding", default=None,
                    help="encoding of a CSV output (default: the input CSV's, BOM included; utf-8-sig adds a BOM)")
     p.add_argument("--no-clobber", action="store_true", help="refuse to replace an existing output file")
+    p.add_argument("--dask", metavar="local|tcp://HOST:PORT", default=None,
+                   help="score a Parquet file or a folder of Parquet files on a Dask cluster ('local': one worker "
+                        "per core); -o is then a folder, one Parquet file per input file (needs xieshang[dask])")
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:
+    if args.dask:
+        from .cluster import score_dataset
+
+        n, done, kept = score_dataset(args.input, args.out, model=args.model, cluster=args.dask, explain=args.explain,
+                                      target=args.target, lang=args.lang, chunk_rows=args.chunk_rows,
+                                      progress=None if args.quiet else sys.stderr)
+        print(f"wrote {n:,} scored rows in {done} partition file(s) to {args.out}"
+              + (f" ({kept} already there from an earlier run)" if kept else ""))
+        return 0
     from .files import check_output, refuse_same_file, table_format
     from .scoring import score_file
     from .tables import open_source

@@ -291,7 +291,7 @@ average effect in the model beside the true effect).
 
 {_actions_section(metrics.get("actions"))}
 ## Training and evaluation data
-- Training: {metrics["n_train"]:,} rows; test: {metrics["n_test"]:,} rows held out before any fitting.
+- Training: {metrics["n_train"]:,} rows; test: {metrics["n_test"]:,} rows held out before any fitting.{_sample_note(metrics)}
 - Data: synthetic requests from `xieshang.generator` (an explicit structural model; see `data/README.md`),
   or a file in the same feature contract.
 - Provenance of the truth's effects: `article` (the quoted sentence says it), `inference` (follows from the
@@ -310,6 +310,14 @@ average effect in the model beside the true effect).
 """
 
 
+def _sample_note(metrics: dict[str, Any]) -> str:
+    s = metrics.get("training_sample")
+    if not s:
+        return ""
+    return (f"\n- Trained on a sample of {s['kept']:,} of {s['read']:,} rows (stratified by the label, seed "
+            f"{s['seed']}, drawn in one pass over {s['files']} file(s); both sets above come from the sample).")
+
+
 ACTION_TARGET = 0.6
 """Target probability of the actions checked against the truth in ``reports/actions.json``."""
 ACTION_AUDIT_ROWS = 300
@@ -326,8 +334,13 @@ def write_reports(
     effect_rows: int = 400,
     action_rows: int = ACTION_AUDIT_ROWS,
     progress: Callable[[str], None] | None = None,
+    sample: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Evaluate on ``test``; draw the figures; then commit the model, metrics, model card and figures.
+
+    ``sample`` (``kept``, ``read``, ``files``, ``seed``) says the rows came from a
+    sample of a larger dataset (``xieshang train --data DIR``); the metrics and the
+    model card then say so.
 
     Returns
     -------
@@ -354,6 +367,8 @@ def write_reports(
         "cross_validation": {name: {k: v for k, v in res.items() if k != "fit_seconds"}
                              for name, res in model.cv_results_.items()},
     }
+    if sample is not None:
+        metrics["training_sample"] = dict(sample)
     actions = None
     if TRUTH in test.columns:
         say(f"checking the proposed actions against the truth (up to {action_rows} rejected applicants)")

@@ -17,21 +17,19 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-import numpy as np
-import pandas as pd
-
 from .checks import check_int
 from .files import atomic_path, check_output, refuse_same_file, table_format
+from .partition import (
+    BEST_ACTION,
+    BEST_ACTION_PROBABILITY,
+    PLAN_AFFORDABLE,
+    PROBABILITY,
+    TOP_REASON,
+    added_columns,
+)
 from .tables import model_view, open_sink, open_source
-from .validation import validate_frame
 
 __all__ = ["score_file", "PROBABILITY", "TOP_REASON", "BEST_ACTION", "BEST_ACTION_PROBABILITY", "PLAN_AFFORDABLE"]
-
-PROBABILITY = "probability"
-TOP_REASON = "top_reason"
-BEST_ACTION = "best_action"
-BEST_ACTION_PROBABILITY = "best_action_probability"
-PLAN_AFFORDABLE = "plan_affordable"
 
 
 class _Progress:
@@ -81,22 +79,6 @@ def _release_arrow_memory() -> None:
         pa.default_memory_pool().release_unused()
     except (ImportError, AttributeError):  # pragma: no cover - older pyarrow
         pass
-
-
-def _explain_columns(model: Any, clean: pd.DataFrame, target: float, lang: str) -> dict[str, list[Any]]:
-    from .explain import explain_frame
-    from .text import heading
-
-    mark = " " + heading("unaffordable_mark", lang)
-    out: dict[str, list[Any]] = {TOP_REASON: [], BEST_ACTION: [], BEST_ACTION_PROBABILITY: [], PLAN_AFFORDABLE: []}
-    for exp in explain_frame(model, clean, target=target, lang=lang):
-        out[TOP_REASON].append(exp.reasons[0].text if exp.reasons else "")
-        best = exp.best
-        # A step that keeps an unaffordable plan says so, in the text and in plan_affordable.
-        out[BEST_ACTION].append("" if best is None else best.text if best.affordable else best.text + mark)
-        out[BEST_ACTION_PROBABILITY].append(best.probability if best else exp.probability)
-        out[PLAN_AFFORDABLE].append(bool(best.affordable) if best else exp.gap is None)
-    return out
 
 
 def score_file(
@@ -189,19 +171,17 @@ def _score_chunks(model: Any, source: Any, dst: Path, fmt_out: str, chunk_rows: 
         sink = open_sink(tmp, fmt_out, source, out_encoding=out_encoding)
         try:
             for chunk in source.chunks(chunk_rows):
-                try:
-                    clean = validate_frame(model_view(chunk.frame, source.layout.sep if source.layout else None))
+                view = model_view(chunk.frame, source.layout.sep if source.layout else None)
+                try:  # the same code as every engine's partitions (xieshang.partition)
+                    new = added_columns(view, model, explain, target=target, lang=lang)
                 except ValueError as exc:
                     unit = ("lines of the file, the header being line 1" if source.unit == "line"
                             else "rows from 1")
                     raise ValueError(f"{source.path}: {exc} (numbered as {unit}, as `xieshang check` shows them)") from None
-                new: dict[str, Any] = {PROBABILITY: np.asarray(model.predict_proba(clean), dtype=float)[:, 1]}
-                if explain:
-                    new.update(_explain_columns(model, clean, target, lang))
                 sink.write(chunk, new)
                 n += len(chunk.frame)
                 bar.update(len(chunk.frame), chunk.done)
-                del clean, chunk
+                del view, chunk
                 _release_arrow_memory()
         finally:
             sink.close()
