@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from xieshang.contract import FEATURE_NAMES, FEATURES, LABEL, MISSING_OK_NAMES, REQUIRED_NAMES, TRUTH, Feature
-from xieshang.headers import canonical_name
 from xieshang.generator import generate
+from xieshang.headers import canonical_name
 from xieshang.validation import _is_missing, applicant_frame, validate_frame
 
 # A numeric warning (overflow, division by zero) on valid or invalid input is a defect too.
