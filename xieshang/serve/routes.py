@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from .. import __version__, rules
 from .. import text as T
 from ..contract import MISSING_OK_NAMES
-from ..headers import canonical_name
+from ..headers import column_mapping
 from ..validation import applicant_fields, applicant_frame, validate_frame
 from .problems import RequestError, error_body
 from .schema import API_VERSION, applicant_schema, contract_fields
@@ -184,11 +184,24 @@ async def plan_endpoint(request: Request) -> Response:
     return await _handle(request, _plan)
 
 
+def _canonical_rows(rows: list[Mapping[Any, Any]]) -> list[Mapping[Any, Any]]:
+    """The rows keyed by contract names: each row may head its fields by name or label, like a file's header."""
+    renames: dict[tuple[Any, ...], dict[Any, str] | None] = {}
+    out = []
+    for row in rows:
+        keys = tuple(row)
+        if keys not in renames:  # once per distinct set of keys, not per row
+            applicant_fields(dict.fromkeys(keys))  # a key the contract does not know: refused, closest field named
+            renames[keys] = column_mapping(keys) or None  # two keys meaning one field: refused
+        mapping = renames[keys]
+        out.append(row if mapping is None else {mapping.get(k, k): v for k, v in row.items()})
+    return out
+
+
 def _predict_rows(model: Any, rows: list[Mapping[Any, Any]]) -> list[float]:
-    keys = dict.fromkeys(k for row in rows for k in row)
-    applicant_fields(keys)  # refuses a key the contract does not know, naming the closest field
+    rows = _canonical_rows(rows)
     frame = pd.DataFrame(rows)
-    given = {canonical_name(k) for k in keys}
+    given = set(frame.columns)
     for name in MISSING_OK_NAMES:  # left out of every row: unknown
         if name not in given:
             frame[name] = None
