@@ -12,7 +12,7 @@ DATA   := data/raw/requests_seed$(SEED)_n$(ROWS).parquet
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: help install lint data train test bench bench-worlds bench-fit bench-scale bench-missing bench-dice robustness docs notebook clean samples
+.PHONY: help install lint data train serve test bench bench-worlds bench-fit bench-scale bench-missing bench-dice robustness docs notebook clean samples
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,6 +30,12 @@ data: $(STAMP)  ## Generate the synthetic training data (ROWS, SEED)
 
 train: data  ## Generate data, train, write model/ and reports/ (ROWS, SEED)
 	$(BIN)/xieshang train --data $(DATA) --seed $(SEED) --out model/ --reports reports/
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: $(STAMP)  ## Serve the what-if page and the JSON API on http://$(HOST):$(PORT)/ (trains a model first if there is none)
+	@test -f model/approval.joblib || $(MAKE) train
+	$(BIN)/xieshang serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)  ## ruff (lint) and mypy (types), configured in pyproject.toml
 	$(BIN)/ruff check .

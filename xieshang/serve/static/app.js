@@ -93,7 +93,7 @@ function select(id, f) {
 
 function field(f) {
   const id = `in-${f.name}`;
-  const range = f.low !== null && f.high !== null ? `${f.low}–${f.high}` : "";
+  const range = f.low !== null && f.high !== null ? `${f.low.toLocaleString("en-US")}–${f.high.toLocaleString("en-US")}` : "";
   const lab = el("label", { for: id }, label(f));
   const extra = [unit(f), range].filter(Boolean).join(" · ");
   if (extra) lab.append(" ", el("span", { class: "unit", text: extra }));
@@ -262,7 +262,8 @@ function renderReport(d) {
         (top ? top.ul.lastElementChild || top.ul : block).append(ul);
         stack.push({ indent, ul });
       }
-      stack[stack.length - 1].ul.append(el("li", { text }));
+      // The report numbers some lists itself ("1. ...", "方案1:..."): no second marker there.
+      stack[stack.length - 1].ul.append(el("li", { text, class: /^(\d+\.|[^\s\d]{0,8}\s?\d+[::])/.test(text) ? "numbered" : null }));
     }
     root.append(block);
   }
