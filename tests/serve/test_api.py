@@ -222,6 +222,12 @@ def test_every_bad_field_is_named_at_once(client, example):
     assert "asset_proof" in detail["message"]
 
 
+def test_a_short_applicant_with_one_bad_value_names_only_that_field(client, example):
+    short = {k: v for k, v in example.items() if k not in MISSING_OK_NAMES}
+    detail = _refused(client, "/v1/explain", {"applicant": {**short, "plan_months": 0}, "lang": "en"})
+    assert [e["field"] for e in detail["errors"]] == ["plan_months"]
+
+
 def test_a_missing_required_field_is_named(client, example):
     applicant = {k: v for k, v in example.items() if k != "monthly_income"}
     detail = _refused(client, "/v1/explain", {"applicant": applicant, "lang": "zh"})

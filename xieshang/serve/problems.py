@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .. import text as T
-from ..contract import feature
+from ..contract import MISSING_OK_NAMES, feature
 from ..headers import canonical_name
 from ..validation import closest_field
 
@@ -50,7 +50,8 @@ def _unknown_keys(rows: Sequence[Mapping[Any, Any]], lang: str) -> list[dict[str
     out = []
     for key in keys:
         guess = closest_field(key)
-        text = (T.UI["unknown_field"][lang].format(key=key, guess=f"{guess}({_label(guess, lang)})")
+        named = f"{guess}({_label(guess, lang)})" if lang == "zh" else f"{guess} ({_label(guess, lang)})"
+        text = (T.UI["unknown_field"][lang].format(key=key, guess=named)
                 if guess else T.UI["unknown_field_no_guess"][lang].format(key=key))
         out.append({"field": str(key), "label": str(key), "message": text, "suggestion": guess})
     return out
@@ -59,7 +60,11 @@ def _unknown_keys(rows: Sequence[Mapping[Any, Any]], lang: str) -> list[dict[str
 def _checked(rows: Sequence[Mapping[Any, Any]], lang: str) -> list[dict[str, Any]]:
     from ..check import check_frame
 
-    known = [{k: v for k, v in row.items() if canonical_name(k) is not None} for row in rows]
+    known = []
+    for row in rows:  # as the library reads it: what may be unknown may be left out
+        fields = {k: v for k, v in row.items() if canonical_name(k) is not None}
+        given = {canonical_name(k) for k in fields}
+        known.append({**fields, **{name: None for name in MISSING_OK_NAMES if name not in given}})
     try:
         report = check_frame(pd.DataFrame(known))
     except (ValueError, TypeError):  # e.g. two headers meaning one column: the library's message says it
