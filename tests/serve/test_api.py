@@ -72,17 +72,15 @@ def test_openapi_request_schema_is_generated_from_the_contract(client):
 
 
 def test_docs_and_page_work_offline(client):
-    docs = client.get("/docs")
-    assert docs.status_code == 200 and "swagger-ui-bundle.js" in docs.text
-    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
-    assert client.get("/redoc").status_code == 404  # ReDoc would need a CDN: off
+    page = client.get("/docs")
+    assert page.status_code == 200 and "swagger-ui-bundle.js" in page.text
+    assert "http://" not in page.text and "https://" not in page.text  # no CDN
+    assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/redoc").status_code == 404  # off: ReDoc fetches its logo from its CDN
     for url in ("/", "/static/page/app.js", "/static/page/style.css"):
         r = client.get(url)
         assert r.status_code == 200, url
         assert "http://" not in r.text and "https://" not in r.text, url  # nothing from outside
-    for url, tag in ((docs.text, "src="), (docs.text, "href=")):
-        for part in url.split(tag)[1:]:
-            assert part[1] == "/", part[:60]
     font = client.get("/static/font.otf")
     assert font.status_code == 200 and font.content[:4] == b"OTTO"
 

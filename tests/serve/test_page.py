@@ -149,3 +149,13 @@ def test_phone_width_is_readable(server, browser, lang, tmp_path):
     assert unlabeled == []
     _shot(page, tmp_path, f"web_{lang}_phone.png")
     page.close()
+
+
+def test_the_api_docs_render_offline(server, browser):
+    page = browser.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:")) else outside.append(r.url))
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".opblock-summary-path[data-path='/v1/explain']", timeout=TIMEOUT)
+    assert not outside, outside
+    page.close()

@@ -1,8 +1,9 @@
 """The app factory: model loaded at start-up, body limit, page and offline API docs.
 
 FastAPI on uvicorn: the request schema in the OpenAPI document is generated
-from the contract and the docs page is Swagger UI served from the
-``swagger-ui-bundle`` package (no CDN); ReDoc is off (it would need a CDN).
+from the contract; the docs page (Swagger UI 5 at ``/docs``) is FastAPI's own,
+its files served by the app from the ``fastapi-offline`` package (no CDN).
+ReDoc is off: even from local files it fetches its logo from its CDN.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
@@ -128,11 +128,13 @@ def create_app(model_path: str | Path | None = None, *, max_body_bytes: int = MA
         The library's message for a missing or damaged model file (the
         server does not start).
     """
+    from fastapi_offline import FastAPIOffline
+
     from .. import load_model
 
     path = Path(model_path) if model_path is not None else DEFAULT_MODEL
     model = load_model(path)
-    app = FastAPI(title="xieshang", version=__version__, docs_url=None, redoc_url=None,
+    app = FastAPIOffline(title="xieshang", version=__version__, static_url="/static/docs", redoc_url=None,
                   description="Approval estimate of a negotiated repayment plan (协商还款), its reasons and the "
                               "plans a borrower can keep. Estimates from a model trained on synthetic data; "
                               "not financial or legal advice.")
@@ -145,9 +147,6 @@ def create_app(model_path: str | Path | None = None, *, max_body_bytes: int = MA
 
 
 def _add_pages(app: FastAPI) -> None:
-    import swagger_ui_bundle
-
-    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
     app.mount("/static/page", StaticFiles(directory=_STATIC), name="page")
 
     @app.get("/", include_in_schema=False)
@@ -157,13 +156,6 @@ def _add_pages(app: FastAPI) -> None:
     @app.get("/static/font.otf", include_in_schema=False)
     def font() -> FileResponse:  # the bundled CJK font: no system CJK font needed, nothing from outside
         return FileResponse(_FONT, media_type="font/otf", headers={"Cache-Control": "max-age=86400"})
-
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="xieshang API",
-                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-                                   swagger_css_url="/static/swagger/swagger-ui.css",
-                                   swagger_favicon_url="/static/swagger/favicon-32x32.png")
 
 
 def run(model_path: str | Path | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
