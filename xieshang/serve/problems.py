@@ -22,17 +22,29 @@ from ..contract import MISSING_OK_NAMES, feature
 from ..headers import canonical_name
 from ..validation import closest_field
 
-__all__ = ["RequestError", "field_errors", "error_body"]
+__all__ = ["Refused", "field_errors", "error_body"]
 
 _CHECK_CODES = ("bad_values", "blank_not_allowed", "missing_columns", "empty")
 
 
-class RequestError(ValueError):
-    """A request the API refuses before the library sees it (not JSON, not an object...); ``field`` names the part."""
+class Refused(ValueError):
+    """A refused request: the part it is about (``field``: ``"body"``, ``"rows"``...) or the applicant rows as sent.
 
-    def __init__(self, message: str, field: str | None = None):
+    Parameters
+    ----------
+    message : str
+        The library's message, or what the API expected and got.
+    field : str, optional
+        The part of the request the refusal is about, when it is not the applicant's fields.
+    rows : sequence of mappings, optional
+        The applicant(s) as sent, for the per-field messages.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None,
+                 rows: Sequence[Mapping[Any, Any]] | None = None):
         super().__init__(message)
         self.field = field
+        self.rows = rows
 
 
 def _label(name: str | None, lang: str) -> str | None:
@@ -85,8 +97,9 @@ def field_errors(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang
     lang : {"zh", "en"}
     """
     lead = str(exc).split(":", 1)[0].strip()
-    if isinstance(exc, RequestError) or lead in ("target", "lang"):
-        field = exc.field if isinstance(exc, RequestError) else lead
+    field = exc.field if isinstance(exc, Refused) else None
+    if field is not None or lead in ("target", "lang"):  # explain's own checks name them first
+        field = field or lead
         return [{"field": field, "label": field, "message": str(exc)}]
     errors = _unknown_keys(rows, lang) + _checked(rows, lang) if rows else []
     if not errors:  # nothing more specific: the library's message as it is

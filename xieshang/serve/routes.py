@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -26,7 +26,7 @@ from .. import text as T
 from ..contract import MISSING_OK_NAMES
 from ..headers import column_mapping
 from ..validation import applicant_fields, applicant_frame, validate_frame
-from .problems import RequestError, error_body
+from .problems import Refused, error_body
 from .schema import API_VERSION, applicant_schema, contract_fields
 
 __all__ = ["router", "DEFAULT_TARGET"]
@@ -59,7 +59,7 @@ async def _body(request: Request) -> Any:
     try:
         return json.loads(raw)
     except (ValueError, RecursionError) as exc:
-        raise RequestError(f"body: not valid JSON ({type(exc).__name__}: {str(exc)[:80]})", "body") from None
+        raise Refused(f"body: not valid JSON ({type(exc).__name__}: {str(exc)[:80]})", field="body") from None
 
 
 def _lang(body: Any, request: Request) -> str:
@@ -75,43 +75,48 @@ def _query_lang(request: Request) -> str:
 
 def _applicant(body: Any) -> tuple[dict[str, Any], float]:
     if not isinstance(body, Mapping):
-        raise RequestError(f"body: expected a JSON object {{\"applicant\": {{...}}, \"target\", \"lang\"}}, "
-                           f"got {type(body).__name__}", "body")
+        raise Refused(f"body: expected a JSON object {{\"applicant\": {{...}}, \"target\", \"lang\"}}, "
+                      f"got {type(body).__name__}", field="body")
     applicant = body.get("applicant")
     if not isinstance(applicant, Mapping):
-        raise RequestError("applicant: expected a JSON object {field: value}, got "
-                           f"{type(applicant).__name__ if 'applicant' in body else 'nothing'}", "applicant")
+        raise Refused("applicant: expected a JSON object {field: value}, got "
+                      f"{type(applicant).__name__ if 'applicant' in body else 'nothing'}", field="applicant")
     extra = sorted(set(body) - {"applicant", "target", "lang"})
     if extra:
-        raise RequestError(f"body: unexpected key(s) {', '.join(map(str, extra))}; expected applicant, target, lang",
-                           "body")
+        raise Refused(f"body: unexpected key(s) {', '.join(map(str, extra))}; expected applicant, target, lang",
+                      field="body")
     return dict(applicant), body.get("target", DEFAULT_TARGET)
 
 
-def _refuse(exc: ValueError, rows: list[Mapping[Any, Any]] | None, lang: str) -> JSONResponse:
+def _refuse(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang: str) -> JSONResponse:
     return JSONResponse(error_body(exc, rows, lang), status_code=422)
 
 
-async def _explained(request: Request) -> tuple[Any, list[Mapping[Any, Any]] | None, str]:
-    """(the Explanation, the applicant as sent, lang) of a request; ``ValueError`` for bad input."""
+async def _in_pool(rows: list[Mapping[Any, Any]], work: Any, *args: Any, **kwargs: Any) -> Any:
+    """``work(*args, **kwargs)`` in the thread pool; its ``ValueError`` refused with the applicant rows it was about."""
+    try:
+        return await run_in_threadpool(work, *args, **kwargs)
+    except Refused:
+        raise
+    except ValueError as exc:
+        raise Refused(str(exc), rows=rows) from None
+
+
+async def _explained(request: Request) -> Any:
+    """The Explanation of a request; :class:`Refused` for bad input."""
     from .. import explain
 
     body = await _body(request)
     lang = request.state.lang = _lang(body, request)
     applicant, target = _applicant(body)
-    try:
-        exp = await run_in_threadpool(explain, request.app.state.model, applicant, target=target, lang=lang)
-    except ValueError as exc:
-        exc.rows = [applicant]  # type: ignore[attr-defined]
-        raise
-    return exp, [applicant], lang
+    return await _in_pool([applicant], explain, request.app.state.model, applicant, target=target, lang=lang)
 
 
 async def _handle(request: Request, work: Any) -> Response:
     try:
         return await work(request)
     except ValueError as exc:
-        return _refuse(exc, getattr(exc, "rows", None), _lang_or_default(exc, request))
+        return _refuse(exc, exc.rows if isinstance(exc, Refused) else None, _lang_or_default(exc, request))
 
 
 def _lang_or_default(exc: ValueError, request: Request) -> str:
@@ -121,8 +126,7 @@ def _lang_or_default(exc: ValueError, request: Request) -> str:
 
 
 async def _explain_json(request: Request) -> Response:
-    exp, _, _ = await _explained(request)
-    return JSONResponse(exp.to_dict())
+    return JSONResponse((await _explained(request)).to_dict())
 
 
 @router.post("/v1/explain", openapi_extra=_one_body("One applicant, the target probability and the language."),
@@ -146,8 +150,7 @@ def _png(exp: Any) -> bytes:
 
 
 async def _figure(request: Request) -> Response:
-    exp, _, _ = await _explained(request)
-    return Response(await run_in_threadpool(_png, exp), media_type="image/png")
+    return Response(await run_in_threadpool(_png, await _explained(request)), media_type="image/png")
 
 
 @router.post("/v1/explain/figure", openapi_extra=_one_body("As /v1/explain."),
@@ -170,11 +173,7 @@ async def _plan(request: Request) -> Response:
     body = await _body(request)
     request.state.lang = _lang(body, request)
     applicant, _ = _applicant(body)
-    try:
-        return JSONResponse(await run_in_threadpool(_plan_terms, applicant))
-    except ValueError as exc:
-        exc.rows = [applicant]  # type: ignore[attr-defined]
-        raise
+    return JSONResponse(await _in_pool([applicant], _plan_terms, applicant))
 
 
 @router.post("/v1/plan", openapi_extra=_one_body("One applicant (target is ignored)."),
@@ -214,15 +213,11 @@ async def _predict(request: Request) -> Response:
     request.state.lang = _lang(body, request)
     rows = body.get("rows") if isinstance(body, Mapping) else body
     if not isinstance(rows, list) or not rows:
-        raise RequestError("rows: expected a non-empty JSON array of objects {field: value}", "rows")
+        raise Refused("rows: expected a non-empty JSON array of objects {field: value}", field="rows")
     bad = [i for i, r in enumerate(rows) if not isinstance(r, Mapping)]
     if bad:
-        raise RequestError(f"rows: expected objects {{field: value}}, got something else at rows {bad[:3]}", "rows")
-    try:
-        probabilities = await run_in_threadpool(_predict_rows, request.app.state.model, rows)
-    except ValueError as exc:
-        exc.rows = rows  # type: ignore[attr-defined]
-        raise
+        raise Refused(f"rows: expected objects {{field: value}}, got something else at rows {bad[:3]}", field="rows")
+    probabilities = await _in_pool(rows, _predict_rows, request.app.state.model, rows)
     return JSONResponse({"probabilities": probabilities, "model_sha256": request.app.state.model_sha256})
 
 
