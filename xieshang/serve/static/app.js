@@ -325,7 +325,7 @@ function renderChrome() {
   set("#docs-link", "docs"); set("#result-title", "result"); set("#estimate-label", "estimate_now");
   set("#whatif-title", "what_if"); set("#whatif-hint", "what_if_hint"); set("#explanation-title", "explanation");
   set("#chart-title", "chart"); set("#applicant-title", "applicant"); set("#estimate", "estimate");
-  set("#reset", "reset");
+  set("#reset", "reset"); set("#key-now", "now"); set("#key-target", "target"); set("#key-start", "start");
   $("#lang-switch").lang = S.lang === "zh" ? "en" : "zh-CN";
   $("#chart").alt = S.ui.chart_alt;
 }
