@@ -13,7 +13,8 @@ worker, OMP_NUM_THREADS=1), measures, stops it; nothing else is contacted.
   call from the same rows (``model.predict_proba(validate_frame(DataFrame(rows)))``),
   and against ``predict_proba`` on a ready, validated frame;
 * the server's resident memory (``VmRSS``) after 100 requests and after
-  10,000 (8 clients, ``/v1/explain``).
+  10,000 (8 clients, ``/v1/explain``);
+* the 8 clients again against ``xieshang serve --workers 2``.
 
 Targets (issue 19): explain p50 <= 1.5x the direct call, p99 <= 100 ms at 8 clients;
 predict within 1.3x of the direct call; no memory growth. The client shares the
@@ -154,6 +155,13 @@ def main() -> None:
         print(f"\nserver memory (VmRSS): {rss_100:.0f} MiB after 100 requests, {rss_all:.0f} MiB after "
               f"{args.memory_requests:,} (+{rss_all - rss_100:.0f} MiB; "
               f"{args.memory_requests - 100:,} requests in {time.perf_counter() - start:.0f} s, 8 clients)")
+    # The same 8 clients against two worker processes (xieshang serve --workers 2), one per core.
+    with LiveServer(args.model, workers=2) as server:
+        _explain_http(server.url, applicants[:40], 8)  # warm-up of both workers
+        lat, wall = _explain_http(server.url, applicants, 8)
+        p50, p99 = _pct(lat, 50) * 1e3, _pct(lat, 99) * 1e3
+        print(f"\n/v1/explain with --workers 2, 8 clients: p50 {p50:.1f} ms, p99 {p99:.1f} ms "
+              f"({p50 / d50:.2f}x, {p99 / d99:.2f}x the direct call), {len(lat) / wall:.0f} req/s")
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
     if not math.isfinite(rss_all):
         raise SystemExit(1)

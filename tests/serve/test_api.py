@@ -315,3 +315,19 @@ def test_an_internal_error_is_a_bare_500_that_logs_no_applicant_data(model_path,
         r = c.post("/v1/predict", json={"rows": [{**example, "monthly_income": 4321.5}]})
     assert r.status_code == 500 and "4321" not in r.text and "Traceback" not in r.text
     assert "RuntimeError" in caplog.text and "4321" not in caplog.text
+
+
+@pytest.mark.slow
+def test_a_live_server_with_two_workers_answers_as_one(model_path, example, client):
+    import urllib.request
+
+    from xieshang.serve.live import LiveServer
+
+    body = json.dumps({"applicant": example, "lang": "en"}).encode()
+    with LiveServer(model_path, workers=2) as server:
+        req = urllib.request.Request(server.url + "/v1/explain", data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            got = json.loads(r.read())
+        output = server.output()
+    assert got == client.post("/v1/explain", content=body).json()
+    assert output.count("Started server process") >= 2

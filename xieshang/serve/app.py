@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import traceback
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from .routes import router
 
-__all__ = ["create_app", "run", "DEFAULT_MODEL", "MAX_BODY_BYTES"]
+__all__ = ["create_app", "run", "app_from_env", "DEFAULT_MODEL", "MAX_BODY_BYTES"]
 
 DEFAULT_MODEL = Path("model") / "approval.joblib"
 MAX_BODY_BYTES = 16 * 2**20
@@ -158,8 +159,22 @@ def _add_pages(app: FastAPI) -> None:
         return FileResponse(_FONT, media_type="font/otf", headers={"Cache-Control": "max-age=86400"})
 
 
-def run(model_path: str | Path | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
+_MODEL_ENV = "XIESHANG_SERVE_MODEL"
+
+
+def app_from_env() -> Any:
+    """The app of one uvicorn worker process (``--workers``): the model path is in ``XIESHANG_SERVE_MODEL``."""
+    return create_app(os.environ[_MODEL_ENV])
+
+
+def run(model_path: str | Path | None = None, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Serve the page and the API with uvicorn (blocks until stopped).
+
+    Parameters
+    ----------
+    workers : int, default 1
+        Processes, each with its own copy of the model: explanations are
+        CPU-bound, so more than one serves concurrent clients on more cores.
 
     Raises
     ------
@@ -168,6 +183,11 @@ def run(model_path: str | Path | None = None, host: str = "127.0.0.1", port: int
     """
     import uvicorn
 
-    app = create_app(model_path)
+    app = create_app(model_path)  # checks the model before anything listens
     print(f"xieshang serve: http://{host}:{port}/ (API docs at /docs); Ctrl+C stops", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", workers=1)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+        return
+    os.environ[_MODEL_ENV] = str(Path(model_path if model_path is not None else DEFAULT_MODEL).resolve())
+    uvicorn.run("xieshang.serve.app:app_from_env", factory=True, host=host, port=port, log_level="info",
+                workers=workers)

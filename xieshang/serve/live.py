@@ -41,6 +41,8 @@ class LiveServer:
     model_path : str or Path
     timeout : float
         Seconds to wait for ``/healthz``.
+    workers : int
+        uvicorn worker processes.
 
     Raises
     ------
@@ -48,8 +50,9 @@ class LiveServer:
         If the server stops or does not answer in time (its output is quoted).
     """
 
-    def __init__(self, model_path: str | Path, timeout: float = 60.0):
+    def __init__(self, model_path: str | Path, timeout: float = 60.0, workers: int = 1):
         self.model_path = model_path
+        self.workers = workers
         self.timeout = timeout
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
@@ -65,7 +68,8 @@ class LiveServer:
         self._log = tempfile.TemporaryFile()
         env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"), "MPLBACKEND": "Agg"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "xieshang.cli", "serve", "--model", str(self.model_path), "--port", str(self.port)],
+            [sys.executable, "-m", "xieshang.cli", "serve", "--model", str(self.model_path), "--port", str(self.port),
+             "--workers", str(self.workers)],
             stdout=self._log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
