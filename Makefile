@@ -14,7 +14,7 @@ export MPLBACKEND ?= Agg
 # mkdocs-material prints a banner about its successor on every build: not ours to act on here.
 export NO_MKDOCS_2_WARNING ?= 1
 
-.PHONY: help install lint data train test test-fast fuzz bench bench-worlds bench-fit bench-scale bench-missing bench-dask bench-dice robustness docs data-docs notebook clean samples
+.PHONY: help install lint data train serve test test-fast fuzz bench bench-worlds bench-fit bench-scale bench-missing bench-dask bench-dice robustness docs data-docs notebook clean samples
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,12 @@ data: $(STAMP)  ## Generate the synthetic training data (ROWS, SEED)
 
 train: data  ## Generate data, train, write model/ and reports/ (ROWS, SEED)
 	$(BIN)/xieshang train --data $(DATA) --seed $(SEED) --out model/ --reports reports/
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: $(STAMP)  ## Serve the what-if page and the JSON API on http://$(HOST):$(PORT)/ (trains a model first if there is none)
+	@test -f model/approval.joblib || $(MAKE) train
+	$(BIN)/xieshang serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)  ## ruff (lint) and mypy (types), configured in pyproject.toml
 	$(BIN)/ruff check .

@@ -102,7 +102,8 @@ def test_cli_predict_and_explain(tmp_path, rows, model_file, capsys):
     assert main(["predict", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "out.csv"),
                  "--model", str(model_file), "--quiet"]) == 0
     assert len(pd.read_csv(tmp_path / "out.csv")) == 50
-    applicant = {k: (v.item() if hasattr(v, "item") else v) for k, v in rows.iloc[0].items()}
+    # Not the request id: a key the contract does not know is refused in an applicant.
+    applicant = {k: (v.item() if hasattr(v, "item") else v) for k, v in rows.iloc[0].items() if k != "request_id"}
     (tmp_path / "a.json").write_text(json.dumps(applicant, default=str))
     capsys.readouterr()
     assert main(["explain", str(tmp_path / "a.json"), "--lang", "en", "--model", str(model_file)]) == 0
@@ -130,7 +131,8 @@ def test_cli_explain_errors_are_one_line(tmp_path, model_file, content, args, me
 
 
 def test_cli_explain_marks_options_that_leave_the_plan_unaffordable(tmp_path, rows, model_file, capsys):
-    applicant = {k: (v.item() if hasattr(v, "item") else v) for k, v in rows.iloc[0].items()}
+    # Not the request id: a key the contract does not know is refused in an applicant.
+    applicant = {k: (v.item() if hasattr(v, "item") else v) for k, v in rows.iloc[0].items() if k != "request_id"}
     applicant.update(monthly_income=2000.0, monthly_expenses=1800.0, other_debt_payments=900.0,
                      outstanding_balance=50_000.0, info_verified=False, income_proof=False, communication="evasive")
     (tmp_path / "a.json").write_text(json.dumps(applicant, default=str))

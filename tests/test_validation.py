@@ -115,9 +115,33 @@ def test_applicant_from_dict_series_or_row(rows):
         applicant_frame("me")
     with pytest.raises(ValueError, match="collection for plan_months"):
         applicant_frame({**as_dict, "plan_months": [12, 24]})
-    missing = {k: v for k, v in as_dict.items() if k != "credit_score"}
-    with pytest.raises(ValueError, match=r"missing column.*credit_score"):
+    missing = {k: v for k, v in as_dict.items() if k != "monthly_income"}
+    with pytest.raises(ValueError, match=r"missing column.*monthly_income"):
         applicant_frame(missing)
+
+
+def test_applicant_may_leave_out_what_may_be_unknown(rows):
+    from xieshang.contract import MISSING_OK_NAMES
+
+    full = rows.iloc[0][list(FEATURE_NAMES)].to_dict()
+    short = {k: v for k, v in full.items() if k not in MISSING_OK_NAMES}
+    out = applicant_frame(short)
+    assert out[list(MISSING_OK_NAMES)].isna().all(axis=None)
+    explicit = applicant_frame({**short, **dict.fromkeys(MISSING_OK_NAMES)})
+    pd.testing.assert_frame_equal(out, explicit)
+    # The label and the generator's truth are known columns: ignored, not refused.
+    pd.testing.assert_frame_equal(applicant_frame({**full, LABEL: 1, "true_probability": 0.5}), applicant_frame(full))
+
+
+def test_unknown_key_names_the_closest_field_with_the_other_problems(rows):
+    full = rows.iloc[0][list(FEATURE_NAMES)].to_dict()
+    typo = {("credit_scor" if k == "credit_score" else k): v for k, v in full.items()}
+    with pytest.raises(ValueError, match=r"credit_scor: not a field of the contract; did you mean credit_score\?"):
+        applicant_frame(typo)
+    with pytest.raises(ValueError, match=r"(?s)信用: .*did you mean credit_score\?.*plan_months: expected an integer"):
+        applicant_frame({**full, "信用": 600, "plan_months": 0})
+    with pytest.raises(ValueError, match=r"customer_id: not a field of the contract; expected one of outstanding_bal"):
+        applicant_frame({**full, "customer_id": 7})
 
 
 def _as_objects(frame):

@@ -400,6 +400,28 @@ def _stdout_gone() -> int:
     return 128 + 13  # what a process killed by SIGPIPE reports
 
 
+def _add_serve(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default=None, help="model file (default model/approval.joblib)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=_int_at_least(1, "a port number from 1 to 65535"), default=8000,
+                   help="port (default 8000)")
+    p.add_argument("--workers", type=_positive_int, default=1,
+                   help="processes, each with its own copy of the model (default 1)")
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from .serve import run
+    except ImportError as exc:
+        raise ValueError(f"the web server needs the 'serve' extra ({exc.name} is missing): "
+                         "pip install 'xieshang[serve]'") from None
+    run(args.model, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+_COMMANDS.append(("serve", "serve the what-if page and the JSON API (local only by default)", _add_serve, _cmd_serve))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = _Parser(prog="xieshang", description="Approval probability of a negotiated repayment plan (协商还款).")

@@ -35,6 +35,7 @@ boolean spelling and per text cell that is not a plain number, not per row.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any, overload
 
@@ -50,10 +51,11 @@ from .cells import (
     to_bool,
 )
 from .columns import category_dtype, check_column, check_scalars, row_numbers, value_examples
-from .contract import FEATURE_NAMES, FEATURES, LABEL, Feature, feature
-from .headers import canonical_name, column_mapping
+from .contract import FEATURE_NAMES, FEATURES, LABEL, MISSING_OK_NAMES, TRUTH, Feature, feature
+from .headers import HEADER_ALIASES, canonical_name, column_mapping, header_key
 
-__all__ = ["validate_frame", "applicant_frame", "validate_labels", "column_arrays", "category_dtype"]
+__all__ = ["validate_frame", "applicant_frame", "applicant_fields", "closest_field", "validate_labels",
+           "column_arrays", "category_dtype"]
 
 _NAMES = frozenset(f.name for f in FEATURES)
 
@@ -275,21 +277,18 @@ def validate_labels(y: Any, problems: list[str] | None = None) -> pd.Series | No
 def applicant_frame(applicant: Any) -> pd.DataFrame:
     """Turn one applicant (a mapping or a one-row DataFrame) into a valid one-row frame.
 
+    A mapping goes through :func:`applicant_fields` first: it may leave out
+    any field the contract allows to be unknown, and may not hold a key the
+    contract does not know.
+
     Raises
     ------
     ValueError
-        If it is neither, has more than one row, or fails :func:`validate_frame`.
+        If it is neither, has more than one row, or fails :func:`applicant_fields`
+        or :func:`validate_frame`.
     """
     if isinstance(applicant, Mapping):
-        # Extra keys are ignored, whatever they hold, like extra columns of a frame.
-        # Keys may be the contract's names or the Chinese / English labels (see xieshang.headers).
-        known = {k: v for k, v in applicant.items() if canonical_name(k) in _NAMES}
-        bad = [k for k, v in known.items() if isinstance(v, COLLECTIONS)]
-        if bad:
-            raise ValueError(
-                f"invalid applicant: expected one scalar value per field, got a collection for {', '.join(map(str, bad))}"
-            )
-        frame = pd.DataFrame([known])
+        return _mapping_frame(applicant)
     elif isinstance(applicant, pd.Series):
         frame = applicant.to_frame().T.reset_index(drop=True)
     elif isinstance(applicant, pd.DataFrame):
@@ -302,3 +301,72 @@ def applicant_frame(applicant: Any) -> pd.DataFrame:
         )
     return validate_frame(frame)
 
+
+# --------------------------------------------------------------------------------------------------
+# The keys of one applicant (a dict: the API, ``xieshang explain FILE.json``, ``explain(dict)``)
+
+
+def closest_field(key: object) -> str | None:
+    """The contract field a mistyped key most likely means (``"credit_scor"`` -> ``"credit_score"``), or ``None``.
+
+    Compared in :func:`xieshang.headers.header_key` form against every
+    spelling the headers accept (names, Chinese and English labels).
+    """
+    if not isinstance(key, str):
+        return None
+    close = difflib.get_close_matches(header_key(key), list(HEADER_ALIASES), n=1, cutoff=0.6)
+    name = HEADER_ALIASES[close[0]] if close else None
+    return name if name in _NAMES else None
+
+
+def _mapping_frame(applicant: Mapping[Any, Any]) -> pd.DataFrame:
+    """:func:`applicant_frame` of a mapping: unknown keys and bad values named in one error."""
+    try:
+        known, key_error = applicant_fields(applicant), ""
+    except ValueError as exc:
+        key_error = str(exc)
+        known = applicant_fields({k: v for k, v in applicant.items() if canonical_name(k) is not None})
+    bad = [k for k, v in known.items() if isinstance(v, COLLECTIONS)]
+    if bad:
+        key_error += ("\n" if key_error else "") + (
+            "invalid applicant: expected one scalar value per field, got a collection for " + ", ".join(map(str, bad)))
+        known = {k: v for k, v in known.items() if k not in bad}
+    frame = pd.DataFrame([known])
+    if not key_error:
+        return validate_frame(frame)
+    try:
+        validate_frame(frame)
+    except ValueError as exc:
+        if not bad:  # a field held a collection: "missing" would be noise
+            key_error += "\n" + str(exc)
+    raise ValueError(key_error)
+
+
+def applicant_fields(applicant: Mapping[Any, Any]) -> dict[Any, Any]:
+    """The fields of one applicant given as a mapping, with those left out that may be unknown set to ``None``.
+
+    Keys may be the contract's names or its Chinese / English labels (see
+    :mod:`xieshang.headers`); ``approved`` and ``true_probability`` are
+    ignored. A field the contract allows to be unknown may be left out. A
+    key the contract does not know is an error naming the closest field, so
+    a typo never silently becomes "unknown".
+
+    Raises
+    ------
+    ValueError
+        One message naming every unknown key (``"credit_scor: not a field of
+        the contract; did you mean credit_score?"``).
+    """
+    problems = []
+    for key in applicant:
+        name = canonical_name(key)
+        if name is None:
+            guess = closest_field(key)
+            hint = f"did you mean {guess}?" if guess else f"expected one of {', '.join(FEATURE_NAMES)}"
+            problems.append(f"{key}: not a field of the contract; {hint}")
+    if problems:
+        raise ValueError(f"invalid applicant ({len(problems)} unknown field{'s' if len(problems) > 1 else ''}):\n  - "
+                         + "\n  - ".join(problems))
+    given = {canonical_name(k) for k in applicant}
+    known = {k: v for k, v in applicant.items() if canonical_name(k) not in (LABEL, TRUTH)}
+    return {**known, **{name: None for name in MISSING_OK_NAMES if name not in given}}

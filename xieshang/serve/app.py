@@ -1,0 +1,193 @@
+"""The app factory: model loaded at start-up, body limit, page and offline API docs.
+
+FastAPI on uvicorn: the request schema in the OpenAPI document is generated
+from the contract; the docs page (Swagger UI 5 at ``/docs``) is FastAPI's own,
+its files served by the app from the ``fastapi-offline`` package (no CDN).
+ReDoc is off: even from local files it fetches its logo from its CDN.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import traceback
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from .routes import router
+
+__all__ = ["create_app", "run", "app_from_env", "DEFAULT_MODEL", "MAX_BODY_BYTES"]
+
+DEFAULT_MODEL = Path("model") / "approval.joblib"
+MAX_BODY_BYTES = 16 * 2**20
+"""Bodies larger than this get HTTP 413 (16 MiB: about 20,000 rows of /v1/predict)."""
+
+_HERE = Path(__file__).resolve().parent
+_STATIC = _HERE / "static"
+_FONT = _HERE.parent / "fonts" / "XieshangCJK-Regular.otf"
+_EXAMPLE = _HERE.parents[1] / "data" / "examples" / "applicant.json"  # in a clone of the repository
+_log = logging.getLogger("xieshang.serve")
+
+
+class _Guard:
+    """ASGI middleware: 413 over the body limit, and an unexpected error as a bare 500 (no traceback, no data).
+
+    The body is read whole (up to the limit) before the app sees it, so a
+    refused body is never parsed. An unexpected error is logged by its type
+    and code location only: exception messages may quote an applicant's values.
+    """
+
+    def __init__(self, app: Any, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > self.max_bytes:
+            await self._too_large(send)
+            return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_bytes:
+                await self._too_large(send)
+                return
+            more = message.get("more_body", False)
+        body, started, replayed = b"".join(chunks), False, False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        async def watch(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, replay, watch)
+        except Exception as exc:
+            where = "".join(traceback.format_tb(exc.__traceback__)[-3:])
+            _log.error("internal error %s (message withheld: it may hold applicant data) at\n%s",
+                       type(exc).__name__, where)
+            if not started:
+                await _send_json(send, 500, {"detail": {"message": "internal error; the request was not kept"}})
+
+    async def _too_large(self, send: Any) -> None:
+        await _send_json(send, 413, {"detail": {"message": f"request body over {self.max_bytes:,} bytes; "
+                                                          "send fewer rows per request"}})
+
+
+async def _send_json(send: Any, status: int, payload: dict[str, Any]) -> None:
+    body = json.dumps(payload).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _read_example(path: Path | None) -> dict[str, Any] | None:
+    if path is None or not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else None
+
+
+def create_app(model_path: str | Path | None = None, *, max_body_bytes: int = MAX_BODY_BYTES,
+               example: str | Path | None = _EXAMPLE) -> Any:
+    """The ASGI app, with the model loaded (and checked) now.
+
+    Parameters
+    ----------
+    model_path : str or Path, optional
+        Default ``model/approval.joblib``.
+    max_body_bytes : int
+        Larger bodies get HTTP 413.
+    example : str or Path, optional
+        The applicant the page starts from (``data/examples/applicant.json``
+        of the repository; ``None`` for an empty form).
+
+    Raises
+    ------
+    ValueError
+        The library's message for a missing or damaged model file (the
+        server does not start).
+    """
+    from fastapi_offline import FastAPIOffline
+
+    from .. import load_model
+
+    path = Path(model_path) if model_path is not None else DEFAULT_MODEL
+    model = load_model(path)
+    app = FastAPIOffline(title="xieshang", version=__version__, static_url="/static/docs", redoc_url=None,
+                  description="Approval estimate of a negotiated repayment plan (协商还款), its reasons and the "
+                              "plans a borrower can keep. Estimates from a model trained on synthetic data; "
+                              "not financial or legal advice.")
+    app.state.model = model
+    app.state.model_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    app.state.example = _read_example(Path(example) if example is not None else None)
+    app.include_router(router)
+    _add_pages(app)
+    return _Guard(app, max_body_bytes)
+
+
+def _add_pages(app: FastAPI) -> None:
+    app.mount("/static/page", StaticFiles(directory=_STATIC), name="page")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(_STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/static/font.otf", include_in_schema=False)
+    def font() -> FileResponse:  # the bundled CJK font: no system CJK font needed, nothing from outside
+        return FileResponse(_FONT, media_type="font/otf", headers={"Cache-Control": "max-age=86400"})
+
+
+_MODEL_ENV = "XIESHANG_SERVE_MODEL"
+
+
+def app_from_env() -> Any:
+    """The app of one uvicorn worker process (``--workers``): the model path is in ``XIESHANG_SERVE_MODEL``."""
+    return create_app(os.environ[_MODEL_ENV])
+
+
+def run(model_path: str | Path | None = None, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Serve the page and the API with uvicorn (blocks until stopped).
+
+    Parameters
+    ----------
+    workers : int, default 1
+        Processes, each with its own copy of the model: explanations are
+        CPU-bound, so more than one serves concurrent clients on more cores.
+
+    Raises
+    ------
+    ValueError
+        A missing or damaged model (before the port is opened).
+    """
+    import uvicorn
+
+    app = create_app(model_path)  # checks the model before anything listens
+    print(f"xieshang serve: http://{host}:{port}/ (API docs at /docs); Ctrl+C stops", flush=True)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+        return
+    os.environ[_MODEL_ENV] = str(Path(model_path if model_path is not None else DEFAULT_MODEL).resolve())
+    uvicorn.run("xieshang.serve.app:app_from_env", factory=True, host=host, port=port, log_level="info",
+                workers=workers)
