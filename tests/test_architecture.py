@@ -13,7 +13,7 @@ LAYERS = {
     "modeling": 3, "model": 3, "metrics": 3, "outputs": 3,
     "text": 4, "inspection": 4, "explain": 4, "plots": 4, "partition": 4,
     "check": 5, "check_report": 5, "action_audit": 5, "scoring": 5, "reports": 5, "docs": 5, "cli": 5,
-    "sampling": 5, "cluster": 5, "spark": 5,
+    "sampling": 5, "cluster": 5, "spark": 5, "serve": 5,
 }
 
 
