@@ -43,7 +43,7 @@ lint: $(STAMP)  ## ruff (lint) and mypy (types), configured in pyproject.toml
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: $(STAMP)  ## Run the test suite (and the notebook)
+test: $(STAMP)  ## Run the test suite (the notebook and the docs' code blocks included)
 	$(BIN)/python -m pytest tests --nbmake notebooks/
 
 test-fast: $(STAMP)  ## The suite without the slow end-to-end tests (marked slow; under 2 minutes)
@@ -100,5 +100,5 @@ notebook: $(STAMP)  ## Open Jupyter in the project's environment
 	$(BIN)/python -m pip install --quiet -e ".[notebook]"
 	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
-clean:  ## Remove generated data and the environment (keeps model/ and reports/)
-	rm -rf $(VENV) data/raw/* data/processed/*
+clean:  ## Remove generated data, the built site and the environment (keeps model/ and reports/)
+	rm -rf $(VENV) site data/raw/* data/processed/*

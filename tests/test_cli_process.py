@@ -43,6 +43,14 @@ def test_a_reader_that_leaves_early_ends_the_command_quietly(model_file):
     assert proc.returncode == 128 + 13  # as if killed by SIGPIPE, so `set -o pipefail` still notices
 
 
+def test_explain_json_into_head_prints_no_error(model_file):
+    applicant = ROOT / "data" / "examples" / "applicant.json"
+    done = subprocess.run(["bash", "-c", f'"{XIESHANG}" explain "{applicant}" --json --model "{model_file}" | head -3'],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert len(done.stdout.splitlines()) == 3
+
+
 def test_a_reader_that_reads_everything_gets_everything(model_file):
     applicant = ROOT / "data" / "examples" / "applicant.json"
     done = subprocess.run([XIESHANG, "explain", str(applicant), "--json", "--model", str(model_file)],

@@ -72,6 +72,13 @@ def test_the_default_model_is_described_as_the_makefile_builds_it():
     assert f"generates {rows:,} synthetic requests" in (ROOT / "docs" / "guide" / "install.md").read_text("utf-8")
 
 
+def test_the_install_page_lists_every_make_target():
+    targets = re.findall(r"^([a-z-]+):.*## ", (ROOT / "Makefile").read_text(encoding="utf-8"), flags=re.M)
+    page = (ROOT / "docs" / "guide" / "install.md").read_text(encoding="utf-8")
+    missing = [t for t in targets if t != "help" and not re.search(rf"`make {t}(?![\w-])", page)]
+    assert targets and not missing, f"docs/guide/install.md does not list: {missing}"
+
+
 def test_readme_links_point_at_files_that_exist():
     targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", README)
     missing = [t for t in targets if "://" not in t and not (ROOT / t).exists()]
