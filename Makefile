@@ -35,7 +35,7 @@ train: data  ## Generate data, train, write model/ and reports/ (ROWS, SEED)
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
-serve: $(STAMP)  ## Serve the what-if page and the JSON API on http://$(HOST):$(PORT)/ (trains a model first if there is none)
+serve: $(STAMP)  ## Serve the what-if page and the JSON API on http://127.0.0.1:8000/ (HOST, PORT; trains a model first if there is none)
 	@test -f model/approval.joblib || $(MAKE) train
 	$(BIN)/xieshang serve --host $(HOST) --port $(PORT)
 

@@ -319,6 +319,7 @@ def test_an_internal_error_is_a_bare_500_that_logs_no_applicant_data(model_path,
 
 @pytest.mark.slow
 def test_a_live_server_with_two_workers_answers_as_one(model_path, example, client):
+    import time
     import urllib.request
 
     from xieshang.serve.live import LiveServer
@@ -328,6 +329,9 @@ def test_a_live_server_with_two_workers_answers_as_one(model_path, example, clie
         req = urllib.request.Request(server.url + "/v1/explain", data=body, headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=60) as r:
             got = json.loads(r.read())
+        deadline = time.monotonic() + 120  # the second worker may still be loading the model
+        while server.output().count("Application startup complete") < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
         output = server.output()
     assert got == client.post("/v1/explain", content=body).json()
-    assert output.count("Started server process") >= 2
+    assert output.count("Application startup complete") == 2, output

@@ -83,6 +83,12 @@ def test_the_page_shows_explains_and_plays_what_if(server, browser, example, tmp
     assert want["reasons"][0]["text"] in report
     assert report.index(want["reasons"][0]["text"]) < report.index(want["next_steps"][0])
     assert page.input_value("#in-credit_score") == str(example["credit_score"])
+    # The what-if menu: the contract's actions that add or choose; never a cut of expenses or a withdrawal.
+    contract = json.loads(urllib.request.urlopen(server.url + "/v1/contract", timeout=30).read())["fields"]
+    menu = page.evaluate("[...document.querySelectorAll('#whatif-controls [id^=wi-box-]')].map(e => e.id.slice(7))")
+    assert menu == [f["name"] for f in contract if f["what_if"]]
+    assert "monthly_expenses" not in menu and "penalty_waiver_requested" not in menu
+    assert page.is_disabled("#wi-down_payment_ratio") == (not example["savings"])  # only from known savings
     _shot(page, tmp_path, "web_zh_desktop.png")
 
     # Plan length by keyboard on the what-if slider: the estimate moves to what the API says.
@@ -129,6 +135,20 @@ def test_the_page_shows_explains_and_plays_what_if(server, browser, example, tmp
     assert en["reasons"][0]["text"] in page.inner_text("#report")
     page.fill("#in-credit_score", str(example["credit_score"]))
     page.wait_for_selector("#err-credit_score", state="hidden", timeout=TIMEOUT)
+    seq = _settled(page, seq)
+
+    # Savings known: a down payment up to them, and no further.
+    page.fill("#in-savings", "3000")
+    page.wait_for_function("!document.getElementById('wi-down_payment_ratio').disabled", timeout=TIMEOUT)
+    seq = _settled(page, seq)
+    cap = int(min(0.5, 3000 / example["outstanding_balance"]) * 100) / 100
+    assert float(page.get_attribute("#wi-down_payment_ratio", "max")) == pytest.approx(cap)
+    page.focus("#wi-down_payment_ratio")
+    page.keyboard.press("End")
+    seq = _settled(page, seq)
+    assert float(page.input_value("#in-down_payment_ratio")) == pytest.approx(cap)
+    paid = {**example, "plan_months": months, "income_proof": None, "savings": 3000, "down_payment_ratio": cap}
+    assert page.inner_text("#probability") == T.percent(_api(server, "/v1/explain", {"applicant": paid})["probability"])
 
     assert not errors, errors
     assert not outside, outside  # nothing fetched from outside
