@@ -10,14 +10,14 @@ from xieshang import cells
 from xieshang.contract import VALUE_LABELS, feature
 
 
-@pytest.mark.parametrize("v", [None, np.nan, pd.NA, pd.NaT, "", "  ", "NA", "n/a", "NULL", "?", "未知", "缺失", "ＮＡ"])
+@pytest.mark.parametrize("v", [None, np.nan, pd.NA, pd.NaT, "", "  ", "NA", "n/a", "NULL", "?", "未知", "缺失", "ＮＡ", "None", "none"])
 def test_unknown_markers(v):
     assert cells.is_missing(v)
 
 
-@pytest.mark.parametrize("v", ["none", "0", 0, "abc", [1], {"a": 1}, "no"])
+@pytest.mark.parametrize("v", ["0", 0, "abc", [1], {"a": 1}, "no"])
 def test_values_that_are_not_unknown(v):
-    assert not cells.is_missing(v)  # "none" is a category value; collections are wrong, not unknown
+    assert not cells.is_missing(v)  # collections are wrong, not unknown
 
 
 def test_normalize_and_booleans():
