@@ -144,6 +144,23 @@ def _truth_rows(rng: np.random.Generator, n: int) -> pd.DataFrame:
     return pool.iloc[rng.integers(len(pool), size=n)].reset_index(drop=True)
 
 
+def _insert_extras(rng: np.random.Generator, headers: list[str], cells: list[list[str]], n: int, encoding: str,
+                   sep: str) -> dict[int, list[Any]]:
+    """Insert 0 to 3 extra columns at random places; their position -> cells."""
+    extras: dict[int, list[Any]] = {}
+    for _ in range(int(rng.integers(0, 4))):
+        name = ["id", "", "备注" if encoding not in ("latin-1", "big5") else "note", "id", f"x{sep}y", "Unnamed: 0"][
+            int(rng.integers(6))]
+        pos = int(rng.integers(len(headers) + 1))
+        values = [_extra_cell(rng, i, encoding, sep) for i in range(n)]
+        headers.insert(pos, name)
+        for r, v in zip(cells, values):
+            r.insert(pos, v)
+        extras = {(k + 1 if k >= pos else k): v for k, v in extras.items()}
+        extras[pos] = values
+    return extras
+
+
 def _csv_case(rng: np.random.Generator, seed: int, folder: Path) -> Case:
     encoding = ENCODINGS[int(rng.integers(len(ENCODINGS)))]
     sep = SEPS[int(rng.integers(len(SEPS)))]
@@ -159,17 +176,7 @@ def _csv_case(rng: np.random.Generator, seed: int, folder: Path) -> Case:
         drop = next(i for i, f in enumerate(feats) if f.required)
         headers.pop(drop)
         cells = [r[:drop] + r[drop + 1:] for r in cells]
-    extras: dict[int, list[Any]] = {}
-    for _ in range(int(rng.integers(0, 4))):
-        name = ["id", "", "备注" if encoding not in ("latin-1", "big5") else "note", "id", f"x{sep}y", "Unnamed: 0"][
-            int(rng.integers(6))]
-        pos = int(rng.integers(len(headers) + 1))
-        values = [_extra_cell(rng, i, encoding, sep) for i in range(n)]
-        headers.insert(pos, name)
-        for r, v in zip(cells, values):
-            r.insert(pos, v)
-        extras = {(k + 1 if k >= pos else k): v for k, v in extras.items()}
-        extras[pos] = values
+    extras = _insert_extras(rng, headers, cells, n, encoding, sep)
     if fault == "twice":
         f = feats[int(rng.integers(len(feats)))]
         headers.append(f.name.upper())
