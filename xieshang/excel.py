@@ -142,8 +142,17 @@ class XlsxWriter:
         if self._header:
             self._sheet.append([str(c) for c in df.columns])
             self._header = False
-        for row in df.itertuples(index=False, name=None):
-            self._sheet.append([excel_value(v) for v in row])
+        from openpyxl.utils.exceptions import IllegalCharacterError
+
+        for number, row in enumerate(df.itertuples(index=False, name=None), 1):
+            try:
+                self._sheet.append([excel_value(v) for v in row])
+            except (IllegalCharacterError, ValueError, TypeError) as exc:
+                raise ValueError(
+                    f"row {number} of the output holds a value a worksheet cannot store ({type(exc).__name__}: "
+                    f"{str(exc)[:80]!r}), such as a control character; expected text Excel can hold: write a .csv "
+                    "or .parquet output instead (工作表存不下这个值,例如控制字符:请输出 .csv 或 .parquet)"
+                ) from None
 
     def close(self) -> None:
         """Save the workbook."""
