@@ -68,6 +68,11 @@ class XlsxReader:
             ) from None
         self.sheet_name = str(self._sheet.title)
 
+    def close(self) -> None:
+        """Close the workbook (:meth:`chunks` does it when it ends)."""
+        self._book.close()
+        self._handle.close()
+
     def chunks(self, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, float]]:
         """Yield (rows indexed by their sheet row, rows read so far)."""
         header: list[str] | None = None
@@ -90,8 +95,7 @@ class XlsxReader:
                     yield self._frame(header, rows, lines), float(lines[-1])
                     rows, lines, yielded = [], [], True
         finally:
-            self._book.close()
-            self._handle.close()
+            self.close()
         if header is None:
             raise ValueError(f"{self.path}: the first worksheet is empty; expected a header row naming the columns "
                              "(第一个工作表是空的:第一行应为列名)")
