@@ -266,6 +266,15 @@ def test_xlsx_read_and_written(tmp_path, rows, oracle):
     _score(oracle, tmp_path / "renamed.csv", tmp_path / "out2.csv")
 
 
+def test_xlsx_output_refuses_control_characters_in_our_words(tmp_path, rows, oracle):
+    rows.head(3).assign(note=["a\x01b", "ok", "x"]).to_csv(tmp_path / "in.csv", index=False)
+    with pytest.raises(ValueError, match=r"row 1 of the output holds a value a worksheet cannot store.*\.csv"):
+        _score(oracle, tmp_path / "in.csv", tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists()
+    _score(oracle, tmp_path / "in.csv", tmp_path / "out.csv")  # a CSV holds it, as written
+    assert read_table(tmp_path / "out.csv")["note"].tolist() == ["a\x01b", "ok", "x"]
+
+
 def test_xlsx_without_openpyxl_names_the_extra(tmp_path, rows, oracle, monkeypatch):
     import builtins
 

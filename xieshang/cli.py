@@ -336,7 +336,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     table_format(args.input), table_format(args.out)  # fail on a bad extension before loading the model
     refuse_same_file(args.input, args.out)  # never overwrite the input, whatever the spelling of the path
     check_output(args.out, no_clobber=args.no_clobber)
-    open_source(args.input, encoding=args.encoding, sep=_sep(args.sep))  # unreadable input: said before the model loads
+    open_source(args.input, encoding=args.encoding, sep=_sep(args.sep)).close()  # unreadable: said before the model loads
     if args.out_encoding is not None:
         from .encodings import check_encoding
 

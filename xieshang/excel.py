@@ -68,6 +68,11 @@ class XlsxReader:
             ) from None
         self.sheet_name = str(self._sheet.title)
 
+    def close(self) -> None:
+        """Close the workbook (:meth:`chunks` does it when it ends)."""
+        self._book.close()
+        self._handle.close()
+
     def chunks(self, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, float]]:
         """Yield (rows indexed by their sheet row, rows read so far)."""
         header: list[str] | None = None
@@ -90,8 +95,7 @@ class XlsxReader:
                     yield self._frame(header, rows, lines), float(lines[-1])
                     rows, lines, yielded = [], [], True
         finally:
-            self._book.close()
-            self._handle.close()
+            self.close()
         if header is None:
             raise ValueError(f"{self.path}: the first worksheet is empty; expected a header row naming the columns "
                              "(第一个工作表是空的:第一行应为列名)")
@@ -142,8 +146,17 @@ class XlsxWriter:
         if self._header:
             self._sheet.append([str(c) for c in df.columns])
             self._header = False
-        for row in df.itertuples(index=False, name=None):
-            self._sheet.append([excel_value(v) for v in row])
+        from openpyxl.utils.exceptions import IllegalCharacterError
+
+        for number, row in enumerate(df.itertuples(index=False, name=None), 1):
+            try:
+                self._sheet.append([excel_value(v) for v in row])
+            except (IllegalCharacterError, ValueError, TypeError) as exc:
+                raise ValueError(
+                    f"row {number} of the output holds a value a worksheet cannot store ({type(exc).__name__}: "
+                    f"{str(exc)[:80]!r}), such as a control character; expected text Excel can hold: write a .csv "
+                    "or .parquet output instead (工作表存不下这个值,例如控制字符:请输出 .csv 或 .parquet)"
+                ) from None
 
     def close(self) -> None:
         """Save the workbook."""

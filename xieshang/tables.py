@@ -164,6 +164,11 @@ class Source:
             return f"Excel 工作表 {self._reader.sheet_name!r}" if lang == "zh" else f"Excel, sheet {self._reader.sheet_name!r}"
         return "Parquet"
 
+    def close(self) -> None:
+        """Let go of the file (a workbook stays open until read through otherwise)."""
+        if self.format == "xlsx":
+            self._reader.close()
+
     def chunks(self, chunk_rows: int) -> Iterator[Chunk]:
         """The file's rows, ``chunk_rows`` at a time."""
         if self.format != "parquet":
