@@ -22,6 +22,7 @@ import argparse
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -38,11 +39,21 @@ _STEP = 250_000
 _CHILD = r"""
 import json, resource, sys, time
 from xieshang.cli import main
-t = time.perf_counter()
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+t, c = time.perf_counter(), cpu()
 rc = main(sys.argv[1:])
-print(json.dumps({"rc": rc, "seconds": time.perf_counter() - t,
+print(json.dumps({"rc": rc, "seconds": time.perf_counter() - t, "cpu": cpu() - c,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+
+
+def _cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def _cli(*argv: str) -> dict:
@@ -79,7 +90,8 @@ def make_dataset(root: Path, rows: int, parts: int) -> Path:
 
 
 def _on_cluster(folder: Path, out: Path, workers: int, explain: bool) -> dict:
-    """Score ``folder`` on a fresh LocalCluster; wall time without the start-up, and each worker's peak memory."""
+    """Score ``folder`` on a fresh LocalCluster: wall time without the start-up, CPU time of the workers
+    and of this process (client and scheduler), each worker's peak memory."""
     import resource
     import shutil
 
@@ -93,44 +105,60 @@ def _on_cluster(folder: Path, out: Path, workers: int, explain: bool) -> dict:
     with Client(cluster) as client:
         client.run(lambda: __import__("xieshang.explanation"))  # imports done before the clock starts
         startup = time.perf_counter() - t0
+        before, me = client.run(_cpu), _cpu()
         t = time.perf_counter()
         rows, _, _ = score_dataset(folder, out, cluster=client, explain=explain, progress=None)
         seconds = time.perf_counter() - t
+        after = client.run(_cpu)
+        cpu = sum(after[w] - before[w] for w in after if w in before) + _cpu() - me
         peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     cluster.close()
-    return {"rows": rows, "seconds": seconds, "startup": startup, "worker_peak_mb": max(peaks.values())}
+    return {"rows": rows, "seconds": seconds, "cpu": cpu, "startup": startup, "worker_peak_mb": max(peaks.values())}
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def _compare(title: str, rows: int, one_argv: list[str], folder: Path, out: Path, args: argparse.Namespace,
+             explain: bool) -> dict:
+    """One process and the cluster in alternating rounds (the load of a shared machine moves); medians."""
+    ones, manys = [], []
+    for _ in range(args.rounds):
+        ones.append(_cli(*one_argv))
+        manys.append(_on_cluster(folder, out, args.workers, explain))
+    s1, sn = _median(ones, "seconds"), _median(manys, "seconds")
+    c1, cn = _median(ones, "cpu"), _median(manys, "cpu")
+    print(f"{title} (median of {args.rounds} alternating rounds):")
+    print(f"  one process   {s1:7.1f} s  {rows / s1:10,.0f} rows/s  CPU {c1:6.1f} s  "
+          f"peak {max(r['peak_mb'] for r in ones):,.0f} MiB")
+    print(f"  {args.workers} workers     {sn:7.1f} s  {rows / sn:10,.0f} rows/s  CPU {cn:6.1f} s  "
+          f"peak per worker {max(r['worker_peak_mb'] for r in manys):,.0f} MiB  "
+          f"(cluster start-up {_median(manys, 'startup'):.1f} s apart)")
+    print(f"  throughput ratio {s1 / sn:.2f}x one process (wall clock, under the machine's load); "
+          f"CPU per row {cn / c1:.2f}x one process's (Dask's overhead, whatever the load)")
+    return {"row_s": sn * args.workers / rows, "cpu_row_s": cn / rows,
+            "worker_peak_mb": max(r["worker_peak_mb"] for r in manys)}
 
 
 def bench_scoring(root: Path, args: argparse.Namespace) -> dict:
     folder = make_dataset(root / "score", args.rows, args.parts)
     small = make_dataset(root / "score_small", args.rows // 4, max(args.parts // 4, 1))  # same file size
-    one = _cli("predict", str(root / "score" / "all.parquet"), "-o", str(root / "one.parquet"), "--quiet")
-    many = _on_cluster(folder, root / "out", args.workers, explain=False)
+    big = _compare(f"score {args.rows:,} rows ({args.parts} files)", args.rows,
+                   ["predict", str(root / "score" / "all.parquet"), "-o", str(root / "one.parquet"), "--quiet"],
+                   folder, root / "out", args, explain=False)
     quarter = _on_cluster(small, root / "out_small", args.workers, explain=False)
-    r1, rn = args.rows / one["seconds"], many["rows"] / many["seconds"]
-    print(f"score {args.rows:,} rows ({args.parts} files):")
-    print(f"  one process   {one['seconds']:7.1f} s  {r1:10,.0f} rows/s  peak {one['peak_mb']:,.0f} MiB")
-    print(f"  {args.workers} workers     {many['seconds']:7.1f} s  {rn:10,.0f} rows/s  peak per worker "
-          f"{many['worker_peak_mb']:,.0f} MiB  (cluster start-up {many['startup']:.1f} s apart)")
-    print(f"  throughput ratio {rn / r1:.2f}x one process; with the start-up "
-          f"{args.rows / (many['seconds'] + many['startup']) / r1:.2f}x")
     print(f"  worker peak at {args.rows:,} / {args.rows // 4:,} rows = "
-          f"{many['worker_peak_mb'] / quarter['worker_peak_mb']:.2f} (flat: near 1)")
-    return {"score_row_s": many["seconds"] * args.workers / many["rows"]}
+          f"{big['worker_peak_mb'] / quarter['worker_peak_mb']:.2f} (flat: near 1)")
+    return {"score": big}
 
 
 def bench_explain(root: Path, args: argparse.Namespace) -> dict:
     folder = make_dataset(root / "explain", args.explain_rows, max(args.workers * 2, 4))
-    one = _cli("predict", str(root / "explain" / "all.parquet"), "-o", str(root / "one_x.parquet"), "--explain",
-               "--quiet")
-    many = _on_cluster(folder, root / "out_x", args.workers, explain=True)
-    r1, rn = args.explain_rows / one["seconds"], many["rows"] / many["seconds"]
-    print(f"score and explain {args.explain_rows:,} rows:")
-    print(f"  one process   {one['seconds']:7.1f} s  {r1:10,.0f} rows/s  peak {one['peak_mb']:,.0f} MiB")
-    print(f"  {args.workers} workers     {many['seconds']:7.1f} s  {rn:10,.0f} rows/s  peak per worker "
-          f"{many['worker_peak_mb']:,.0f} MiB")
-    print(f"  throughput ratio {rn / r1:.2f}x one process")
-    return {"explain_row_s": many["seconds"] * args.workers / many["rows"]}
+    res = _compare(f"score and explain {args.explain_rows:,} rows", args.explain_rows,
+                   ["predict", str(root / "explain" / "all.parquet"), "-o", str(root / "one_x.parquet"), "--explain",
+                    "--quiet"], folder, root / "out_x", args, explain=True)
+    return {"score and explain": res}
 
 
 def bench_training(root: Path, args: argparse.Namespace) -> None:
@@ -150,12 +178,13 @@ def bench_training(root: Path, args: argparse.Namespace) -> None:
 
 
 def paper_plan(cost: dict, workers: int) -> None:
-    print("paper plan, 100M rows in one hour (from one worker's measured seconds per row, no start-up, "
-          f"perfect scaling assumed beyond {workers} workers):")
-    for name, key in (("score", "score_row_s"), ("score and explain", "explain_row_s")):
-        if key in cost:
-            per = cost[key]
-            print(f"  {name:18s} {per * 1e3:8.4f} ms/row/worker -> {math.ceil(100e6 * per / 3600):,} workers")
+    print("paper plan, 100M rows in one hour, from this run's per-row cost of one worker "
+          "(wall clock under this run's load, and CPU time: the cost on a core of its own):")
+    for name, c in cost.items():
+        wall = math.ceil(100e6 * c["row_s"] / 3600)
+        cpu = math.ceil(100e6 * c["cpu_row_s"] / 3600)
+        print(f"  {name:18s} {c['row_s'] * 1e3:8.4f} ms/row/worker wall -> {wall:,} workers; "
+              f"{c['cpu_row_s'] * 1e3:8.4f} ms/row CPU -> {cpu:,} workers")
 
 
 def main() -> None:
@@ -166,6 +195,7 @@ def main() -> None:
     ap.add_argument("--fit-rows", type=int, default=100_000, help="rows of the fits compared (default 100,000)")
     ap.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     ap.add_argument("--dir", default="/tmp/xieshang_dask", help="where the data goes")
+    ap.add_argument("--rounds", type=int, default=2, help="alternating rounds, medians reported (default 2)")
     ap.add_argument("--skip-train", action="store_true", help="leave out the training comparison")
     args = ap.parse_args()
     if not Path("model/approval.joblib").exists():

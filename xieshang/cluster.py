@@ -111,16 +111,28 @@ def dataset_files(src: str | os.PathLike) -> list[Path]:
 
 
 def start_local_cluster(n_workers: int | None = None, memory_limit: str = "auto") -> Any:
-    """A ``distributed.LocalCluster`` sized to the machine: one process per core, one thread each."""
+    """A ``distributed.LocalCluster`` sized to the machine: one process per core, one thread each.
+
+    No dashboard and no statistical profiler on the workers (it samples every
+    thread every 10 ms for the dashboard's charts: CPU spent on nobody's behalf),
+    and glibc's own memory trimming instead of the nanny's ``MALLOC_TRIM_THRESHOLD_=65536``:
+    that setting made the workers spend about as much system time (giving pages
+    back and faulting them in again) as scoring time; the chunked reads keep the
+    memory flat without it, as in ``xieshang predict`` (``bench/bench_dask.py``).
+    """
     _need_dask()
     import logging
 
+    import dask
     from distributed import LocalCluster
 
     if n_workers is None:
         n_workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, memory_limit=memory_limit,
-                        dashboard_address=None, silence_logs=logging.ERROR)
+    quiet = {"distributed.worker.profile.enabled": False,  # the nannies pass the config to the workers
+             "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+    with dask.config.set(quiet):
+        return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, memory_limit=memory_limit,
+                            dashboard_address=None, silence_logs=logging.ERROR)
 
 
 def _score_file_task(payload: ModelPayload, src: str, dst: str, explain: bool, target: float, lang: str,
