@@ -42,6 +42,6 @@ def test_readme_python_blocks_run_in_order(workdir, capsys):
         except Exception as exc:  # pragma: no cover - the message is the point
             pytest.fail(f"README python block {i + 1} failed: {type(exc).__name__}: {exc}\n{block}")
     out = capsys.readouterr().out
-    assert "Estimated probability that the repayment plan is approved" in out
-    assert "协商还款获批概率" in out
+    assert "Estimated chance that the repayment plan is approved" in out
+    assert "获批可能性(模型估计)" in out
     assert (workdir / "model" / "small.joblib").exists()

@@ -148,15 +148,13 @@ def _total(path: Path, fmt: str) -> float | None:
 
 def _explain_columns(model: Any, clean: pd.DataFrame, target: float, lang: str) -> dict[str, list[Any]]:
     from .explain import explain_frame
-    from .text import heading
 
-    mark = " " + heading("unaffordable_mark", lang)
     out: dict[str, list[Any]] = {TOP_REASON: [], BEST_ACTION: [], BEST_ACTION_PROBABILITY: [], PLAN_AFFORDABLE: []}
     for exp in explain_frame(model, clean, target=target, lang=lang):
         out[TOP_REASON].append(exp.reasons[0].text if exp.reasons else "")
         best = exp.best
-        # A step that keeps an unaffordable plan says so, in the text and in plan_affordable.
-        out[BEST_ACTION].append("" if best is None else best.text if best.affordable else best.text + mark)
+        # An option always leaves an affordable plan; none where no plan is (plan_affordable says so).
+        out[BEST_ACTION].append("" if best is None else best.text)
         out[BEST_ACTION_PROBABILITY].append(best.probability if best else exp.probability)
         out[PLAN_AFFORDABLE].append(bool(best.affordable) if best else exp.gap is None)
     return out
@@ -191,8 +189,8 @@ def score_file(
     explain : bool, default False
         Also add ``top_reason``, ``best_action``, ``best_action_probability``
         and ``plan_affordable`` (whether the plan after the best option, or as
-        it is without one, satisfies :func:`xieshang.rules.affordable`; a best
-        action that keeps an unaffordable plan is marked so in its text too) (:func:`xieshang.explain.explain_frame`
+        it is without one, satisfies :func:`xieshang.rules.affordable`; an
+        option always leaves an affordable plan) (:func:`xieshang.explain.explain_frame`
         on each chunk: the applicants' candidate rows share the model calls,
         a few milliseconds per row).
     target, lang
