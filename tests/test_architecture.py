@@ -7,7 +7,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "xieshang"
 
 # The layers of the README's "Architecture" section.
 LAYERS = {
-    "contract": 1, "rules": 1, "checks": 1, "headers": 1, "files": 1,
+    "contract": 1, "rules": 1, "checks": 1, "headers": 1, "files": 1, "facts": 1,
     "validation": 2, "generator": 2, "features": 2,
     "modeling": 3, "model": 3, "metrics": 3, "outputs": 3,
     "text": 4, "inspection": 4, "explain": 4, "plots": 4,

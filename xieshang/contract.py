@@ -315,6 +315,13 @@ FEATURES: tuple[Feature, ...] = (
         # Optional: a file without it keeps working; unknown savings means no down payment is offered.
         missing_ok=True, required=False,
     ),
+    Feature(
+        "household_size", "int", "家庭人口", "household size (people)",
+        "还款能力", "repayment capacity", 0, 1, 20, unit="people",
+        # Optional: absent or blank is unknown. It grows the living floor of the advice
+        # (xieshang.rules.living_floor); never a reason, never an action.
+        missing_ok=True, required=False,
+    ),
 )
 
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)

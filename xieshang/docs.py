@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 
 from .contract import FEATURES, LABEL, TRUTH, Feature
+from .facts import facts_markdown
 from .files import write_text
 from .generator import (
     BURDEN_CAP,
@@ -172,6 +173,8 @@ def render_data_dictionary() -> str:
         f"{DELINQUENCY_SCALE:g} 天内逐渐累积。没有 `reason_` 行的困难原因(收入下降、经营失败)为基准(0)。",
         "",
         effects_table(),
+        "",
+        facts_markdown(),  # the advice's rules, assumptions and facts with their sources (xieshang.facts)
     ]
     lines.append("")
     return "\n".join(lines)

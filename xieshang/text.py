@@ -383,17 +383,17 @@ def action_text(changes: Mapping[str, Any], applicant: Mapping[str, Any], lang: 
 
 GAP_TEMPLATES: dict[str, dict[str, str]] = {
     "shortfall": {
-        "zh": "差距:分{months}期{dp_part}月供也要约{instalment}元;按留出{buffer}且至少留{floor}元生活费算,可支配收入需{required}元,你现在{disposable}元,每月差{shortfall}元。",
+        "zh": "差距:分{months}期{dp_part}月供约{instalment}元;留出{buffer}且至少{floor}元生活费,可支配收入需{required}元,你现有{disposable}元,每月差{shortfall}元。",
         "en": "The gap: even over {months} instalments{dp_part} the instalment is about {instalment} RMB a month; "
               "to keep {buffer} of disposable income and at least {floor} RMB a month to live on, you would need "
               "{required} RMB of disposable income a month, and yours is {disposable} RMB: {shortfall} RMB short.",
     },
     "dp_part": {"zh": "、首付{dp}(约{cash}元),", "en": " with {dp} down (about {cash} RMB)"},
-    "ways_debts": {"zh": "可跟其他债权人商量少还、增加收入,或问家人能否帮一部分(以不影响他们生活为前提)。",
+    "ways_debts": {"zh": "可跟其他债权人商量少还、增加收入,或问家人能否帮点忙(别影响他们的生活)。",
                    "en": "The difference could come from lower payments on your other debts (ask those lenders "
                          "too), from more income, or from family, if they can help without straining their own "
                          "finances."},
-    "ways_income": {"zh": "可设法增加收入,或问家人能否帮一部分(以不影响他们生活为前提);在那之前先申请延期。",
+    "ways_income": {"zh": "可设法增加收入,或问家人能否帮点忙(别影响他们的生活);在那之前先申请延期。",
                     "en": "The difference could come from more income, or from family if they can help without "
                           "straining their own finances; until then, ask for a deferral."},
     "lump": {"zh": "你的存款留出应急钱后约有{spendable}元:先一次还约{lump}元,剩下的分{months}期就能负担。",
@@ -451,7 +451,7 @@ NOTES: dict[str, dict[str, str]] = {
               "reserve (about {spendable} RMB). Do not borrow for it or spend the reserve: ask the lender to "
               "recalculate with a smaller or no down payment.",
     },
-    "no_interest": {"zh": "月供按欠款平摊,不含利息和罚息,以平台的计划为准。",
+    "no_interest": {"zh": "月供按欠款平摊,不含利息罚息,以平台计划为准。",
                     "en": "Instalments shown split the balance evenly and exclude interest and penalty interest; "
                           "the lender's plan gives the real amounts."},
 }
@@ -505,13 +505,13 @@ NEXT_STEPS: dict[str, dict[str, str]] = {
               "what was agreed in every call; pay only inside Alipay and beware of fake customer service (客服).",
     },
     "refused": {
-        "zh": "被拒就问原因、补材料再申请;要投诉先看合同上的放款机构,银行和消费金融公司打12378(金融监管总局);免费法律咨询12348;法院文书务必应对。",
+        "zh": "被拒就问原因、补材料再申请;投诉先看合同上的放款机构,银行、消费金融公司打12378(金融监管总局);免费法律咨询12348;法院文书务必应对。",
         "en": "If refused, ask why, add materials and apply again. To complain, first check which lender your "
               "contract names: for a bank or consumer finance company, call 12378 (National Financial Regulatory "
               "Administration). Free legal advice: 12348. Never ignore court papers.",
     },
     "collection": {
-        "zh": "遇到威胁或骚扰家人的催收,留证据,向平台或12378反映,受威胁报110;协商记录可能仍上征信,可到人民银行征信中心查。",
+        "zh": "遇威胁、骚扰家人的催收,留证据向平台或12378反映,受威胁报110;协商记录可能仍上征信,可到人民银行征信中心查。",
         "en": "Threats or calls to your family from collectors: keep recordings and screenshots, report them to "
               "the lender and 12378, and call the police (110) if threatened. A negotiated plan may still show in "
               "your credit report: check it at the central bank's Credit Reference Center (征信中心).",
@@ -548,13 +548,13 @@ HEADINGS: dict[str, dict[str, str]] = {
         "en": "No realistic set of steps reaches {t}; the most is about {p}:",
     },
     "no_affordable_plan": {
-        "zh": "按现在的收支,任何分期都会让你没钱生活。先保房租、吃饭、看病的钱,不要签还不起的方案,也不要借新还旧。",
+        "zh": "按现在的收支,任何分期都会让你没钱生活:先保房租、吃饭、看病,别签还不起的方案,也别借新还旧。",
         "en": "On your current income and expenses, every instalment plan would leave you nothing to live on. Keep "
               "the money for rent, food and medicine, do not sign a plan you cannot pay, and take no new loans to "
               "repay this one.",
     },
     "ask_instead": {
-        "zh": "可改为申请最长的分期或延期一到几个月,也可问利息、罚息能否暂停或减免(俗称“停息挂账”:借呗无固定政策,已计利息通常照还;拿它收费的中介别信)。",
+        "zh": "可改申请最长的分期或延期一到几个月,也可问利息、罚息能否暂停或减免(即“停息挂账”,借呗无固定政策,已计利息通常照还;以此收费的中介别信)。",
         "en": "Ask instead for the longest plan they offer or a deferral of one to a few months, and ask whether "
               "interest and penalty interest can be paused or reduced (the so-called 停息挂账: Jiebei has no fixed "
               "policy, they may say no, and interest already charged usually stays; do not pay agents who promise it).",

@@ -49,13 +49,15 @@ def test_the_gap_is_the_rule_in_money(pool):
         row = as_row(pool.iloc[[i]])
         gap = plan_gap(row)
         disp = float(rules.disposable_income(row["monthly_income"], row["monthly_expenses"], row["other_debt_payments"]))
-        assert (gap.shortfall == 0) == bool(rules.affordable(gap.instalment, disp))
-        assert gap.down_payment_ratio * row["outstanding_balance"] <= (row["savings"] if row["savings"] > 0 else 0) + 1e-6 \
+        size = row["household_size"]  # the living floor grows with a known household
+        assert (gap.shortfall == 0) == bool(rules.affordable(gap.instalment, disp, size))
+        spendable = float(rules.spendable_savings(row["savings"], row["monthly_expenses"]))  # beyond the reserve
+        assert gap.down_payment_ratio * row["outstanding_balance"] <= (spendable if spendable > 0 else 0) + 1e-6 \
             or gap.down_payment_ratio == row["down_payment_ratio"]
         if gap.shortfall > 0:
             seen += 1
-            assert rules.affordable(gap.instalment, disp + gap.shortfall + 1e-6)
-            assert not rules.affordable(gap.instalment, disp + gap.shortfall - 1.0)
+            assert rules.affordable(gap.instalment, disp + gap.shortfall + 1e-6, size)
+            assert not rules.affordable(gap.instalment, disp + gap.shortfall - 1.0, size)
             rest = row["outstanding_balance"] * (1 - gap.down_payment_ratio) - gap.lump_sum
-            assert rest <= 1e-6 or rules.affordable(rest / gap.plan_months, disp)
+            assert rest <= 1e-6 or rules.affordable(rest / gap.plan_months, disp, size)
     assert seen > 5

@@ -24,7 +24,7 @@ REPORT_OPTIONS = 2
 """Options the text names (``to_dict()`` keeps every one)."""
 REPORT_UNKNOWNS = 2
 """Unknowns the text names."""
-REPORT_REASONS_NO_PLAN = 2
+REPORT_REASONS_NO_PLAN = 1
 """Reasons named where no plan is affordable: what to ask for instead matters more than the estimate."""
 
 
