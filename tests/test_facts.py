@@ -26,7 +26,7 @@ def test_the_texts_state_the_facts_as_listed():
         ask = T.HEADINGS["ask_instead"][lang]
         assert "停息挂账" in ask and ("中介" if lang == "zh" else "agents") in ask
         assert ("利息" if lang == "zh" else "interest") in T.NOTES["no_interest"][lang]
-        assert "110" in steps["collection"][lang] and ("征信" in steps["collection"][lang])
+        assert "110" in steps["collection"][lang] and "征信" in steps["agreement"][lang]
     for table in (T.HEADINGS, T.NEXT_STEPS, T.GAP_TEMPLATES, T.NOTES):
         for v in table.values():
             for t in v.values():

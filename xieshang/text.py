@@ -444,6 +444,13 @@ NOTES: dict[str, dict[str, str]] = {
     },
     "ok": {"zh": ",可以负担", "en": ", which you could carry"},
     "still": {"zh": ",但仍负担不起", "en": ", still not affordable"},
+    "unfunded_down_payment_none": {
+        "zh": "你申请里的首付约{cash}元,但存款还不够留出约{reserve}元应急钱。不要为首付借钱或动用应急钱,"
+              "可以请平台按少付或不付首付重新算。",
+        "en": "The down payment in your request, about {cash} RMB, would come out of savings that do not even cover "
+              "an emergency reserve of about {reserve} RMB. Do not borrow for it or spend the reserve: ask the "
+              "lender to recalculate with a smaller or no down payment.",
+    },
     "unfunded_down_payment": {
         "zh": "你申请里的首付约{cash}元,超过了存款留出应急钱后的约{spendable}元。不要为首付借钱或动用应急钱,"
               "可以请平台按少付或不付首付重新算。",
@@ -500,9 +507,11 @@ NEXT_STEPS: dict[str, dict[str, str]] = {
     "prepare": {"zh": "备好并按时交(申请什么都用得上):{items}。",
                 "en": "For any request, have these ready and hand them in on time: {items}."},
     "agreement": {
-        "zh": "谈妥要书面计划,核对再确认;通话记下日期、工号、约定;只在支付宝内还款,防假客服。",
+        "zh": "谈妥要书面计划,核对再确认;通话记下日期、工号、约定;只在支付宝内还款,防假客服。协商记录可能仍上征信,可到人民银行征信中心查。",
         "en": "Get the agreed plan in writing and check it before you confirm; note the date, staff number and "
-              "what was agreed in every call; pay only inside Alipay and beware of fake customer service (客服).",
+              "what was agreed in every call; pay only inside Alipay and beware of fake customer service (客服). "
+              "A negotiated plan may still show in your credit report: check it at the central bank's Credit "
+              "Reference Center (征信中心).",
     },
     "refused": {
         "zh": "被拒就问原因、补材料再申请;投诉先看合同上的放款机构,银行、消费金融公司打12378(金融监管总局);免费法律咨询12348;法院文书务必应对。",
@@ -511,17 +520,16 @@ NEXT_STEPS: dict[str, dict[str, str]] = {
               "Administration). Free legal advice: 12348. Never ignore court papers.",
     },
     "collection": {
-        "zh": "遇威胁、骚扰家人的催收,留证据向平台或12378反映,受威胁报110;协商记录可能仍上征信,可到人民银行征信中心查。",
+        "zh": "遇威胁、骚扰家人的催收,留证据向平台或12378反映,受威胁报110。",
         "en": "Threats or calls to your family from collectors: keep recordings and screenshots, report them to "
-              "the lender and 12378, and call the police (110) if threatened. A negotiated plan may still show in "
-              "your credit report: check it at the central bank's Credit Reference Center (征信中心).",
+              "the lender and 12378, and call the police (110) if threatened.",
     },
 }
 
 # What "prepare" lists besides the documents.
 PREPARE_ITEMS: dict[str, dict[str, str]] = {
     "cause": {"zh": "困难原因的说明(失业、生病、收入下降等)", "en": "a statement of the cause (job loss, illness, lower income...)"},
-    "truthful": {"zh": "真实、能核实的信息", "en": "true information that can be checked"},
+    "truthful": {"zh": "真实可核实的信息", "en": "true information that can be checked"},
     "if_any": {"zh": "(如有)", "en": " (if you have any)"},
 }
 

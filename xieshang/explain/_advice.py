@@ -81,8 +81,8 @@ def _gap_and_savings(exp: Explanation, out: dict[str, int]) -> None:
     if exp.gap is not None and lump_phrase in gap_text:
         out["lump_sum_beyond_savings"] += int(not exp.gap.lump_sum <= facts.spendable)
     unfunded = facts.savings_known and float(row["down_payment_ratio"]) * facts.balance > facts.spendable + 1e-9
-    note = T.NOTES["unfunded_down_payment"][lang].split("{")[0]
-    out["unfunded_down_payment_not_flagged"] += int(unfunded and not any(n.startswith(note) for n in exp.notes))
+    notes = (T.NOTES["unfunded_down_payment"][lang].split("{")[0], T.NOTES["unfunded_down_payment_none"][lang].split("{")[0])
+    out["unfunded_down_payment_not_flagged"] += int(unfunded and not any(n.startswith(notes) for n in exp.notes))
     cover = T.HEADINGS["savings_cover"][lang].split("{")[0]
     out["savings_cover_not_said_first"] += int(facts.savings_cover_debt and not (exp.lead and exp.lead[0].startswith(cover)))
     if exp.status == "no_affordable_plan":

@@ -62,7 +62,8 @@ def notes(row: Mapping[str, Any], facts: Facts, lang: str) -> list[str]:
     out = []
     cash = float(row["down_payment_ratio"]) * facts.balance
     if facts.savings_known and cash > facts.spendable + 1e-9:
-        out.append(T.note("unfunded_down_payment", lang, cash=cash, spendable=facts.spendable))
+        key = "unfunded_down_payment" if facts.spendable > 0 else "unfunded_down_payment_none"
+        out.append(T.note(key, lang, cash=cash, spendable=facts.spendable, reserve=facts.reserve))
     if facts.savings_known or facts.plan_ok or facts.disposable <= 0:
         return out
     cur = float(row["down_payment_ratio"])
