@@ -25,13 +25,15 @@ from xieshang.files import write_table
 from xieshang.generator import generate
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "examples"
-_BLANKS = ("", "", "NA", "未知")  # how an unknown is written: mostly empty, sometimes "NA" or 未知
+_BLANKS = ("", "", "NA", "未知")
+# The samples predate the optional household_size column: left out (absent = unknown), so the files stay as they were.
+_SAMPLE_FEATURES = tuple(f for f in FEATURES if f.name != "household_size")  # how an unknown is written: mostly empty, sometimes "NA" or 未知
 
 
 def _in_words(df: pd.DataFrame, rng: np.random.Generator, blank_share: float) -> pd.DataFrame:
     """Values as a clerk types them (Chinese labels, 是/否), blanks in the columns that may be unknown."""
     out = pd.DataFrame(index=df.index)
-    for f in FEATURES:
+    for f in _SAMPLE_FEATURES:
         col = df[f.name]
         if f.kind == "bool":
             text = np.where(col.astype(bool), "是", "否").astype(object)
@@ -51,9 +53,9 @@ def _in_words(df: pd.DataFrame, rng: np.random.Generator, blank_share: float) ->
 
 def _headers(rng: np.random.Generator) -> dict[str, str]:
     """Mostly Chinese labels; a few English labels or names in odd case and spacing."""
-    heads = {f.name: f.label_zh for f in FEATURES}
-    for name in rng.choice([f.name for f in FEATURES], 4, replace=False):
-        f = next(g for g in FEATURES if g.name == name)
+    heads = {f.name: f.label_zh for f in _SAMPLE_FEATURES}
+    for name in rng.choice([f.name for f in _SAMPLE_FEATURES], 4, replace=False):
+        f = next(g for g in _SAMPLE_FEATURES if g.name == name)
         heads[name] = rng.choice([f" {f.label_en.title()} ", f.name.upper(), f.label_en])
     heads[LABEL] = COLUMN_LABELS[LABEL][0]
     return heads

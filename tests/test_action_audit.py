@@ -3,6 +3,7 @@ import json
 import pytest
 
 from xieshang.action_audit import audit_actions, write_action_report
+from xieshang.explain import ADVICE_CHECKS
 from xieshang.generator import generate
 
 
@@ -18,15 +19,21 @@ def test_best_actions_help_by_the_truth_and_break_no_rule(holdout, oracle):
     assert r["n_with_option"] > 20
     assert r["raises_truth_rate"] >= 0.95
     assert r["reaches_target_truth_rate"] > 0.3
-    assert r["with_step_rate"] >= 0.95  # issue 10: hardly anyone leaves empty-handed
+    assert r["with_step_rate"] >= 0.95  # issue 10: hardly anyone whose plan can be made affordable leaves empty-handed
+    assert r["status"].get("no_affordable_plan", 0) > 0  # and the others get no option (issue 22)
     assert r["steps_raise_truth_rate"] >= 0.97
     assert r["affordable_options_leave_buffer_rate"] == 1.0
     assert all(v == 0 for v in r["rule_breaks"].values()), r["rule_breaks"]
+    # issue 22: nothing a report must never say, in either language
+    assert r["advice"]["total"] == 0, r["advice"]["problems"]
+    assert set(r["advice"]["problems"]["zh"]) == set(ADVICE_CHECKS)
+    assert 0 < r["advice"]["zh_report_chars_median"] <= r["advice"]["zh_report_chars_max"]
 
 
 def test_audit_with_a_trained_model(holdout, small_model):
     r = audit_actions(small_model, holdout, target=0.6, n=25, seed=1)
     assert all(v == 0 for v in r["rule_breaks"].values()), r["rule_breaks"]
+    assert r["advice"]["total"] == 0, r["advice"]["problems"]
     assert r["raises_truth_rate"] >= 0.9
 
 

@@ -7,7 +7,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "xieshang"
 
 # The layers of docs/architecture.md (tests/test_doc_blocks.py checks that the page lists these).
 LAYERS = {
-    "contract": 1, "rules": 1, "checks": 1, "headers": 1, "files": 1, "cells": 1,
+    "contract": 1, "rules": 1, "checks": 1, "headers": 1, "files": 1, "cells": 1, "facts": 1,
     "encodings": 1, "delimited": 1, "excel": 1, "tables": 1,  # reading and writing the files people keep
     "validation": 2, "columns": 2, "generator": 2, "features": 2, "persistence": 2,
     "modeling": 3, "model": 3, "metrics": 3, "outputs": 3,

@@ -36,8 +36,10 @@ def test_history_and_circumstances_are_not_actionable():
     assert feature("hardship_proof").action.requires == "has_hardship"
 
 
-def test_expense_cut_is_at_most_20_percent():
-    assert min(feature("monthly_expenses").action.values) >= 0.8
+def test_essential_expenses_and_a_waiver_request_are_never_actions():
+    # issue 22 (xieshang.rules.NEVER_RECOMMEND): no essential-expense cut, no waiver withdrawn
+    assert feature("monthly_expenses").action is None and feature("penalty_waiver_requested").action is None
+    assert feature("household_size").action is None and not feature("household_size").required
 
 
 def test_unknown_feature_is_a_clear_error():

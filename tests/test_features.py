@@ -22,8 +22,9 @@ def test_output_names_match_directions_and_columns(rows):
     assert set(ENGINEERED) <= set(out.columns)
     # Finite everywhere but where the input is unknown (the generator leaves some savings blank).
     assert rows["savings"].isna().any()
-    assert np.isfinite(out.drop(columns="savings").to_numpy()).all()
+    assert np.isfinite(out.drop(columns=["savings", "household_size"]).to_numpy()).all()
     assert out["savings"].isna().equals(rows["savings"].isna())
+    assert out["household_size"].isna().equals(rows["household_size"].isna())
     assert out.index.equals(rows.index)
     # Each direction is the contract's for raw columns, the declared one for engineered columns.
     for name, d in t.directions().items():

@@ -42,8 +42,7 @@ def test_explain_columns(tmp_path, rows, oracle):
     for i in range(40):
         exp = explain(oracle, rows.iloc[[i]], lang="en")
         assert out.loc[i, TOP_REASON] == (exp.reasons[0].text if exp.reasons else "")
-        mark = "" if not exp.actions or exp.actions[0].affordable else " [the plan itself stays unaffordable]"
-        assert out.loc[i, BEST_ACTION] == (exp.actions[0].text + mark if exp.actions else "")
+        assert out.loc[i, BEST_ACTION] == (exp.actions[0].text if exp.actions else "")
         assert out.loc[i, PLAN_AFFORDABLE] == (exp.actions[0].affordable if exp.actions else exp.gap is None)
     assert (out[BEST_ACTION] != "").sum() >= 3
     assert not out[PLAN_AFFORDABLE].all() and out[PLAN_AFFORDABLE].any()
@@ -107,7 +106,7 @@ def test_cli_predict_and_explain(tmp_path, rows, model_file, capsys):
     (tmp_path / "a.json").write_text(json.dumps(applicant, default=str))
     capsys.readouterr()
     assert main(["explain", str(tmp_path / "a.json"), "--lang", "en", "--model", str(model_file)]) == 0
-    assert "Estimated probability" in capsys.readouterr().out
+    assert "Estimated chance" in capsys.readouterr().out
     assert main(["explain", str(tmp_path / "a.json"), "--json", "--target", "0.7", "--model", str(model_file)]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["target"] == 0.7 and d["lang"] == "zh"
@@ -130,7 +129,7 @@ def test_cli_explain_errors_are_one_line(tmp_path, model_file, content, args, me
     assert len(res.stderr.strip().splitlines()) == 1
 
 
-def test_cli_explain_marks_options_that_leave_the_plan_unaffordable(tmp_path, rows, model_file, capsys):
+def test_cli_explain_offers_nothing_toward_a_plan_the_borrower_cannot_pay(tmp_path, rows, model_file, capsys):
     # Not the request id: a key the contract does not know is refused in an applicant.
     applicant = {k: (v.item() if hasattr(v, "item") else v) for k, v in rows.iloc[0].items() if k != "request_id"}
     applicant.update(monthly_income=2000.0, monthly_expenses=1800.0, other_debt_payments=900.0,
@@ -140,9 +139,9 @@ def test_cli_explain_marks_options_that_leave_the_plan_unaffordable(tmp_path, ro
     assert main(["explain", str(tmp_path / "a.json"), "--json", "--lang", "en", "--model", str(model_file)]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["status"] == "no_affordable_plan"
-    assert d["actions"] and all(a["affordable"] is False for a in d["actions"])
+    assert d["actions"] == []  # issue 22: the report says not to sign and what to ask for instead
     assert d["gap"]["shortfall"] > 0 and any("12378" in s for s in d["next_steps"])
     assert main(["explain", str(tmp_path / "a.json"), "--lang", "en", "--model", str(model_file)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Note: this estimate comes from a model trained on synthetic data")
-    assert "[the plan itself stays unaffordable]" in out and "The gap:" in out
+    assert "do not sign a plan you cannot pay" in out and "The gap:" in out

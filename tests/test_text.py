@@ -23,9 +23,10 @@ def _all_texts():
 
 
 def test_every_feature_has_a_reason_and_every_actionable_feature_an_action():
-    # savings is never a reason (it only bounds the down payments on offer): it is declared, not forgotten
-    assert {"savings"} == T.NO_REASON
-    assert set(T.REASON_TEMPLATES) | T.NO_REASON == set(FEATURE_NAMES)
+    # savings is never a reason (it only bounds the down payments on offer), nor a waiver request (asking is the
+    # borrower's right) nor the household's size: declared, not forgotten
+    assert {"savings", "penalty_waiver_requested", "household_size"} == T.NO_REASON
+    assert set(T.REASON_TEMPLATES) | T.NO_REASON == set(FEATURE_NAMES) | {"household_size"}
     assert not set(T.REASON_TEMPLATES) & T.NO_REASON
     assert set(T.ACTION_TEMPLATES) == set(ACTIONABLE_NAMES)
     # communication can be raised to every level above the worst
@@ -80,6 +81,7 @@ def test_no_sentence_suggests_that_staying_overdue_helps():
         assert T.reason_text("days_overdue", 5, 43, lang) == T.reason_text("days_overdue", 5, 1, lang)
     assert "now" in T.next_steps([("overdue", {"days": 3})], "en")[0]
     assert "waiting does not help" in T.next_steps([("overdue", {"days": 3})], "en")[0]
+    assert "尽快联系" in T.next_steps([("overdue", {"days": 3})], "zh")[0]
 
 
 @pytest.mark.parametrize("reason, zh, en", [
@@ -119,13 +121,13 @@ def test_disclaimer_and_the_articles_way_forward():
     assert "不构成金融或法律建议" in T.heading("disclaimer", "zh") and "合成数据" in T.heading("disclaimer", "zh")
     en = T.heading("disclaimer", "en")
     assert "not financial or legal advice" in en and "synthetic" in en and "assumptions" in en
-    keys = [(k, {"days": 3, "docs": "x"}) for k in T.NEXT_STEPS]
+    keys = [(k, {"days": 3, "items": "x", "other": "1,000"}) for k in T.NEXT_STEPS]
     for lang in T.LANGS:
-        joined = " ".join(T.next_steps(keys, lang))
-        for must in ("12378", "95188", "代理协商", "以贷养贷", "停息挂账"):
+        joined = " ".join(T.next_steps(keys, lang)) + T.heading("ask_instead", lang)
+        for must in ("12378", "12348", "95188", "110", "代理协商", "停息挂账", "征信", "我的账单"):
             assert must in joined, (lang, must)
     zh = " ".join(T.next_steps(keys, "zh"))
-    assert "我的账单" in zh and "债务管理机构" in zh and "收费" in zh and "签字" in zh
+    assert "或类似" in zh and "收费" in zh and "书面" in zh and "金融监管总局" in zh and "支付宝" in zh
 
 
 @pytest.mark.parametrize("reason", HARDSHIP_REASONS)
@@ -140,26 +142,31 @@ def test_action_sentences_show_the_numbers():
                  "monthly_expenses": 3000.0}
     assert "600" in T.action_step_text("plan_months", 20, applicant, "en")  # 12,000 / 20
     zh = T.action_step_text("down_payment_ratio", 0.1, applicant, "zh")
-    assert "10%" in zh and "1,200" in zh
-    cut = T.action_step_text("monthly_expenses", 2400.0, applicant, "en")
-    assert "20%" in cut and "2,400" in cut
+    assert "10%" in zh and "1,200" in zh and "应急钱不动" in zh
+    assert "ask whether" in T.action_step_text("plan_months", 48, applicant, "en")  # beyond 36: an assumption
+    assert "ask whether" not in T.action_step_text("plan_months", 24, applicant, "en")
     both = T.action_text({"income_proof": True, "plan_months": 24}, applicant, "zh")
     assert both.count(";") == 1
     assert T.action_text({}, applicant, "en") == T.HEADINGS["no_change"]["en"]
 
 
-def test_points_and_percent():
+def test_points_and_percent_in_plain_words():
     assert T.percent(0.384) == "38%"
-    assert T.points(0.12, "zh") == "+12个百分点"
-    assert T.points(-0.004, "en") == "-0.4 pts"
+    assert T.points(0.12, "zh") == "约12个百分点"
+    assert T.points(0.01, "en") == "about 1 percentage point"
+    assert T.points(0.004, "en") == "under 1 percentage point"
+    assert T.points(-0.004, "zh") == "-不到1个百分点"
+    assert T.change_words(-0.03, "en") == "lowers it by about 3 percentage points"
+    assert T.chance(0.384, "zh") == "38%" and T.chance(0.003, "zh") == "不到1%" and T.chance(0.0, "en") == "under 1%"
 
 
-def test_cost_note_quotes_the_contract():
-    from xieshang.contract import feature
+def test_no_sentence_mentions_costs_or_effort_units():
+    texts = [t for table in (T.HEADINGS, T.NEXT_STEPS, T.GAP_TEMPLATES, T.NOTES) for v in table.values() for t in v.values()]
+    texts += [t for v in T.ACTION_TEMPLATES.values() for variant in v.values() for t in variant.values()]
+    for t in (re.sub(r"\{[^}]*\}", "", t) for t in texts):  # words, not field names
+        assert not re.search(r"成本|努力单位|\bcosts?\b|effort unit|\bpts\b|借呗\s*app|银行保险消费者投诉热线|本身", t, re.I), t
 
-    terms = T.cost_terms()
-    assert terms["doc"] == feature("income_proof").action.cost
-    assert terms["dp_unit"] == feature("down_payment_ratio").action.unit_cost
-    for lang in ("zh", "en"):
-        note = T.heading("cost_note", lang, **terms)
-        assert f"{terms['plan']:g}" in note and f"{terms['cut_unit']:g}" in note
+
+def test_the_never_recommended_changes_have_no_sentence():
+    # issue 22: no essential-expense cut, no waiver withdrawn (xieshang.rules.NEVER_RECOMMEND)
+    assert "monthly_expenses" not in T.ACTION_TEMPLATES and "penalty_waiver_requested" not in T.ACTION_TEMPLATES

@@ -201,7 +201,7 @@ def test_which_columns_may_be_blank():
     for name in ("outstanding_balance", "monthly_income", "monthly_expenses", "plan_months",
                  "down_payment_ratio", "hardship_reason", "penalty_waiver_requested"):
         assert name not in MISSING_OK_NAMES
-    assert OPTIONAL_NAMES == ("savings",)
+    assert OPTIONAL_NAMES == ("savings", "household_size")
 
 
 def test_an_absent_optional_column_is_unknown_everywhere(rows):

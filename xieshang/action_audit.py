@@ -9,8 +9,13 @@ affordable whose plan fails :func:`xieshang.rules.affordable` (the living
 buffer), a down payment beyond known savings (or with unknown savings), an
 option of more than :data:`xieshang.explain.MAX_STEPS` steps, a reason about
 delinquency that points the wrong way (more days overdue would help), a
-hardship proof without a hardship, an expense cut beyond 20 %, a down payment
-lowered. ``make train`` writes the result to ``reports/actions.json``::
+hardship proof without a hardship, a down payment lowered. And count, in both
+languages, everything a report must never tell a borrower
+(:func:`xieshang.explain.advice_problems`: an option whose plan is unaffordable,
+an expense cut, a waiver withdrawn, money they do not have, a gap beside an
+option, facts mis-stated, costs and "0 %" in the text...: each must be 0), with
+the median length of the Chinese reports. ``make train`` writes the result to
+``reports/actions.json``::
 
     from xieshang.action_audit import write_action_report
     write_action_report(model, test_df, "reports/actions.json", target=0.6, n=300, seed=0)
@@ -28,16 +33,15 @@ import pandas as pd
 
 from .checks import check_int
 from .contract import ACTIONABLE_NAMES, FEATURE_NAMES, LABEL, NO_HARDSHIP, feature
-from .explain import MAX_STEPS, explain_frame
+from .explain import MAX_STEPS, explain_frame, sum_problems
 from .files import write_json
 from .generator import true_probability
-from .rules import affordable, plan_terms
+from .rules import affordable, plan_terms, spendable_savings
 from .validation import validate_frame, validate_labels
 
 __all__ = ["audit_actions", "write_action_report"]
 
 _PLAN = ("plan_months", "down_payment_ratio", "monthly_expenses")
-_MAX_CUT = 1.0 - min(feature("monthly_expenses").action_spec().values)  # 20 %
 
 
 def _apply(row: pd.DataFrame, changes: dict[str, Any]) -> pd.DataFrame:
@@ -69,10 +73,10 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
     Returns
     -------
     dict
-        ``n_rejected`` (sampled), ``n_with_option`` (an option was proposed,
-        including steps that keep an unaffordable plan), ``status`` counts,
-        ``with_step_rate`` (share of the sampled with at least one step that
-        raises the model's estimate), ``raises_truth_rate``,
+        ``n_rejected`` (sampled), ``n_with_option`` (an option was proposed:
+        always toward an affordable plan), ``status`` counts,
+        ``with_step_rate`` (share of the sampled whose plan can be made
+        affordable with at least one step that raises the model's estimate), ``raises_truth_rate``,
         ``reaches_target_truth_rate`` and ``reaches_target_model_rate`` (over
         best options), ``steps_raise_truth_rate`` (share of the best options'
         single steps that raise the true probability alone; a new plan that
@@ -80,8 +84,10 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
         ``n_plan_steps_for_affordability``: it is needed whatever it does alone),
         ``affordable_options_leave_buffer_rate`` (share of best options called
         affordable whose plan satisfies :func:`xieshang.rules.affordable`: must
-        be 1), ``mean_true_gain``, ``mean_cost``, ``mean_changes``, and the rule
-        breaks (each must be 0).
+        be 1), ``mean_true_gain``, ``mean_cost``, ``mean_changes``, the rule
+        breaks (each must be 0), and ``advice``: per language, the count of
+        every check of :data:`xieshang.explain.ADVICE_CHECKS` (each must be 0),
+        their ``total`` and the median length of the Chinese reports.
     """
     n = check_int(n, "n", low=1)
     clean = validate_frame(df)
@@ -100,7 +106,7 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
     with_step = plan_fixes = 0
     breaks = {"non_actionable_changed": 0, "called_affordable_but_not": 0, "down_payment_above_savings": 0,
               "options_over_max_steps": 0, "wrong_way_delinquency_reasons": 0,
-              "hardship_proof_without_hardship": 0, "expense_cut_over_20pct": 0, "down_payment_lowered": 0}
+              "hardship_proof_without_hardship": 0, "down_payment_lowered": 0}
     for i, exp in zip(idx, exps):
         row = clean.iloc[[i]]
         status[exp.status] = status.get(exp.status, 0) + 1
@@ -112,9 +118,10 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
         for a in exp.actions:
             breaks["options_over_max_steps"] += int(len(a.changes) > MAX_STEPS)
             breaks["non_actionable_changed"] += int(any(k not in ACTIONABLE_NAMES for k in a.changes))
-            if "down_payment_ratio" in a.changes:
+            if "down_payment_ratio" in a.changes:  # beyond known savings less the emergency reserve
+                spendable = float(spendable_savings(savings, row["monthly_expenses"].iloc[0]))
                 breaks["down_payment_above_savings"] += int(
-                    math.isnan(savings) or a.changes["down_payment_ratio"] * balance > savings + 1e-9)
+                    math.isnan(savings) or a.changes["down_payment_ratio"] * balance > spendable + 1e-9)
             after = _apply(row, a.changes)
             inst, disp = plan_terms(after)
             breaks["called_affordable_but_not"] += int(a.affordable and not bool(affordable(inst[0], disp[0])))
@@ -127,9 +134,6 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
         called_affordable.append(bool(affordable(inst[0], disp[0])) if best.affordable else None)
         breaks["hardship_proof_without_hardship"] += int(
             "hardship_proof" in best.changes and str(after["hardship_reason"].iloc[0]) == NO_HARDSHIP)
-        old_exp = float(row["monthly_expenses"].iloc[0])
-        breaks["expense_cut_over_20pct"] += int(
-            float(after["monthly_expenses"].iloc[0]) < (1 - _MAX_CUT) * old_exp - 1e-9)
         breaks["down_payment_lowered"] += int(
             float(after["down_payment_ratio"].iloc[0]) < float(row["down_payment_ratio"].iloc[0]))
         before_rows.append(row)
@@ -146,9 +150,10 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
         n_changes.append(len(best.changes))
         model_reached.append(best.probability >= target)
     k = len(after_rows)
+    plannable = len(idx) - status.get("no_affordable_plan", 0)  # issue 22: options only toward affordable plans
     out: dict[str, Any] = {"target": float(target), "seed": int(seed), "n_rejected": len(idx),
                            "n_with_option": int(k), "status": status,
-                           "with_step_rate": float(with_step / len(idx)) if len(idx) else float("nan")}
+                           "with_step_rate": float(with_step / plannable) if plannable else float("nan")}
     if k:
         t0 = true_probability(pd.concat(before_rows, ignore_index=True))
         t1 = true_probability(pd.concat(after_rows, ignore_index=True))
@@ -170,8 +175,22 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
             "mean_changes": float(np.mean(n_changes)),
         })
     out["rule_breaks"] = breaks
+    out["advice"] = _advice(model, clean.iloc[idx], exps, target)
     out["columns"] = list(FEATURE_NAMES)
     return out
+
+
+def _advice(model: Any, rows: pd.DataFrame, exps_en: list[Any], target: float) -> dict[str, Any]:
+    """Advice problems counted in both languages (each must be 0) and the length of the Chinese reports."""
+    exps_zh = explain_frame(model, rows, target=target, lang="zh") if len(rows) else []
+    chars = np.array([len(str(e)) for e in exps_zh], dtype=float)
+    no_plan = np.array([e.status == "no_affordable_plan" for e in exps_zh], dtype=bool)
+    counts = {"zh": sum_problems(exps_zh), "en": sum_problems(exps_en)}
+    return {"problems": counts, "total": int(sum(sum(c.values()) for c in counts.values())),
+            "zh_report_chars_median": float(np.median(chars)) if len(chars) else float("nan"),
+            "zh_report_chars_median_no_affordable_plan": float(np.median(chars[no_plan])) if no_plan.any()
+            else float("nan"),
+            "zh_report_chars_max": float(chars.max()) if len(chars) else float("nan")}
 
 
 def write_action_report(model: Any, df: pd.DataFrame, path: str | os.PathLike = "reports/actions.json",

@@ -223,8 +223,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "monthly_expenses", "float", "家庭必要月支出", "essential monthly expenses",
         "还款能力", "repayment capacity", -1, 0, 100_000, unit="RMB/month",
-        # Cutting essential spending is costly: 3 units per 10 % cut, at most 20 %.
-        action=ActionSpec("scale", cost=1.0, unit_cost=3.0, values=(0.9, 0.8)),
+        # Essential (rent, food, medicine): never an action (xieshang.rules.NEVER_RECOMMEND).
     ),
     Feature(
         "other_debt_payments", "float", "其他债务月还款", "other monthly debt payments",
@@ -308,12 +307,19 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "penalty_waiver_requested", "bool", "申请减免罚息", "penalty interest waiver requested",
         "方案条款", "plan terms", -1,
-        action=ActionSpec("set_false", cost=2.0),
+        # Asking for a waiver is the borrower's right: never withdrawn (xieshang.rules.NEVER_RECOMMEND).
     ),
     Feature(
         "savings", "float", "可动用的存款(含亲友可借)", "savings available (incl. help from family)",
         "还款能力", "repayment capacity", 0, 0, 10_000_000, unit="RMB",
         # Optional: a file without it keeps working; unknown savings means no down payment is offered.
+        missing_ok=True, required=False,
+    ),
+    Feature(
+        "household_size", "int", "家庭人口", "household size (people)",
+        "还款能力", "repayment capacity", 0, 1, 20, unit="people",
+        # Optional: absent or blank is unknown. It grows the living floor of the advice
+        # (xieshang.rules.living_floor); never a reason, never an action.
         missing_ok=True, required=False,
     ),
 )

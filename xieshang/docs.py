@@ -21,6 +21,7 @@ from .contract import (
     feature,
     value_label,
 )
+from .facts import facts_markdown
 from .files import write_text
 from .generator import (
     BURDEN_CAP,
@@ -197,6 +198,8 @@ def render_data_dictionary() -> str:
         f"{DELINQUENCY_SCALE:g} 天内逐渐累积。没有 `reason_` 行的困难原因({_reference_reasons('zh')})为基准(0)。",
         "",
         effects_table(),
+        "",
+        facts_markdown(),  # the advice's rules, assumptions and facts with their sources (xieshang.facts)
     ]
     lines.append("")
     return "\n".join(lines)

@@ -54,6 +54,7 @@ __all__ = [
     "Provenance",
     "QUOTES_EN",
     "SAVINGS_UNKNOWN",
+    "HOUSEHOLD_UNKNOWN",
     "affordability",
     "generate",
     "true_logit",
@@ -187,7 +188,10 @@ EFFECTS: tuple[Effect, ...] = (
     Effect("hardship_proof", 0.9, "1 if a hardship proof is handed in (only possible with a hardship)",
            "提交了困难证明时为1(仅在有困难时可能)", _A, _Q_PROOF),
     Effect("income_proof", 0.35, "1 if income proof is handed in", "提交收入证明时为1", _A, _Q_DOCS),
-    Effect("bank_statements", 0.3, "1 if bank statements are handed in", "提交银行流水时为1", _A, _Q_DEBTS),
+    Effect("bank_statements", 0.3, "1 if bank statements are handed in", "提交银行流水时为1", _I, _Q_DEBTS,
+           why_en="The article asks for bank statements where the borrower has other debts; that they help any "
+                  "borrower's request is our step from that conditional sentence.",
+           why_zh="原文只在借款人有其他债务时提到银行流水;认为它对任何借款人的申请都有帮助,是本项目由该条件句推出的一步。"),
     Effect("asset_proof", 0.2, "1 if asset proof is handed in", "提交资产证明时为1", _A, _Q_DOCS),
     Effect("expense_statement", 0.25, "1 if a household expense statement is handed in",
            "提交家庭支出明细时为1", _A, _Q_DOCS),
@@ -199,8 +203,14 @@ EFFECTS: tuple[Effect, ...] = (
                   "(diminishing: the logarithm).",
            why_zh="平台考量借款人的历史表现;账龄越长,可参考的历史越多(边际递减:取对数)。"),
     Effect("proactive", 0.6, "1 if communication is 'proactive'", "沟通态度为主动时为1", _A, _Q_WILL),
-    Effect("evasive", -0.8, "1 if communication is 'evasive'", "沟通态度为回避时为1", _A, _Q_WILL),
-    Effect("broken_promises", -0.3, "broken_promises (count)", "未兑现承诺次数", _A, _Q_WILL),
+    Effect("evasive", -0.8, "1 if communication is 'evasive'", "沟通态度为回避时为1", _I, _Q_WILL,
+           why_en="The article only praises an active, honest borrower (积极主动、诚实守信); that an evasive one is "
+                  "worse off is our step, by contrast.",
+           why_zh="原文只肯定“积极主动、诚实守信”的借款人;回避沟通会降低通过率,是本项目由此反推的一步。"),
+    Effect("broken_promises", -0.3, "broken_promises (count)", "未兑现承诺次数", _I, _Q_WILL,
+           why_en="The article praises keeping one's word (诚实守信); counting broken promises to pay against the "
+                  "borrower is our step, by contrast.",
+           why_zh="原文肯定“诚实守信”;把未兑现的还款承诺计为不利因素,是本项目由此反推的一步。"),
     Effect("info_not_verified", -3.0, "1 if the information given did not check out", "信息未核实属实时为1",
            _A, _Q_RULES),
     Effect("materials_on_time", 0.5, "1 if materials were handed in on time", "按期提交材料时为1", _A, _Q_RULES),
@@ -224,17 +234,18 @@ EFFECTS: tuple[Effect, ...] = (
            why_en="The article allows plans over 'several months or even longer' and names no limit; we assume "
                   "a lender is mildly warier of very long plans (more months in which new trouble can arise).",
            why_zh="文章允许“几个月甚至更长的时间”,未给上限;我们假设平台对过长的方案略有顾虑(期数越多,变数越多)。"),
-    Effect("down_payment_ratio", 2.0, "down_payment_ratio", "首付比例", _I, _Q_WILLINGNESS,
+    Effect("down_payment_ratio", 2.0, "down_payment_ratio", "首付比例", _S, _Q_WILLINGNESS,
            why_en="The article counts willingness to repay first; paying part of the balance at once is concrete "
                   "evidence of it. The article says nothing of down payments: the link and its size are ours.",
            why_zh="文章把还款意愿列为首要因素;先行偿还一部分是还款意愿的具体证据。文章未提首付:这一联系及其大小由本项目设定。"),
     Effect("days_overdue", -0.8, f"1 − exp(−days_overdue / {DELINQUENCY_SCALE:g}) (0 when current, "
            "grows with every day, levels off)",
-           f"1 − exp(−逾期天数 / {DELINQUENCY_SCALE:g})(未逾期为0,逐日增加,逐渐饱和)", _I, _Q_OVERDUE_COST,
-           why_en="Each day overdue adds charges and damage to the credit record, which the lender weighs: a "
-                  "request made early is never worse than the same request made later. Shape and size are ours.",
-           why_zh="逾期每多一天,就多一份费用和信用记录损害,而平台看重信用记录:及早申请绝不会比拖延后申请更差。"
-                  "曲线形状与大小为假设。"),
+           f"1 − exp(−逾期天数 / {DELINQUENCY_SCALE:g})(未逾期为0,逐日增加,逐渐饱和)", _S, _Q_OVERDUE_COST,
+           why_en="An assumption made for safety: the quoted sentence is about the borrower's own costs of being "
+                  "overdue, not the lender's decision; we assume a request made early is never worse than the "
+                  "same request made later, so that staying overdue can never look helpful. Shape and size are ours.",
+           why_zh="出于安全的假设:所引原文讲的是逾期给借款人带来的费用,而非平台的决定;我们假设及早申请绝不会比拖延后"
+                  "申请更差,使“继续逾期”永远不会显得有利。曲线形状与大小为假设。"),
     Effect("penalty_waiver_requested", -0.4, "1 if a waiver of penalty interest is requested",
            "申请减免罚息时为1", _S,
            why_en="Not in the article: we assume that also asking the lender to give up penalty interest asks more "
@@ -360,6 +371,19 @@ def _bounds(name: str) -> tuple[float, float]:
     return float(f.low), float(f.high)
 
 
+HOUSEHOLD_UNKNOWN = 0.3
+"""Share of rows whose household size is unknown (many files do not record it)."""
+_HOUSEHOLD_SIZES = np.arange(1, 7)
+_HOUSEHOLD_WEIGHTS = np.array([0.2, 0.3, 0.25, 0.15, 0.07, 0.03])  # assumption: small households are common
+
+
+def _household_size(n: int, seed: int) -> np.ndarray:
+    """People the household feeds (NaN: unknown), from its own stream: no effect on any other column or the truth."""
+    rng = np.random.default_rng([seed, 1])
+    size = rng.choice(_HOUSEHOLD_SIZES, size=n, p=_HOUSEHOLD_WEIGHTS).astype(float)
+    return np.where(rng.random(n) < HOUSEHOLD_UNKNOWN, np.nan, size)
+
+
 def generate(n: int, seed: int = 0) -> pd.DataFrame:
     """Draw ``n`` negotiation requests from the structural model.
 
@@ -368,8 +392,9 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
     n : int
         Number of rows (>= 1).
     seed : int, default 0
-        Seed of the only random generator used: the same seed gives the same
-        rows.
+        Seed of the random generators: the same seed gives the same rows.
+        ``household_size`` comes from a second stream of the same seed, so
+        that adding it left every other column as it was.
 
     Returns
     -------
@@ -379,7 +404,9 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
         borrower could mobilise when asking, the proposed down payment
         included (``down_payment_ratio × outstanding_balance ≤ savings``);
         it is unknown (NaN) in a share of rows (:data:`SAVINGS_UNKNOWN`) and
-        has no effect on the truth.
+        has no effect on the truth. ``household_size`` (unknown in
+        :data:`HOUSEHOLD_UNKNOWN` of rows) has none either: it only grows the
+        living floor of the advice (:func:`xieshang.rules.living_floor`).
     """
     problems = [p for p in (int_problem(n, "n", low=1), int_problem(seed, "seed", low=0)) if p]
     if problems:
@@ -512,6 +539,7 @@ def generate(n: int, seed: int = 0) -> pd.DataFrame:
         "down_payment_ratio": down.astype(float),
         "penalty_waiver_requested": waiver,
         "savings": savings.astype(float),
+        "household_size": _household_size(n, int(seed)),
     }
     df = pd.DataFrame({name: cols[name] for name in FEATURE_NAMES})
     p = _sigmoid(np.asarray(sum(COEF[k] * v for k, v in _terms(df).items()), dtype=float))

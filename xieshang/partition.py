@@ -52,15 +52,13 @@ def output_columns(explain: bool = False) -> dict[str, str]:
 
 def _explain_columns(model: Any, clean: pd.DataFrame, target: float, lang: str) -> dict[str, list[Any]]:
     from .explain import explain_frame
-    from .text import heading
 
-    mark = " " + heading("unaffordable_mark", lang)
     out: dict[str, list[Any]] = {TOP_REASON: [], BEST_ACTION: [], BEST_ACTION_PROBABILITY: [], PLAN_AFFORDABLE: []}
     for exp in explain_frame(model, clean, target=target, lang=lang):
         out[TOP_REASON].append(exp.reasons[0].text if exp.reasons else "")
         best = exp.best
-        # A step that keeps an unaffordable plan says so, in the text and in plan_affordable.
-        out[BEST_ACTION].append("" if best is None else best.text if best.affordable else best.text + mark)
+        # An option always leaves an affordable plan; none where no plan is (plan_affordable says so).
+        out[BEST_ACTION].append("" if best is None else best.text)
         out[BEST_ACTION_PROBABILITY].append(best.probability if best else exp.probability)
         out[PLAN_AFFORDABLE].append(bool(best.affordable) if best else exp.gap is None)
     return out

@@ -115,8 +115,8 @@ def score_file(
     explain : bool, default False
         Also add ``top_reason``, ``best_action``, ``best_action_probability``
         and ``plan_affordable`` (whether the plan after the best option, or as
-        it is without one, satisfies :func:`xieshang.rules.affordable`; a best
-        action that keeps an unaffordable plan is marked so in its text too) (:func:`xieshang.explain.explain_frame`
+        it is without one, satisfies :func:`xieshang.rules.affordable`; an
+        option always leaves an affordable plan) (:func:`xieshang.explain.explain_frame`
         on each chunk: the applicants' candidate rows share the model calls,
         a few milliseconds per row).
     target, lang

@@ -30,10 +30,16 @@ __all__ = [
     "money",
     "category_name",
     "points",
+    "chance",
     "hardship_documents",
     "gap_text",
     "next_steps",
     "down_payment_note",
+    "note",
+    "change_words",
+    "NOTES",
+    "PREPARE_ITEMS",
+    "GAP_TEMPLATES",
     "HARDSHIP_DOCUMENTS",
     "NEXT_STEPS",
     "REASON_TEMPLATES",
@@ -68,11 +74,24 @@ def percent(p: float) -> str:
 
 
 def points(delta: float, lang: str, signed: bool = True) -> str:
-    """A change of probability in percentage points: ``"+12个百分点"`` / ``"+12 pts"`` (``"12 pts"`` unsigned)."""
-    value = 100 * delta
-    sign = "+" if signed else ""
-    shown = f"{value:{sign}.1f}" if abs(value) < 1 else f"{value:{sign}.0f}"
-    return f"{shown}个百分点" if lang == "zh" else f"{shown} pts"
+    """A change of probability in plain words: ``"约12个百分点"`` / ``"about 12 percentage points"``.
+
+    Under half a point reads ``"不到1个百分点"`` / ``"under 1 percentage point"``; ``signed`` prefixes a
+    fall with ``"-"``/``"minus "`` (a rise is said by the sentence around it).
+    """
+    value = 100 * abs(delta)
+    minus = signed and delta < 0
+    if round(value) < 1:
+        out = "不到1个百分点" if lang == "zh" else "under 1 percentage point"
+    else:
+        n = f"{value:.0f}"
+        out = f"约{n}个百分点" if lang == "zh" else f"about {n} percentage point{'s' if n != '1' else ''}"
+    return ("-" if lang == "zh" else "minus ") + out if minus else out
+
+
+def chance(p: float, lang: str) -> str:
+    """A probability a borrower reads: ``"38%"``, and ``"不到1%"`` / ``"under 1%"`` instead of 0 %."""
+    return percent(p) if p >= 0.005 else ("不到1%" if lang == "zh" else "under 1%")
 
 
 def list_sep(lang: str) -> str:
@@ -90,9 +109,11 @@ def money(x: float) -> str:
 # and the context keys instalment, disposable, share (instalment / disposable income).
 # A feature may have several variants chosen by :func:`_reason_variant`.
 
-NO_REASON: frozenset[str] = frozenset({"savings"})
+NO_REASON: frozenset[str] = frozenset({"savings", "penalty_waiver_requested", "household_size"})
 """Features never named as a reason. ``savings`` only bounds the down payments on offer: holding
-little savings against a borrower would push them to borrow for a down payment (以贷养贷)."""
+little savings against a borrower would push them to borrow for a down payment (以贷养贷). Asking for a
+waiver is the borrower's right: naming it as a reason would push them to give it up
+(:data:`xieshang.rules.NEVER_RECOMMEND`). The size of a household is nothing to hold against anyone."""
 
 REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "outstanding_balance": {
@@ -102,7 +123,7 @@ REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     # Never suggest that staying overdue helps: only the "more days hurt" side is a reason
     # (explain drops the other side), and it says to contact the lender now.
     "days_overdue": {
-        "high": {"zh": "已逾期{v}天:每多逾期一天都会增加罚息并损害信用记录,请立即联系平台",
+        "high": {"zh": "已逾期{v}天,越拖罚息越多、越伤征信,请立即联系平台",
                  "en": "{v} days overdue: every day overdue adds penalty interest and harms your credit "
                        "record, so contact the lender now"},
     },
@@ -171,9 +192,6 @@ REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "down_payment_ratio": {
         "none": {"zh": "没有首付", "en": "no down payment"},
         "low": {"zh": "首付比例较低({v})", "en": "a small down payment ({v} of the balance)"},
-    },
-    "penalty_waiver_requested": {
-        "present": {"zh": "同时申请了减免罚息", "en": "a waiver of penalty interest is also requested"},
     },
 }
 
@@ -293,10 +311,6 @@ _FIELDS: dict[str, frozenset[str]] = {}  # template -> the names of its fields
 # ``to`` for plan / down payment / expenses, which receive v (new value), old, instalment, cash, cut.
 
 ACTION_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
-    "monthly_expenses": {
-        "to": {"zh": "把家庭必要支出削减{cut}(从{old}元降到约{v}元/月)",
-               "en": "cut essential expenses by {cut} (from {old} to about {v} RMB a month)"},
-    },
     "hardship_proof": {
         "set": {"zh": "提交困难证明({docs})", "en": "hand in proof of the hardship ({docs})"},
     },
@@ -307,7 +321,7 @@ ACTION_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "expense_statement": {"set": {"zh": "提交家庭支出明细", "en": "hand in a household expense statement"}},
     "communication": {
         "responsive": {"zh": "积极回应平台的联系", "en": "answer the lender's calls and messages"},
-        "proactive": {"zh": "主动联系平台说明情况并及时跟进",
+        "proactive": {"zh": "主动联系平台说明情况",
                       "en": "contact the lender first, explain your situation and follow up"},
     },
     "info_verified": {
@@ -316,14 +330,15 @@ ACTION_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     },
     "materials_on_time": {"set": {"zh": "按期提交申请材料", "en": "hand in the materials on time"}},
     "plan_months": {
-        "to": {"zh": "把分期改为{v}期(月供约{instalment}元)",
+        "to": {"zh": "申请分{v}期(月供约{instalment}元)",
                "en": "ask for {v} instalments instead of {old} (about {instalment} RMB a month)"},
+        "long": {"zh": "申请分{v}期(月供约{instalment}元,期数这么长要先问平台)",
+                 "en": "ask for {v} instalments instead of {old} (about {instalment} RMB a month; ask whether the "
+                       "lender offers plans this long)"},
     },
     "down_payment_ratio": {
-        "to": {"zh": "首付欠款的{v}(约{cash}元)", "en": "pay {v} of the balance up front (about {cash} RMB)"},
-    },
-    "penalty_waiver_requested": {
-        "set": {"zh": "撤回减免罚息的申请", "en": "withdraw the request to waive penalty interest"},
+        "to": {"zh": "用存款先还欠款的{v}(约{cash}元,应急钱不动)",
+               "en": "pay {v} of the balance up front from savings (about {cash} RMB, keeping the emergency reserve)"},
     },
 }
 
@@ -351,15 +366,11 @@ def action_step_text(name: str, new: Any, applicant: Mapping[str, Any], lang: st
     months = float(new) if name == "plan_months" else float(applicant["plan_months"])
     if instalment is None:
         instalment = float(plan_instalment(balance, down, months))
-    cut = 1 - float(new) / float(old) if name == "monthly_expenses" and float(old) > 0 else 0.0
     extra = max(0.0, float(new) - float(old)) * balance if name == "down_payment_ratio" else 0.0
-    return variants["to"][lang].format(
-        v=percent(float(new)) if name == "down_payment_ratio" else (money(float(new)) if name == "monthly_expenses" else int(new)),
-        old=money(float(old)) if name == "monthly_expenses" else old,
-        instalment=money(instalment),
-        cash=money(extra),
-        cut=percent(cut),
-    )
+    key = "long" if name == "plan_months" and int(new) > LONG_PLAN_MONTHS else "to"
+    return variants[key][lang].format(
+        v=percent(float(new)) if name == "down_payment_ratio" else int(new),
+        old=old, instalment=money(instalment), cash=money(extra))
 
 
 def action_text(changes: Mapping[str, Any], applicant: Mapping[str, Any], lang: str,
@@ -371,119 +382,158 @@ def action_text(changes: Mapping[str, Any], applicant: Mapping[str, Any], lang: 
     return _SEP[lang].join(action_step_text(k, v, applicant, lang, instalment) for k, v in changes.items())
 
 
-# --- the gap and the way forward ----------------------------------------------------------------
+# --- the gap, the notes and the way forward ------------------------------------------------------
 
 GAP_TEMPLATES: dict[str, dict[str, str]] = {
     "shortfall": {
-        "zh": "差距:即使分{months}期并首付{dp}(约{cash}元),月供仍约{instalment}元;要安全负担它,每月可支配收入需至少"
-              "{required}元(留出{buffer}且不少于{floor}元的生活余地),而现在是{disposable}元,每月还差{shortfall}元"
-              "——可以通过减少其他债务月还款、削减支出或增加收入来弥补;或一次性先还约{lump}元,使剩余欠款分{months}期后可负担。",
-        "en": "The gap: even with {months} instalments and {dp} down (about {cash} RMB) the instalment is about "
-              "{instalment} RMB a month; carrying it safely needs a disposable income of at least {required} RMB a month "
-              "(leaving {buffer} of it and never less than {floor} RMB to live on), and yours is {disposable} RMB: "
-              "{shortfall} RMB a month short, to be found by cutting other debt payments or expenses or by raising "
-              "income; or a lump sum of about {lump} RMB paid first would make the rest affordable over {months} "
-              "instalments.",
+        "zh": "差距:分{months}期{dp_part}月供约{instalment}元;留出{buffer}且至少{floor}元生活费,可支配收入需{required}元,你现有{disposable}元,每月差{shortfall}元。",
+        "en": "The gap: even over {months} instalments{dp_part} the instalment is about {instalment} RMB a month; "
+              "to keep {buffer} of disposable income and at least {floor} RMB a month to live on, you would need "
+              "{required} RMB of disposable income a month, and yours is {disposable} RMB: {shortfall} RMB short.",
     },
-    "whole": {
-        "zh": "差距:即使分{months}期并首付{dp}(约{cash}元),月供仍约{instalment}元;要安全负担它,每月可支配收入需至少"
-              "{required}元(留出{buffer}且不少于{floor}元的生活余地),而现在是{disposable}元,每月还差{shortfall}元"
-              "——可以通过减少其他债务月还款、削减支出或增加收入来弥补。按现在的收支任何月供都不安全,"
-              "只有一次性还清剩余的约{lump}元(例如靠亲友帮助)才能解决。",
-        "en": "The gap: even with {months} instalments and {dp} down (about {cash} RMB) the instalment is about "
-              "{instalment} RMB a month; carrying it safely needs a disposable income of at least {required} RMB a month "
-              "(leaving {buffer} of it and never less than {floor} RMB to live on), and yours is {disposable} RMB: "
-              "{shortfall} RMB a month short, to be found by cutting other debt payments or expenses or by raising "
-              "income. On the current income no instalment is safe: only repaying the remaining {lump} RMB at once "
-              "(with family help, for instance) would close the gap.",
-    },
+    "dp_part": {"zh": "、首付{dp}(约{cash}元),", "en": " with {dp} down (about {cash} RMB)"},
+    "ways_debts": {"zh": "可跟其他债权人商量少还、增加收入,或问家人能否帮点忙(别影响他们的生活)。",
+                   "en": "The difference could come from lower payments on your other debts (ask those lenders "
+                         "too), from more income, or from family, if they can help without straining their own "
+                         "finances."},
+    "ways_income": {"zh": "可设法增加收入,或问家人能否帮点忙(别影响他们的生活);在那之前先申请延期。",
+                    "en": "The difference could come from more income, or from family if they can help without "
+                          "straining their own finances; until then, ask for a deferral."},
+    "lump": {"zh": "你的存款留出应急钱后约有{spendable}元:先一次还约{lump}元,剩下的分{months}期就能负担。",
+             "en": "Your savings beyond the emergency reserve come to about {spendable} RMB: paying about {lump} "
+                   "RMB first would make the rest affordable over {months} instalments."},
     "closed": {
-        "zh": "可负担的方案存在:分{months}期并首付{dp}时月供约{instalment}元,所需可支配收入{required}元,现有{disposable}元。",
-        "en": "An affordable plan exists: with {months} instalments and {dp} down the instalment is about {instalment} "
+        "zh": "可负担的方案存在:分{months}期{dp_part}时月供约{instalment}元,所需可支配收入{required}元,现有{disposable}元。",
+        "en": "An affordable plan exists: over {months} instalments{dp_part} the instalment is about {instalment} "
               "RMB, which needs a disposable income of {required} RMB; yours is {disposable} RMB.",
     },
 }
 
 
 def gap_text(gap: Mapping[str, float], lang: str) -> str:
-    """The sentence for :class:`xieshang.explain.Gap` (its ``to_dict()``)."""
-    from .rules import BUFFER_SHARE, LIVING_FLOOR
+    """The sentences for :class:`xieshang.explain.Gap` (its ``to_dict()``).
+
+    The ways to close it name other debts only where there are some, and a lump sum only where the
+    savings beyond the emergency reserve cover it; nothing is called the *only* way.
+    """
+    from .rules import BUFFER_SHARE
 
     lang = check_lang(lang)
-    key = "closed" if gap["shortfall"] <= 0 else "whole" if gap.get("whole") else "shortfall"
-    return GAP_TEMPLATES[key][lang].format(
-        months=int(gap["plan_months"]), dp=percent(gap["down_payment_ratio"]), cash=money(gap["down_payment"]),
-        instalment=money(gap["instalment"]), required=money(gap["required_disposable"]),
-        disposable=money(gap["disposable"]), shortfall=money(gap["shortfall"]), lump=money(gap["lump_sum"]),
-        buffer=percent(BUFFER_SHARE), floor=money(LIVING_FLOOR))
+    t = GAP_TEMPLATES
+    dp = gap["down_payment_ratio"]
+    dp_part = t["dp_part"][lang].format(dp=percent(dp), cash=money(gap["down_payment"])) if dp > 0 else ""
+    values = {"months": int(gap["plan_months"]), "dp_part": dp_part, "instalment": money(gap["instalment"]),
+              "required": money(gap["required_disposable"]), "disposable": money(gap["disposable"]),
+              "shortfall": money(gap["shortfall"]), "buffer": percent(BUFFER_SHARE),
+              "floor": money(gap["living_floor"]), "lump": money(gap["lump_sum"]),
+              "spendable": money(gap["spendable_savings"]) if gap["spendable_savings"] == gap["spendable_savings"]
+              else ""}
+    if gap["shortfall"] <= 0:
+        return t["closed"][lang].format(**values)
+    parts = [t["shortfall"][lang]]
+    parts.append(t["ways_debts" if gap["other_debt_payments"] > 0 else "ways_income"][lang])
+    if 0 < gap["lump_sum"] <= gap["spendable_savings"] and not gap.get("whole"):  # NaN savings: never
+        parts.append(t["lump"][lang])
+    sep = "" if lang == "zh" else " "
+    return sep.join(parts).format(**values)
 
 
-DOWN_PAYMENT_NOTES: dict[str, dict[str, str]] = {
-    "unknown": {
-        "zh": "说明:不知道你是否有存款,所以没有把首付列为选项。如果你有存款或亲友帮助,首付{dp}(约{cash}元)"
-              "可使分{months}期的月供降到约{instalment}元{verdict}。",
-        "en": "Note: your savings are unknown, so no down payment is offered as an option. If you have savings or "
-              "family help, a down payment of {dp} (about {cash} RMB) would bring the instalment over {months} months "
-              "to about {instalment} RMB{verdict}.",
+NOTES: dict[str, dict[str, str]] = {
+    "unknown_savings": {
+        "zh": "不知道你有没有存款,所以没列首付。若留出约{reserve}元应急钱后还够首付{dp}(约{cash}元),分{months}期月供约{instalment}元{verdict}。",
+        "en": "Your savings are unknown, so no down payment is offered. If your savings beyond an emergency reserve "
+              "of about {reserve} RMB cover {dp} down (about {cash} RMB), the instalment over {months} months would "
+              "be about {instalment} RMB{verdict}.",
     },
-    "ok": {"zh": ",可以安全负担", "en": ", which you could carry safely"},
-    "still": {"zh": ",但仍不可负担", "en": ", still not affordable"},
+    "ok": {"zh": ",可以负担", "en": ", which you could carry"},
+    "still": {"zh": ",但仍负担不起", "en": ", still not affordable"},
+    "unfunded_down_payment_none": {
+        "zh": "你申请里的首付约{cash}元,但存款还不够留出约{reserve}元应急钱。不要为首付借钱或动用应急钱,"
+              "可以请平台按少付或不付首付重新算。",
+        "en": "The down payment in your request, about {cash} RMB, would come out of savings that do not even cover "
+              "an emergency reserve of about {reserve} RMB. Do not borrow for it or spend the reserve: ask the "
+              "lender to recalculate with a smaller or no down payment.",
+    },
+    "unfunded_down_payment": {
+        "zh": "你申请里的首付约{cash}元,超过了存款留出应急钱后的约{spendable}元。不要为首付借钱或动用应急钱,"
+              "可以请平台按少付或不付首付重新算。",
+        "en": "The down payment in your request, about {cash} RMB, is more than your savings beyond the emergency "
+              "reserve (about {spendable} RMB). Do not borrow for it or spend the reserve: ask the lender to "
+              "recalculate with a smaller or no down payment.",
+    },
+    "no_interest": {"zh": "月供按欠款平摊,不含利息罚息,以平台计划为准。",
+                    "en": "Instalments shown split the balance evenly and exclude interest and penalty interest; "
+                          "the lender's plan gives the real amounts."},
 }
+# Kept under its old name: the note on a down payment when savings are unknown.
+DOWN_PAYMENT_NOTES = NOTES
 
 
-def down_payment_note(dp: float, cash: float, months: int, instalment: float, ok: bool, lang: str) -> str:
+def down_payment_note(dp: float, cash: float, months: int, instalment: float, ok: bool, lang: str,
+                      reserve: float = 0.0) -> str:
     """The separate note on a down payment when savings are unknown (never an option)."""
     lang = check_lang(lang)
-    verdict = DOWN_PAYMENT_NOTES["ok" if ok else "still"][lang]
-    return DOWN_PAYMENT_NOTES["unknown"][lang].format(dp=percent(dp), cash=money(cash), months=int(months),
-                                                      instalment=money(instalment), verdict=verdict)
+    verdict = NOTES["ok" if ok else "still"][lang]
+    return NOTES["unknown_savings"][lang].format(dp=percent(dp), cash=money(cash), months=int(months),
+                                                 instalment=money(instalment), verdict=verdict,
+                                                 reserve=money(reserve))
 
 
-# The article's way forward, step by step; explain picks those that apply to the applicant.
+def note(key: str, lang: str, **values: Any) -> str:
+    """A note of the report by key (:data:`NOTES`), with money values formatted."""
+    lang = check_lang(lang)
+    return NOTES[key][lang].format(**{k: money(v) if isinstance(v, float) else v for k, v in values.items()})
+
+
+# The way forward, safety first; explain picks at most six that apply to the applicant. Facts and their
+# sources: xieshang.facts (listed in data/README.md).
 NEXT_STEPS: dict[str, dict[str, str]] = {
-    "bill": {"zh": "在借呗“我的账单”查看欠款总额和还款期限,先弄清楚要还多少、什么时候还。",
-             "en": "Open \"My bills\" (我的账单) in Jiebei and check the total owed and the due dates."},
-    "overdue": {"zh": "已逾期{days}天:每多逾期一天都会增加罚息并损害信用记录,请现在就联系平台,不要等待。",
+    "essentials": {
+        "zh": "先保房租、吃饭、看病的钱;不借新还旧,不找收费的“代理协商”中介。",
+        "en": "Keep the money for rent, food and medicine first; no new loans to repay old ones (以贷养贷), and "
+              "no paid negotiation agents (代理协商).",
+    },
+    "all_debts": {
+        "zh": "其他欠款每月还{other}元,超过收入一半:列出所有欠款,和各家一起商量。",
+        "en": "Your other debts take {other} RMB a month, more than half your income: list every debt and "
+              "negotiate with all lenders together, not one at a time.",
+    },
+    "overdue": {"zh": "已逾期{days}天,越拖罚息越多、越伤征信,尽快联系:",
                 "en": "You are {days} days overdue: every day adds penalty interest and harms your credit record. "
                       "Contact the lender now; waiting does not help."},
-    "contact": {"zh": "通过借呗App内的在线客服或95188联系客服,“表达本身的还款困难情况,并说明期望实行协商还款的意愿”,"
-                      "并询问所需材料。",
-                "en": "Contact customer service (the in-app service or 95188): explain your repayment difficulty and "
-                      "that you wish to negotiate a plan, and ask which materials are needed."},
-    "follow_up": {"zh": "提交后“及时跟进进展情况,并随时准备补充或更新相关材料”。",
-                  "en": "After applying, follow up on the progress and be ready to add or update materials."},
-    "cause": {"zh": "如实说明还款困难的原因(如失业、疾病、收入下降);没有合理理由时,平台通常不同意分期。",
-              "en": "State the real cause of the difficulty (job loss, illness, lower income...): without a reasonable "
-                    "cause lenders rarely agree to instalments."},
-    "documents": {"zh": "准备证明材料:{docs}——“用以证明本身确实存在还款困难”。",
-                  "en": "Prepare the documents: {docs}, to show the difficulty is real."},
-    "truthful": {"zh": "提供真实、准确的信息,更正无法核实的内容;提供虚假信息会影响申请结果。",
-                 "en": "Give true and accurate information and correct anything that could not be verified: false "
-                       "information harms the application."},
-    "on_time": {"zh": "按期提交申请材料。", "en": "Hand in the materials on time."},
-    "read_plan": {"zh": "收到还款计划书后仔细阅读分期的时间和金额,确认无误后再签字;签字后严格按计划还款。",
-                  "en": "When the plan arrives, read the dates and amounts carefully and sign only if they are right; "
-                        "then keep to it strictly."},
-    "other_terms": {"zh": "按现在的收支没有安全可负担的分期方案。真实协商中除了分期,还可以询问:延期还款一到几个月、"
-                          "停息挂账(冻结利息、分期还本金)、减免罚息。",
-                    "en": "No instalment plan is safely affordable on your current income. Real negotiations offer "
-                          "more than instalments; ask about a deferral of one to a few months, an interest freeze "
-                          "(停息挂账: interest stops, the principal is repaid in instalments), or a waiver of penalty "
-                          "interest."},
-    "channels": {"zh": "使用平台自己的渠道(借呗App内客服、95188);如果协商不顺,可以拨打免费的银行保险消费者投诉热线12378。",
-                 "en": "Use the lender's own channel (the Jiebei in-app service, 95188); if that fails, the official "
-                       "consumer complaint line 12378 is free."},
-    "family": {"zh": "可以考虑向亲友借款一次还清;不要借新贷还旧贷(以贷养贷),那只会让债务越滚越大。",
-               "en": "Consider borrowing from family to repay at once; do not take new loans to repay old ones "
-                     "(以贷养贷): the debt only grows."},
-    "budget": {"zh": "制定严格的预算:控制不必要的开支、增加收入来源,保持良好的信用记录,避免再次逾期。",
-               "en": "Keep a strict budget: cut unnecessary spending, find more income, keep your record clean and "
-                     "avoid new arrears."},
-    "agents": {"zh": "文章提到的“债务管理机构”:如需帮助,只找不收费的正规渠道(平台客服、12378)。警惕收费的“债务优化”"
-                     "“代理协商”中介:它们通常按债务的一定比例收费,监管部门已多次发布风险提示。",
-               "en": "The article mentions debt-management services: if you want help, use free official channels "
-                     "(the lender, 12378). Beware of paid \"debt optimisation\" or negotiation agents (代理协商): they "
-                     "typically charge a share of the debt, and regulators have warned about them."},
+    "contact": {
+        "zh": "在支付宝打开借呗,到“我的账单”或类似页面查清欠款;经借呗在线客服或95188申请协商,问清所需材料。",
+        "en": "In Alipay, open Jiebei and check what you owe and when under \"My bills\" (我的账单) or a similar "
+              "page; then ask for a negotiated plan through Jiebei's online service or 95188, and which materials "
+              "are needed.",
+    },
+    "prepare": {"zh": "备好并按时交(申请什么都用得上):{items}。",
+                "en": "For any request, have these ready and hand them in on time: {items}."},
+    "agreement": {
+        "zh": "谈妥要书面计划,核对再确认;通话记下日期、工号、约定;只在支付宝内还款,防假客服。协商记录可能仍上征信,可到人民银行征信中心查。",
+        "en": "Get the agreed plan in writing and check it before you confirm; note the date, staff number and "
+              "what was agreed in every call; pay only inside Alipay and beware of fake customer service (客服). "
+              "A negotiated plan may still show in your credit report: check it at the central bank's Credit "
+              "Reference Center (征信中心).",
+    },
+    "refused": {
+        "zh": "被拒就问原因、补材料再申请;投诉先看合同上的放款机构,银行、消费金融公司打12378(金融监管总局);免费法律咨询12348;法院文书务必应对。",
+        "en": "If refused, ask why, add materials and apply again. To complain, first check which lender your "
+              "contract names: for a bank or consumer finance company, call 12378 (National Financial Regulatory "
+              "Administration). Free legal advice: 12348. Never ignore court papers.",
+    },
+    "collection": {
+        "zh": "遇威胁、骚扰家人的催收,留证据向平台或12378反映,受威胁报110。",
+        "en": "Threats or calls to your family from collectors: keep recordings and screenshots, report them to "
+              "the lender and 12378, and call the police (110) if threatened.",
+    },
+}
+
+# What "prepare" lists besides the documents.
+PREPARE_ITEMS: dict[str, dict[str, str]] = {
+    "cause": {"zh": "困难原因的说明(失业、生病、收入下降等)", "en": "a statement of the cause (job loss, illness, lower income...)"},
+    "truthful": {"zh": "真实可核实的信息", "en": "true information that can be checked"},
+    "if_any": {"zh": "(如有)", "en": " (if you have any)"},
 }
 
 
@@ -496,57 +546,53 @@ def next_steps(keys: list[tuple[str, dict[str, Any]]], lang: str) -> list[str]:
 # --- report --------------------------------------------------------------------------------------
 
 HEADINGS: dict[str, dict[str, str]] = {
-    "probability": {"zh": "协商还款获批概率(模型估计):{p}(目标 {t})",
-                    "en": "Estimated probability that the repayment plan is approved: {p} (target {t})"},
-    "reasons": {"zh": "主要原因(按影响从大到小):", "en": "Principal reasons, largest first:"},
-    "no_reasons": {"zh": "没有明显拉低概率的因素。", "en": "Nothing in particular holds the probability down."},
-    "reason_line": {"zh": "{i}. {text}(拉低 {impact})", "en": "{i}. {text} (lowers it by {impact})"},
-    "actions": {"zh": "建议(成本最低的方案在前):", "en": "What you could do, cheapest first:"},
-    "action_line": {"zh": "方案{i}:{text} → {p}(成本 {cost})", "en": "Option {i}: {text} -> {p} (cost {cost})"},
-    "steps": {"zh": "各步骤单独的效果:", "en": "What each step buys alone:"},
-    "step_line": {"zh": "{text}:{gain}", "en": "{text}: {gain}"},
-    "already": {"zh": "已达到目标概率,无需改变。", "en": "The target is already reached; nothing needs to change."},
+    "probability": {"zh": "获批可能性(模型估计):{p}(目标{t})",
+                    "en": "Estimated chance that the repayment plan is approved: {p} (target {t})"},
+    "reasons": {"zh": "主要原因:", "en": "Main reasons:"},
+    "no_reasons": {"zh": "没有明显拉低可能性的因素。", "en": "Nothing in particular holds the chance down."},
+    "reason_line": {"zh": "{i}. {text}(拉低{impact})", "en": "{i}. {text} (lowers it by {impact})"},
+    "actions": {"zh": "可以这样做(先易后难):", "en": "What you could do, easiest first:"},
+    "action_line": {"zh": "方案{i}:{text} → 约{p}", "en": "Option {i}: {text} -> about {p}"},
+    "already": {"zh": "已达到目标,申请不必改动。", "en": "The target is already reached; nothing needs to change."},
     "unreachable": {
-        "zh": "以现实可行的步骤无法达到目标概率 {t};能达到的最高约为 {p}:",
-        "en": "No realistic set of steps reaches the target of {t}; the best reachable is about {p}:",
+        "zh": "用现实可行的步骤达不到目标{t},最多约{p}:",
+        "en": "No realistic set of steps reaches {t}; the most is about {p}:",
     },
     "no_affordable_plan": {
-        "zh": "即使延长分期、用现有存款增加首付并削减支出,月供也会让生活没有余地:没有可负担的分期方案。",
-        "en": "Even with a longer plan, a down payment from your savings and cut expenses, the instalment would "
-              "leave nothing to live on: no affordable plan exists.",
+        "zh": "按现在的收支,任何分期都会让你没钱生活:先保房租、吃饭、看病,别签还不起的方案,也别借新还旧。",
+        "en": "On your current income and expenses, every instalment plan would leave you nothing to live on. Keep "
+              "the money for rent, food and medicine, do not sign a plan you cannot pay, and take no new loans to "
+              "repay this one.",
     },
-    "unaffordable_steps": {
-        "zh": "以下步骤不改变分期方案,能提高获批概率,但方案本身仍不可负担:",
-        "en": "These steps keep the plan as it is and raise the estimate, but the plan itself stays unaffordable:",
+    "ask_instead": {
+        "zh": "可改申请最长的分期或延期一到几个月,也可问利息、罚息能否暂停或减免(即“停息挂账”,借呗无固定政策,已计利息通常照还;以此收费的中介别信)。",
+        "en": "Ask instead for the longest plan they offer or a deferral of one to a few months, and ask whether "
+              "interest and penalty interest can be paused or reduced (the so-called 停息挂账: Jiebei has no fixed "
+              "policy, they may say no, and interest already charged usually stays; do not pay agents who promise it).",
     },
-    "unaffordable_mark": {"zh": "【方案本身仍不可负担】", "en": "[the plan itself stays unaffordable]"},
-    "unaffordable_note": {"zh": ",月供{instalment}元超过可安全负担的水平(可支配收入{disposable}元)",
+    "savings_cover": {
+        "zh": "你的存款约{savings}元,留足{months:g}个月必要开支(约{reserve}元)后仍够一次还清约{balance}元的欠款;一次还清不再产生罚息,还前可问平台能否减免部分罚息。",
+        "en": "Your savings of about {savings} RMB cover the whole balance of about {balance} RMB and still leave "
+              "{months:g} months of essential expenses (about {reserve} RMB) for emergencies. Repaying at once "
+              "stops penalty interest; before you pay, ask whether part of it can be waived.",
+    },
+    "unaffordable_note": {"zh": ",月供{instalment}元负担不起(可支配收入{disposable}元)",
                           "en": ": the instalment of {instalment} RMB is more than can be carried safely "
                                 "(disposable income {disposable} RMB)"},
     "next_steps": {"zh": "下一步:", "en": "Next steps:"},
-    "unknowns": {"zh": "未知信息中对结果影响最大的:{items}。如实补充这些信息可能改变结果。",
-                 "en": "Of the unknown values, these matter most for the answer: {items}. "
-                       "Filling them in truthfully may change it."},
-    "unknown_item": {"zh": "{label}(若与典型获批申请人相同:{pts})",
-                     "en": "{label} ({pts} if it is like a typical approved applicant's)"},
-    "makes_affordable": {"zh": "(使方案可以负担)", "en": "(makes the plan affordable)"},
+    "unknowns": {"zh": "未填信息中影响最大的:{items};如实补上可能改变结果。",
+                 "en": "Of the unknown values, these matter most: {items}. Filling them in truthfully may change "
+                       "the answer."},
+    "unknown_item": {"zh": "{label}(若同典型获批者,{change})",
+                     "en": "{label} (like a typical approved applicant's: {change})"},
+    "raises": {"zh": "提高{pts}", "en": "raises it by {pts}"},
+    "lowers": {"zh": "降低{pts}", "en": "lowers it by {pts}"},
     "no_improvement": {
-        "zh": "没有现实可行的步骤能提高获批概率。",
-        "en": "No realistic step raises the probability of approval.",
-    },
-    "cost_note": {
-        "zh": "成本以“努力单位”计:提交一份材料为{doc:g};沟通态度每提升一级为{talk:g};更正信息为{info:g};改变分期期数为{plan:g};"
-              "撤回减免罚息申请为{waiver:g};首付为{dp:g}加每预付一个月收入{dp_unit:g};"
-              "削减支出为{cut:g}加每削减10%{cut_unit:g}。",
-        "en": "Cost is in effort units: handing in a document is {doc:g}; each step up in attitude "
-              "(evasive, responsive, proactive) {talk:g}; correcting the information "
-              "{info:g}; changing the number of instalments {plan:g}; withdrawing the penalty-waiver request "
-              "{waiver:g}; a down payment {dp:g} plus {dp_unit:g} per month of income paid up front; cutting "
-              "expenses {cut:g} plus {cut_unit:g} per 10% cut.",
+        "zh": "没有现实可行的步骤能明显提高获批的可能性。",
+        "en": "No realistic step raises the chance of approval by much.",
     },
     "disclaimer": {
-        "zh": "说明:本结果由基于合成数据训练的模型给出,各因素的影响大小是本项目的假设,不代表任何贷款平台的意见,"
-              "不构成金融或法律建议。",
+        "zh": "说明:结果来自合成数据训练的模型,影响大小为本项目假设,不代表任何平台意见,不构成金融或法律建议。",
         "en": "Note: this estimate comes from a model trained on synthetic data; the effect sizes are this project's "
               "assumptions, not any lender's, and this is not financial or legal advice.",
     },
@@ -554,16 +600,9 @@ HEADINGS: dict[str, dict[str, str]] = {
 }
 
 
-def cost_terms() -> dict[str, float]:
-    """The costs quoted by the ``cost_note`` line, read from the contract's action specs."""
-    spec = {name: feature(name).action_spec() for name in ("income_proof", "communication", "info_verified",
-                                                           "plan_months", "penalty_waiver_requested",
-                                                           "down_payment_ratio", "monthly_expenses")}
-    return {"doc": spec["income_proof"].cost, "talk": spec["communication"].cost + spec["communication"].unit_cost,
-            "info": spec["info_verified"].cost,
-            "plan": spec["plan_months"].cost, "waiver": spec["penalty_waiver_requested"].cost,
-            "dp": spec["down_payment_ratio"].cost, "dp_unit": spec["down_payment_ratio"].unit_cost,
-            "cut": spec["monthly_expenses"].cost, "cut_unit": spec["monthly_expenses"].unit_cost}
+def change_words(delta: float, lang: str) -> str:
+    """``"提高约12个百分点"`` / ``"raises it by about 12 percentage points"`` (``"降低…"`` / ``"lowers…"`` for a fall)."""
+    return heading("raises" if delta >= 0 else "lowers", lang, pts=points(abs(delta), lang, signed=False))
 
 
 def heading(key: str, lang: str, **values: Any) -> str:

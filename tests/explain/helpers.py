@@ -41,9 +41,14 @@ def apply(applicant_df, changes):
     return out
 
 
+def household(df):
+    """The household size of rows (NaN where unknown or absent): it grows the living floor."""
+    return df["household_size"].to_numpy(float) if "household_size" in df else np.full(len(df), np.nan)
+
+
 def affordable(df):
     inst, disp = rules.plan_terms(df)
-    return bool(rules.affordable(inst[0], disp[0]))
+    return bool(rules.affordable(inst[0], disp[0], household(df)[0]))
 
 
 PLAN = ("plan_months", "down_payment_ratio", "monthly_expenses")
@@ -65,7 +70,7 @@ class NanTolerant:
     handling of unknowns is not this module's business; explain must carry NaN through)."""
 
     FILL: ClassVar[dict[str, Any]] = {"credit_score": 350, "past_overdue_count": 24, "on_time_ratio": 0.0, "months_on_book": 0,
-            "broken_promises": 20, "days_overdue": 0, "communication": "evasive"}
+            "broken_promises": 20, "days_overdue": 0, "communication": "evasive", "household_size": 1}
 
     def __init__(self, oracle):
         self.oracle = oracle
@@ -93,7 +98,8 @@ def stuck(pool):
     row.update(monthly_income=3000.0, monthly_expenses=2500.0, other_debt_payments=1200.0,
                outstanding_balance=40_000.0, plan_months=12, down_payment_ratio=0.0, savings=100_000.0,
                hardship_reason="illness", hardship_proof=False, income_proof=False, communication="responsive",
-               info_verified=False, materials_on_time=False, penalty_waiver_requested=True)
+               info_verified=False, materials_on_time=False, penalty_waiver_requested=True,
+               household_size=float("nan"))  # the living floor of an unknown household: the rules' own
     return row
 
 
@@ -117,7 +123,7 @@ def brute_force(model, app, target):
             costs += dim.costs[k]
     inst, disp = rules.plan_terms(X)
     n_changes = (space.go > 0).sum(1)[o] + (space.gp > 0).sum(1)[p]
-    ok = rules.affordable(inst, disp) & (n_changes <= MAX_STEPS)
+    ok = rules.affordable(inst, disp, household(X)) & (n_changes <= MAX_STEPS)
     return np.asarray(model.predict_proba(X[ok]))[:, 1], costs[ok]
 
 

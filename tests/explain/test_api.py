@@ -73,7 +73,7 @@ def test_explain_works_through_the_trained_model(pool, small_model):
     app = rejected(pool, 1, seed=20)
     exp = small_model.explain(app, target=0.6, lang="en")
     assert exp.probability == pytest.approx(small_model.predict_proba(app)[0, 1])
-    assert exp.actions
+    assert exp.actions or exp.status == "no_affordable_plan"  # options are affordable plans only
     for a in exp.actions:
         assert set(a.changes) <= set(ACTIONABLE_NAMES)
         assert a.affordable == bool(affordable(apply(app, a.changes)))  # the flag tells the truth

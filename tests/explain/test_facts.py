@@ -17,7 +17,7 @@ def test_facts_are_the_rules_arithmetic(pool):
         inst = rules.instalment(row["outstanding_balance"], row["down_payment_ratio"], row["plan_months"])
         disp = rules.disposable_income(row["monthly_income"], row["monthly_expenses"], row["other_debt_payments"])
         assert (f.instalment, f.disposable) == (float(inst), float(disp))
-        assert f.plan_ok == bool(rules.affordable(inst, disp))
+        assert f.plan_ok == bool(rules.affordable(inst, disp, row["household_size"]))
         assert f.has_hardship == (row["hardship_reason"] != NO_HARDSHIP)
         assert f.savings == row["savings"] or (math.isnan(f.savings) and math.isnan(row["savings"]))
 

@@ -1,11 +1,8 @@
 import json
 
-import pandas as pd
 import pytest
 
 from explain.helpers import (
-    PLAN,
-    apply,
     as_row,
     stuck,
 )
@@ -15,19 +12,19 @@ from xieshang.explain import (
     explain,
     plan_gap,
 )
-from xieshang.generator import true_probability
 
 
-def test_negative_disposable_income_gets_steps_the_gap_and_the_way_forward(pool, oracle):
+def test_negative_disposable_income_gets_the_gap_and_the_way_forward_never_options(pool, oracle):
     row = stuck(pool)
     for lang in ("zh", "en"):
         exp = explain(oracle, row, lang=lang)
         assert exp.status == "no_affordable_plan" and not exp.reached
-        # steps that raise the estimate without touching the plan, each marked unaffordable
-        assert exp.actions and all(not a.affordable and a.gain > 0 for a in exp.actions)
-        assert all(not set(a.changes) & set(PLAN) for a in exp.actions)  # no down payment: disposable <= 0
-        for a in exp.actions:
-            assert a.probability == pytest.approx(true_probability(apply(pd.DataFrame([row]), a.changes))[0])
+        # issue 22: no option toward a plan they cannot pay; the report leads with "do not sign"
+        assert exp.actions == [] and exp.single_actions == []
+        # savings (100,000) repay the whole balance with the reserve kept: said first, then "do not sign"
+        assert exp.lead[0].startswith(T.HEADINGS["savings_cover"][lang].split("{")[0])
+        assert exp.lead[1] == T.heading("no_affordable_plan", lang) and exp.lead[2] == T.heading("ask_instead", lang)
+        assert str(exp).index(exp.lead[1]) < str(exp).index(T.heading("next_steps", lang))
         # the gap, from the rule: longest plan, no fundable down payment (disposable income below zero)
         gap = exp.gap
         assert gap is not None and gap.plan_months == 60 and gap.down_payment_ratio == 0.0
@@ -36,10 +33,11 @@ def test_negative_disposable_income_gets_steps_the_gap_and_the_way_forward(pool,
         assert gap.disposable == pytest.approx(-700.0)
         assert gap.shortfall == pytest.approx(gap.required_disposable + 700.0)
         assert gap.lump_sum == pytest.approx(40_000.0)  # nothing is affordable: the whole balance
-        assert T.money(gap.shortfall) in str(exp)
+        assert T.money(gap.shortfall) in str(exp) and gap.text(lang) in exp.lead
+        report = str(exp)
+        for must in ("12378", "12348", "95188", "中介" if lang == "zh" else "agents", "停息挂账", "110"):
+            assert must in report, (lang, must)
         steps = " ".join(exp.next_steps)
-        for must in ("12378", "95188", "代理协商", "以贷养贷", "停息挂账"):
-            assert must in steps
         assert ("诊断证明" if lang == "zh" else "diagnosis") in steps  # the proof fits the cause
     d = json.loads(json.dumps(exp.to_dict(), allow_nan=False))
     assert d["gap"]["shortfall"] == pytest.approx(exp.gap.shortfall) and d["next_steps"] == exp.next_steps
@@ -51,13 +49,15 @@ def test_the_gap_is_the_rule_in_money(pool):
         row = as_row(pool.iloc[[i]])
         gap = plan_gap(row)
         disp = float(rules.disposable_income(row["monthly_income"], row["monthly_expenses"], row["other_debt_payments"]))
-        assert (gap.shortfall == 0) == bool(rules.affordable(gap.instalment, disp))
-        assert gap.down_payment_ratio * row["outstanding_balance"] <= (row["savings"] if row["savings"] > 0 else 0) + 1e-6 \
+        size = row["household_size"]  # the living floor grows with a known household
+        assert (gap.shortfall == 0) == bool(rules.affordable(gap.instalment, disp, size))
+        spendable = float(rules.spendable_savings(row["savings"], row["monthly_expenses"]))  # beyond the reserve
+        assert gap.down_payment_ratio * row["outstanding_balance"] <= (spendable if spendable > 0 else 0) + 1e-6 \
             or gap.down_payment_ratio == row["down_payment_ratio"]
         if gap.shortfall > 0:
             seen += 1
-            assert rules.affordable(gap.instalment, disp + gap.shortfall + 1e-6)
-            assert not rules.affordable(gap.instalment, disp + gap.shortfall - 1.0)
+            assert rules.affordable(gap.instalment, disp + gap.shortfall + 1e-6, size)
+            assert not rules.affordable(gap.instalment, disp + gap.shortfall - 1.0, size)
             rest = row["outstanding_balance"] * (1 - gap.down_payment_ratio) - gap.lump_sum
-            assert rest <= 1e-6 or rules.affordable(rest / gap.plan_months, disp)
+            assert rest <= 1e-6 or rules.affordable(rest / gap.plan_months, disp, size)
     assert seen > 5

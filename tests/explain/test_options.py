@@ -9,6 +9,7 @@ from explain.helpers import (
     as_row,
     rejected,
 )
+from xieshang import rules
 from xieshang.contract import ACTIONABLE_NAMES, feature
 from xieshang.explain import (
     MAX_OPTIONS,
@@ -77,15 +78,20 @@ def test_price_changes_gives_each_options_own_cost(pool, oracle):
 def test_price_changes_prices_values_off_the_menu_by_the_contract_formula(pool):
     app = pool[(pool["monthly_expenses"] > 1000) & (pool["plan_months"] != 60)].iloc[[0]]
     row = as_row(app)
-    exp, plan = feature("monthly_expenses").action, feature("plan_months").action
+    plan, dp = feature("plan_months").action, feature("down_payment_ratio").action
     assert price_changes(app, {}) == 0.0
     assert price_changes(app, {"plan_months": row["plan_months"]}) == 0.0  # no change
     off_menu = next(m for m in range(1, 61) if m not in plan.values and m != row["plan_months"])
     assert price_changes(app, {"plan_months": off_menu}) == pytest.approx(plan.cost)
-    cut = price_changes(app, {"monthly_expenses": row["monthly_expenses"] * 0.65})
-    assert cut == pytest.approx(exp.cost + exp.unit_cost * 3.5)
-    both = price_changes(app, {"monthly_expenses": row["monthly_expenses"] * 0.65, "plan_months": off_menu})
-    assert both == pytest.approx(cut + plan.cost)
+    down = price_changes(app, {"down_payment_ratio": 0.33})  # off the menu: fixed cost + months of income
+    income = max(row["monthly_income"], 1000.0)
+    expected = dp.cost + dp.unit_cost * (0.33 - row["down_payment_ratio"]) * row["outstanding_balance"] / income
+    assert down == pytest.approx(expected)
+    both = price_changes(app, {"down_payment_ratio": 0.33, "plan_months": off_menu})
+    assert both == pytest.approx(down + plan.cost)
+    # issue 22: essential expenses are never an action, whatever another tool proposes
+    with pytest.raises(ValueError, match="monthly_expenses: not actionable"):
+        price_changes(app, {"monthly_expenses": row["monthly_expenses"] * 0.65})
 
 
 def test_price_changes_refuses_what_is_not_an_action(pool):
@@ -106,7 +112,9 @@ def test_down_payments_only_from_known_savings(pool, oracle):
         for a in e.actions + e.single_actions:
             if "down_payment_ratio" in a.changes:
                 offered += 1
-                assert a.changes["down_payment_ratio"] * app["outstanding_balance"] <= app["savings"] + 1e-6
+                # from known savings beyond the emergency reserve (issue 22)
+                spendable = app["savings"] - rules.emergency_reserve(app["monthly_expenses"])
+                assert a.changes["down_payment_ratio"] * app["outstanding_balance"] <= spendable + 1e-6
     assert offered > 0
     # the same applicants with unknown savings: never a down payment, but a separate note when it matters
     unknown = apps.assign(savings=np.nan)
@@ -115,7 +123,7 @@ def test_down_payments_only_from_known_savings(pool, oracle):
         assert all("down_payment_ratio" not in a.changes for a in e.actions + e.single_actions)
         notes += bool(e.notes)
         for n in e.notes:
-            assert "If you have savings or family help" in n and n in str(e)
+            assert "Your savings are unknown" in n and "emergency reserve" in n and n in str(e)
     assert notes > 0
 
 
@@ -131,7 +139,7 @@ def test_asset_proof_only_for_applicants_with_assets(pool, oracle):
 def test_no_hardship_means_no_hardship_proof_and_a_step_to_state_the_cause(pool, oracle):
     row = as_row(rejected(pool, 1, seed=53))
     row.update(hardship_reason="none", hardship_proof=False)
-    for lang, cause in (("zh", "如实说明还款困难的原因"), ("en", "State the real cause")):
+    for lang, cause in (("zh", "困难原因的说明"), ("en", "a statement of the cause")):
         exp = explain(oracle, row, lang=lang)
         assert all("hardship_proof" not in a.changes for a in exp.actions + exp.single_actions)
         assert any(cause in s for s in exp.next_steps)

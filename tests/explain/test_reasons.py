@@ -98,7 +98,7 @@ def test_the_unknowns_that_matter_most_are_named(pool, oracle):
     row = as_row(rejected(pool, 1, seed=54))
     row.update(credit_score=nan, on_time_ratio=nan, income_proof=nan, savings=nan)
     model = NanTolerant(oracle)
-    for lang, needle in (("zh", "未知信息中对结果影响最大的"), ("en", "Of the unknown values, these matter most")):
+    for lang, needle in (("zh", "未填信息中影响最大的"), ("en", "Of the unknown values, these matter most")):
         exp = explain(model, row, lang=lang)
         assert exp.unknowns and len(exp.unknowns) <= 3
         assert {u.feature for u in exp.unknowns} <= {"credit_score", "on_time_ratio", "income_proof"}

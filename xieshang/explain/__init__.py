@@ -80,7 +80,7 @@ side by side as coroutines, stacking the rows each one asks for into a single
 
 The modules: ``_types`` (the results) and ``_report`` (their text); ``_facts`` (an applicant's facts,
 computed once); ``_batch`` (candidate rows, stacked into one model call per round); ``_reference``;
-``_reasons`` (reasons and unknowns); ``_options`` (the menu of choices and costs) and ``_space``
+``_reasons`` (reasons and unknowns); ``_advice`` (what a report must never do, counted); ``_options`` (the menu of choices and costs) and ``_space``
 (option grids); ``_search`` (the search, in phases); ``_gap`` (the money gap); ``_steps`` (next
 steps); ``_api`` (:func:`explain`, :func:`explain_frame`).
 """
@@ -91,6 +91,7 @@ import sys
 import types
 from typing import Any
 
+from ._advice import ADVICE_CHECKS, advice_problems, sum_problems
 from ._api import check_target, explain, explain_frame
 from ._gap import plan_gap
 from ._limits import (
@@ -132,6 +133,9 @@ __all__ = [
     "REACH_TOLERANCE",
     "REFERENCE_ROWS",
     "REFERENCE_SEED",
+    "ADVICE_CHECKS",
+    "advice_problems",
+    "sum_problems",
 ]
 
 

@@ -56,6 +56,16 @@ class Facts:
         Outstanding balance (RMB).
     income : float
         Monthly income (RMB).
+    expenses : float
+        Essential monthly expenses (RMB).
+    other_debts : float
+        Payments on other debts (RMB a month).
+    household_size : float
+        People the household feeds, NaN when unknown (:func:`xieshang.rules.living_floor`).
+    spendable : float
+        Known savings beyond the emergency reserve (:func:`xieshang.rules.spendable_savings`), NaN when unknown.
+    reserve : float
+        The emergency reserve (:func:`xieshang.rules.emergency_reserve`).
     """
 
     savings: float
@@ -65,18 +75,43 @@ class Facts:
     plan_ok: bool
     balance: float
     income: float
+    expenses: float = 0.0
+    other_debts: float = 0.0
+    household_size: float = float("nan")
+    spendable: float = float("nan")
+    reserve: float = 0.0
 
     @property
     def savings_known(self) -> bool:
         return not math.isnan(self.savings)
+
+    @property
+    def heavy_other_debts(self) -> bool:
+        """Other debts take more than :data:`xieshang.rules.OTHER_DEBTS_SHARE` of income."""
+        return bool(rules.heavy_other_debts(self.other_debts, self.income))
+
+    @property
+    def savings_cover_debt(self) -> bool:
+        """Known savings beyond the emergency reserve repay the whole balance."""
+        return self.savings_known and self.spendable >= self.balance
+
+    def affordable(self, instalment: Any, disposable: Any = None) -> Any:
+        """:func:`xieshang.rules.affordable` for this household (its size, where known)."""
+        return rules.affordable(instalment, self.disposable if disposable is None else disposable, self.household_size)
 
 
 def facts_of(row: Mapping[str, Any]) -> Facts:
     """The :class:`Facts` of a validated applicant ``{feature: value}``."""
     v = row.get("savings", float("nan"))
     savings = float("nan") if v is None else float(v)
-    disp = float(rules.disposable_income(row["monthly_income"], row["monthly_expenses"], row["other_debt_payments"]))
+    h = row.get("household_size", float("nan"))
+    household = float("nan") if h is None else float(h)
+    expenses = float(row["monthly_expenses"])
+    disp = float(rules.disposable_income(row["monthly_income"], expenses, row["other_debt_payments"]))
     inst = float(rules.instalment(row["outstanding_balance"], row["down_payment_ratio"], row["plan_months"]))
     return Facts(savings=savings, disposable=disp, has_hardship=row["hardship_reason"] != NO_HARDSHIP,
-                 instalment=inst, plan_ok=bool(rules.affordable(inst, disp)),
-                 balance=float(row["outstanding_balance"]), income=float(row["monthly_income"]))
+                 instalment=inst, plan_ok=bool(rules.affordable(inst, disp, household)),
+                 balance=float(row["outstanding_balance"]), income=float(row["monthly_income"]),
+                 expenses=expenses, other_debts=float(row["other_debt_payments"]), household_size=household,
+                 spendable=float(rules.spendable_savings(savings, expenses)),
+                 reserve=float(rules.emergency_reserve(expenses)))

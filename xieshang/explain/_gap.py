@@ -12,11 +12,11 @@ from ._facts import Facts, facts_of
 from ._options import down_payment_ok
 from ._types import Gap
 
-__all__ = ["fundable_down_payments", "plan_gap", "gap_of", "notes"]
+__all__ = ["fundable_down_payments", "plan_gap", "gap_of", "notes", "leads"]
 
 
 def fundable_down_payments(row: Mapping[str, Any], facts: Facts) -> list[float]:
-    """The contract's down payments above the current one that known savings fund."""
+    """The contract's down payments above the current one that known savings beyond the reserve fund."""
     return [float(v) for v in feature("down_payment_ratio").action_spec().values
             if v > float(row["down_payment_ratio"]) and down_payment_ok(facts, v)]
 
@@ -43,32 +43,53 @@ def gap_of(applicant: Mapping[str, Any], facts: Facts) -> Gap:
     """:func:`plan_gap` of an applicant whose :class:`~xieshang.explain._facts.Facts` are known."""
     months = int(max([*feature("plan_months").action_spec().values, float(applicant["plan_months"])]))
     dp = max([float(applicant["down_payment_ratio"]), *fundable_down_payments(applicant, facts)])
-    balance = float(applicant["outstanding_balance"])
+    balance = facts.balance
     inst = float(rules.instalment(balance, dp, months))
-    disp = facts.disposable
-    req = float(rules.required_disposable(inst))
-    ok = bool(rules.affordable(inst, disp))
+    disp, household = facts.disposable, facts.household_size
+    req = float(rules.required_disposable(inst, household))
+    ok = bool(facts.affordable(inst))
     shortfall = 0.0 if ok else max(req - disp, 0.0)
-    carry = float(rules.largest_instalment(disp))  # what the current disposable income carries safely
+    carry = float(rules.largest_instalment(disp, household))  # what the current disposable income carries safely
     remaining = float(rules.instalment(balance, dp, 1))  # the balance left after the down payment
     lump = 0.0 if ok else max(0.0, remaining - carry * months)
-    return Gap(months, dp, dp * balance, inst, req, disp, shortfall, lump)
+    return Gap(months, dp, dp * balance, inst, req, disp, shortfall, lump, other_debt_payments=facts.other_debts,
+               spendable_savings=facts.spendable, living_floor=float(rules.living_floor(household)))
 
 
 def notes(row: Mapping[str, Any], facts: Facts, lang: str) -> list[str]:
-    """When savings are unknown and the plan is unaffordable: what a down payment would do (never an option)."""
+    """Separate notes: a proposed down payment that savings beyond the reserve do not cover (flagged), and
+    when savings are unknown and the plan is unaffordable, what a down payment would do (never an option)."""
+    out = []
+    cash = float(row["down_payment_ratio"]) * facts.balance
+    if facts.savings_known and cash > facts.spendable + 1e-9:
+        key = "unfunded_down_payment" if facts.spendable > 0 else "unfunded_down_payment_none"
+        out.append(T.note(key, lang, cash=cash, spendable=facts.spendable, reserve=facts.reserve))
     if facts.savings_known or facts.plan_ok or facts.disposable <= 0:
-        return []
+        return out
     cur = float(row["down_payment_ratio"])
     values = [float(v) for v in feature("down_payment_ratio").action_spec().values if v > cur]
     if not values:
-        return []
+        return out
     months = int(max([*feature("plan_months").action_spec().values, float(row["plan_months"])]))
-    balance, disp = facts.balance, facts.disposable
+    balance = facts.balance
     pick, ok = values[-1], False
     for v in values:
-        if bool(rules.affordable(rules.instalment(balance, v, months), disp)):
+        if bool(facts.affordable(rules.instalment(balance, v, months))):
             pick, ok = v, True
             break
     inst = float(rules.instalment(balance, pick, months))
-    return [T.down_payment_note(pick, pick * balance, months, inst, ok, lang)]
+    return [*out, T.down_payment_note(pick, pick * balance, months, inst, ok, lang, reserve=facts.reserve)]
+
+
+def leads(facts: Facts, gap: Gap | None, status: str, lang: str) -> list[str]:
+    """What the report says first: savings that repay the whole debt with the reserve kept; and where no plan is
+    affordable, not to sign one, what to ask for instead, the gap in money and whether family could help."""
+    out = []
+    if facts.savings_cover_debt:
+        out.append(T.heading("savings_cover", lang, savings=T.money(facts.savings), months=rules.RESERVE_MONTHS,
+                             reserve=T.money(facts.reserve), balance=T.money(facts.balance)))
+    if status == "no_affordable_plan":
+        out += [T.heading("no_affordable_plan", lang), T.heading("ask_instead", lang)]
+        if gap is not None:
+            out.append(gap.text(lang))  # its ways to close the gap ask whether family could help
+    return out

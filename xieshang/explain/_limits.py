@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "MAX_REASONS", "MAX_OPTIONS", "MAX_STEPS", "MIN_STEP_GAIN", "MIN_IMPACT", "INCOME_FLOOR", "REACH_TOLERANCE",
-    "MAX_UNKNOWNS", "PLAN_INPUTS", "AFFORDABILITY_GROUP", "FIRST_BATCH", "SEARCH_BUDGET", "BATCH_APPLICANTS",
+    "MAX_UNKNOWNS", "MIN_OPTION_PROBABILITY", "PLAN_INPUTS", "AFFORDABILITY_GROUP", "FIRST_BATCH", "SEARCH_BUDGET", "BATCH_APPLICANTS",
     "GROWTH", "EPS",
 ]
 
@@ -22,6 +22,8 @@ INCOME_FLOOR = 1_000.0
 """RMB/month: the income a down payment's cost is measured against when income is lower (or zero)."""
 REACH_TOLERANCE = 0.005
 """When the target is out of reach: the cheapest option within this of the best reachable probability."""
+MIN_OPTION_PROBABILITY = 0.01
+"""An option must leave the estimate above this (an option ending at 1 % or below is no path to an agreement)."""
 MAX_UNKNOWNS = 3
 """At most this many unknown values are named as mattering for the answer."""
 

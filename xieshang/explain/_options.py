@@ -41,13 +41,13 @@ class Dim:
         object.__setattr__(self, "stored", stored)
 
 
-def down_payment_ok(facts: Facts, ratio: float) -> bool:
+def down_payment_ok(facts: Facts, ratio: float) -> bool:  # xieshang.rules.NEVER_RECOMMEND
     """A down payment of ``ratio`` is offered only from money the borrower has.
 
     Known savings cover it (``ratio × balance ≤ savings``) and disposable
     income is positive; never when savings are unknown.
     """
-    return facts.savings_known and facts.disposable > 0 and ratio * facts.balance <= facts.savings + 1e-9
+    return facts.savings_known and facts.disposable > 0 and ratio * facts.balance <= facts.spendable + 1e-9
 
 
 def dims(row: dict[str, Any], facts: Facts) -> list[Dim]:

@@ -57,7 +57,7 @@ def unknowns(candidates: list[tuple[str, Any]], p_ref: np.ndarray, z_ref: np.nda
         if abs(float(z) - z_base) >= MIN_IMPACT:
             f = feature(name)
             label = f.label_zh if lang == "zh" else f.label_en
-            text = T.heading("unknown_item", lang, label=label, pts=T.points(float(p) - base, lang))
+            text = T.heading("unknown_item", lang, label=label, change=T.change_words(float(p) - base, lang))
             found.append((abs(float(z) - z_base), Unknown(name, float(p) - base, text)))
     found.sort(key=lambda item: -item[0])
     return [u for _, u in found[:MAX_UNKNOWNS]]

@@ -1,48 +1,72 @@
-"""The text report of an explanation, in its language (every sentence from :mod:`xieshang.text`)."""
+"""The text report of an explanation, in its language (every sentence from :mod:`xieshang.text`).
+
+Short enough to read on a phone: what comes first (savings that repay the debt; where no plan is
+affordable, not to sign one and what to ask for instead), the reasons, the options (affordable plans
+only, no costs), the notes and at most six next steps. The details stay in ``to_dict()``.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from .. import text as T
-from ._limits import PLAN_INPUTS
+from ._limits import AFFORDABILITY_GROUP
 
 if TYPE_CHECKING:
     from ._types import Explanation
 
-__all__ = ["render"]
+__all__ = ["render", "REPORT_REASONS", "REPORT_OPTIONS"]
+
+_INSTALMENT_WORDS = {"zh": "月供", "en": "instalment"}
+REPORT_REASONS = 3
+"""Reasons the text names (``to_dict()`` keeps every one)."""
+REPORT_OPTIONS = 2
+"""Options the text names (``to_dict()`` keeps every one)."""
+REPORT_UNKNOWNS = 2
+"""Unknowns the text names."""
+REPORT_REASONS_NO_PLAN = 1
+"""Reasons named where no plan is affordable: what to ask for instead matters more than the estimate."""
 
 
 def render(exp: Explanation) -> str:
-    """The report a borrower reads: probability, reasons, options, the gap, notes and next steps."""
+    """The report a borrower reads."""
     lang = exp.lang
     lines = [T.heading("disclaimer", lang), "",
-             T.heading("probability", lang, p=T.percent(exp.probability), t=T.percent(exp.target)), ""]
-    lines += _reason_lines(exp)
+             T.heading("probability", lang, p=T.chance(exp.probability, lang), t=T.chance(exp.target, lang))]
+    if exp.lead:
+        lines += ["", *exp.lead]
     lines.append("")
-    lines += _option_lines(exp)
-    if exp.gap is not None and exp.gap.shortfall > 0:
+    lines += _reason_lines(exp)
+    options = _option_lines(exp)
+    if options:
+        lines += ["", *options]
+    if exp.gap is not None and exp.status != "no_affordable_plan":  # otherwise it is in the lead
         lines += ["", exp.gap.text(lang)]
     for note in exp.notes:
         lines += ["", note]
-    if exp.actions:
-        lines += ["", T.heading("cost_note", lang, **T.cost_terms())]
+    if any(_INSTALMENT_WORDS[lang] in line.lower() for line in lines):
+        lines += ["", T.note("no_interest", lang)]
     if exp.next_steps:
         lines += ["", T.heading("next_steps", lang)]
-        lines += [f"  {i}. {s}" for i, s in enumerate(exp.next_steps, 1)]
+        lines += [f"{i}. {s}" for i, s in enumerate(exp.next_steps, 1)]
     return "\n".join(lines)
 
 
 def _reason_lines(exp: Explanation) -> list[str]:
     lang = exp.lang
-    if not exp.reasons:
+    reasons = exp.reasons[:REPORT_REASONS]
+    if exp.status == "no_affordable_plan":  # the gap says what the plan's inputs do, in money
+        reasons = [r for r in exp.reasons if r.feature not in AFFORDABILITY_GROUP][:REPORT_REASONS_NO_PLAN]
+    if not reasons and exp.reasons:  # every reason is the plan's affordability: the gap in the lead says it
+        lines = []
+    elif not reasons:
         lines = [T.heading("no_reasons", lang)]
     else:
         lines = [T.heading("reasons", lang)]
-        lines += ["  " + T.heading("reason_line", lang, i=i, text=r.text, impact=T.points(r.impact, lang, signed=False))
-                  for i, r in enumerate(exp.reasons, 1)]
+        lines += [T.heading("reason_line", lang, i=i, text=r.text, impact=T.points(r.impact, lang, signed=False))
+                  for i, r in enumerate(reasons, 1)]
     if exp.unknowns:
-        lines.append(T.heading("unknowns", lang, items=T.list_sep(lang).join(u.text for u in exp.unknowns)))
+        lines.append(T.heading("unknowns", lang, items=T.list_sep(lang).join(u.text for u in exp.unknowns[:REPORT_UNKNOWNS])))
     return lines
 
 
@@ -50,24 +74,13 @@ def _option_lines(exp: Explanation) -> list[str]:
     lang = exp.lang
     if exp.status in ("already", "no_improvement"):
         return [T.heading(exp.status, lang)]
-    if exp.status == "no_affordable_plan":
-        lines = [T.heading("no_affordable_plan", lang)]
-        if exp.actions:
-            lines.append(T.heading("unaffordable_steps", lang))
-    elif exp.status == "best_reachable":
-        lines = [T.heading("unreachable", lang, t=T.percent(exp.target), p=T.percent(exp.actions[0].probability))]
+    if not exp.actions:
+        return []
+    if exp.status == "best_reachable":
+        lines = [T.heading("unreachable", lang, t=T.chance(exp.target, lang),
+                           p=T.chance(exp.actions[0].probability, lang))]
     else:
         lines = [T.heading("actions", lang)]
-    for i, a in enumerate(exp.actions, 1):
-        mark = "" if a.affordable else " " + T.heading("unaffordable_mark", lang)
-        lines.append("  " + T.heading("action_line", lang, i=i, text=a.text, p=T.percent(a.probability),
-                                      cost=f"{a.cost:.1f}") + mark)
-    if len(exp.single_actions) > 1:
-        lines.append("  " + T.heading("steps", lang))
-        fixes = exp.gap is not None  # the applicant's plan is unaffordable now
-        for a in exp.single_actions:
-            line = "    - " + T.heading("step_line", lang, text=a.text, gain=T.points(a.gain, lang))
-            if fixes and a.affordable and set(a.changes) & set(PLAN_INPUTS):
-                line += " " + T.heading("makes_affordable", lang)
-            lines.append(line)
+    lines += [T.heading("action_line", lang, i=i, text=a.text, p=T.chance(a.probability, lang))
+              for i, a in enumerate(exp.actions[:REPORT_OPTIONS], 1)]
     return lines

@@ -20,8 +20,18 @@ import numpy as np
 from .. import text as T
 from ._batch import Encoding, Rows, Scores, Search, encode
 from ._facts import Facts, facts_of, to_py
-from ._gap import gap_of, notes
-from ._limits import EPS, FIRST_BATCH, GROWTH, MAX_OPTIONS, MAX_STEPS, MIN_STEP_GAIN, REACH_TOLERANCE, SEARCH_BUDGET
+from ._gap import gap_of, leads, notes
+from ._limits import (
+    EPS,
+    FIRST_BATCH,
+    GROWTH,
+    MAX_OPTIONS,
+    MAX_STEPS,
+    MIN_OPTION_PROBABILITY,
+    MIN_STEP_GAIN,
+    REACH_TOLERANCE,
+    SEARCH_BUDGET,
+)
 from ._reasons import comparison_rows, reasons, unknowns
 from ._space import OptionSpace, fill, fill_choices, space_of, unique, unique_inverse
 from ._steps import next_steps
@@ -71,6 +81,8 @@ def run_search(row: dict[str, Any], target: float, lang: str, reference: dict[st
     if st.base >= target:
         return _finish(st, [], [], True, "already")
     _prepare(st)
+    if st.no_plan:  # options are paths to a plan they can keep: none here (the report says what to ask for)
+        return _finish(st, [], [], False, "no_affordable_plan")
     yield from _score_first(st)
     goal = yield from _goal(st)
     if goal is None:
@@ -83,8 +95,6 @@ def run_search(row: dict[str, Any], target: float, lang: str, reference: dict[st
     chosen, picks = _rerank(st, chosen, picks)
     actions = [_action(st, ch, i, float(st.prob[i]), float(st.cost[i])) for ch, i in zip(chosen, picks)]
     steps = yield from _single_steps(st, chosen[0], picks[0])
-    if st.no_plan:
-        return _finish(st, actions, steps, False, "no_affordable_plan")
     reached = bool(actions[0].probability >= target)
     return _finish(st, actions, steps, reached, "reached" if reached else "best_reachable")
 
@@ -176,10 +186,12 @@ def _goal(st: _State) -> _Phase:
             yield from _score(st, fresh)
     scored = order[~np.isnan(prob[order])]
     best = float(prob[scored].max()) if len(scored) else st.base
+    # An unaffordable plan made affordable is an improvement whatever the estimate does.
+    floor = st.base + EPS if st.facts.plan_ok else -np.inf
     if best >= target:
         return target
-    if best > st.base + EPS:
-        return max(best - REACH_TOLERANCE, st.base + EPS)  # the cheapest within REACH_TOLERANCE of the best
+    if best > floor:
+        return max(best - REACH_TOLERANCE, floor)  # the cheapest within REACH_TOLERANCE of the best
     return None
 
 
@@ -239,7 +251,7 @@ def _not_covered(ch: _Choice, chosen: list[_Choice]) -> bool:
 def _rank(st: _State, goal: float) -> tuple[list[_Choice], list[int]]:
     """The cheapest options reaching ``goal`` (ties: higher probability), none a superset of one before."""
     prob = st.prob
-    scored = np.flatnonzero(~np.isnan(prob) & st.allowed & (prob >= goal))
+    scored = np.flatnonzero(~np.isnan(prob) & st.allowed & (prob >= goal) & (prob > MIN_OPTION_PROBABILITY))
     scored = scored[np.lexsort((-prob[scored], st.cost[scored]))]
     chosen: list[_Choice] = []
     picks: list[int] = []
@@ -293,7 +305,8 @@ def _apply_drops(st: _State, trials: list[tuple[int, int, int]], chosen: list[_C
     for n in range(len(chosen)):
         p_opt = float(prob[picks[n]])
         need = st.target if p_opt >= st.target else p_opt - MIN_STEP_GAIN
-        ok = [t for t in trials if t[0] == n and st.allowed[t[2]] and prob[t[2]] >= need and prob[t[2]] > st.base + EPS]
+        ok = [t for t in trials if t[0] == n and st.allowed[t[2]] and prob[t[2]] >= need and prob[t[2]] > st.base + EPS
+              and prob[t[2]] > MIN_OPTION_PROBABILITY]
         if ok:
             _, d, idx = max(ok, key=lambda t: prob[t[2]])
             chosen[n] = {dd: kk for dd, kk in chosen[n].items() if dd != d}
@@ -344,7 +357,8 @@ def _action(st: _State, choice: _Choice, idx: int, p: float, cost: float) -> Act
 
 def _finish(st: _State, actions: list[Action], steps: list[Action], reached: bool, status: str) -> Explanation:
     row, facts = st.row, st.facts
-    gap = gap_of(row, facts) if not facts.plan_ok or (actions and not actions[0].affordable) else None
+    gap = gap_of(row, facts) if not facts.plan_ok and not actions else None  # never beside an affordable option
     return Explanation(st.base, st.target, st.lang, st.reasons, actions, steps, reached, status, dict(row), gap=gap,
-                       next_steps=next_steps(row, facts, status, st.lang), notes=notes(row, facts, st.lang),
-                       unknowns=st.unknowns)
+                       next_steps=next_steps(row, facts, status, st.lang,
+                                             overdue_named=any(r.feature == "days_overdue" for r in st.reasons)), notes=notes(row, facts, st.lang),
+                       unknowns=st.unknowns, lead=leads(facts, gap, status, st.lang))

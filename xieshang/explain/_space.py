@@ -194,7 +194,7 @@ def space_of(row: dict[str, Any], facts: Facts) -> OptionSpace:
     for j, d in enumerate(plan):
         cols[dims[d].name] = np.asarray(dims[d].values, dtype=float)[gp[:, j]]
     inst, disp = rules.plan_terms(cols)
-    feasible = rules.affordable(inst, disp)
+    feasible = facts.affordable(inst, disp)
     return OptionSpace(dims, other, plan, go, gp, cost_o, cost_p, feasible, inst, disp, grids.top_o, grids.codes_o,
                        grids)
 

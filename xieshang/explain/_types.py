@@ -141,6 +141,13 @@ class Gap:
         RMB paid up front (beyond the down payment) that would make the rest
         affordable over ``plan_months`` at the current disposable income (the
         whole remaining balance when no instalment is affordable).
+    other_debt_payments : float
+        RMB a month to other lenders (the text names them as a way to close the gap only when positive).
+    spendable_savings : float
+        Known savings beyond the emergency reserve (NaN when unknown): the text names a lump sum only
+        when they cover it.
+    living_floor : float
+        RMB a month the plan must leave at the least (:func:`xieshang.rules.living_floor`).
     """
 
     plan_months: int
@@ -151,18 +158,25 @@ class Gap:
     disposable: float
     shortfall: float
     lump_sum: float
+    other_debt_payments: float = 0.0
+    spendable_savings: float = float("nan")
+    living_floor: float = 300.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable fields."""
         return {"plan_months": int(self.plan_months), "down_payment_ratio": float(self.down_payment_ratio),
                 "down_payment": float(self.down_payment), "instalment": float(self.instalment),
                 "required_disposable": float(self.required_disposable), "disposable": float(self.disposable),
-                "shortfall": float(self.shortfall), "lump_sum": float(self.lump_sum)}
+                "shortfall": float(self.shortfall), "lump_sum": float(self.lump_sum),
+                "other_debt_payments": float(self.other_debt_payments),
+                "spendable_savings": json_value(float(self.spendable_savings)),
+                "living_floor": float(self.living_floor)}
 
     def text(self, lang: str) -> str:
         """The sentence in ``lang``."""
         remaining = self.instalment * self.plan_months  # what is left after the down payment
-        return T.gap_text({**self.to_dict(), "whole": self.lump_sum >= remaining - 1e-6}, lang)
+        return T.gap_text({**self.to_dict(), "spendable_savings": float(self.spendable_savings),
+                           "whole": self.lump_sum >= remaining - 1e-6}, lang)
 
 
 @dataclass(frozen=True)
@@ -179,26 +193,27 @@ class Explanation:
     reasons : list of Reason
         Up to four, largest impact first.
     actions : list of Action
-        Ranked options, best first; empty when the target is already
-        reached or nothing raises the probability. When no affordable plan
-        exists they are steps that keep the plan (``affordable=False``).
+        Ranked options, best first, every one leaving an affordable plan
+        (paths to an agreement the borrower can keep); empty when the target
+        is already reached, nothing raises the probability above 1 %, or no
+        plan is affordable.
     single_actions : list of Action
         Each step of the best option on its own (what each step buys),
-        largest gain first; the plan's terms (length, down payment, expense
-        cut) count as one step, the new plan, since they act together.
+        largest gain first; the plan's terms (length, down payment) count as
+        one step, the new plan, since they act together.
     reached : bool
         Whether the best option (or the applicant as is) reaches ``target``
         with an affordable plan.
     status : {"already", "reached", "best_reachable", "no_affordable_plan", "no_improvement"}
         Already at the target; an option reaches it; none does (the best
-        reachable is given); no option leaves an affordable plan (the steps
-        that still raise the estimate are given); nothing realistic raises
-        the probability.
+        reachable is given); no plan is affordable (the report says not to
+        sign one, what to ask for instead and the gap); nothing realistic
+        raises the probability.
     applicant : dict
         The validated applicant.
     gap : Gap or None
-        Set when the applicant's plan is unaffordable: what would make the
-        cheapest plan affordable.
+        Set only when the applicant's plan is unaffordable and no affordable
+        option is given: what would make the cheapest plan affordable.
     next_steps : list of str
         The article's way forward that applies to this applicant, a checklist
         in the explanation's language.
@@ -207,6 +222,10 @@ class Explanation:
     unknowns : list of Unknown
         The applicant's unknown values that matter most for the answer (up
         to :data:`MAX_UNKNOWNS`, largest change first).
+    lead : list of str
+        What the report says first: savings that repay the whole debt with
+        the emergency reserve kept; where no plan is affordable, not to sign
+        one, what to ask for instead, the gap and a question on family help.
     """
 
     probability: float
@@ -222,6 +241,7 @@ class Explanation:
     next_steps: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unknowns: list[Unknown] = field(default_factory=list)
+    lead: list[str] = field(default_factory=list)
 
     @property
     def best(self) -> Action | None:
@@ -245,6 +265,7 @@ class Explanation:
             "gap": self.gap.to_dict() if self.gap is not None else None,
             "next_steps": list(self.next_steps),
             "notes": list(self.notes),
+            "lead": list(self.lead),
             "unknowns": [u.to_dict() for u in self.unknowns],
             "applicant": {k: json_value(v) for k, v in self.applicant.items()},
             "report": str(self),
