@@ -203,3 +203,15 @@ def test_bad_arguments_end_in_one_line_before_any_work(dataset, tmp_path, capsys
     err = capsys.readouterr().err
     assert re.search(message, err) and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_dask_local_starts_a_cluster_for_the_job_and_stops_it(dataset, saved_model, reference, tmp_path, capsys):
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())
+    out = tmp_path / "out"
+    assert main(["predict", str(dataset / "parts"), "-o", str(out), "--model", str(saved_model), "--dask", "local",
+                 "--quiet"]) == 0
+    assert capsys.readouterr().err == ""  # --quiet: no counter
+    pd.testing.assert_frame_equal(_read_parts(out), reference[False], check_exact=True)
+    assert set(multiprocessing.active_children()) <= before  # its worker processes are gone

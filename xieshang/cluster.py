@@ -75,7 +75,7 @@ def score_dask(frame: Any, model: str | os.PathLike | None = None, *, explain: b
     if not hasattr(frame, "map_partitions") or not hasattr(frame, "_meta"):
         raise ValueError(f"expected a dask.dataframe.DataFrame, got {type(frame).__name__}")
     meta = score_partition(frame._meta, None, explain, target=target, lang=lang)  # checks target and lang
-    payload = dask.delayed(model_payload(model), pure=True)  # one task: each worker fetches it once
+    payload = dask.delayed(model_payload(model), pure=False)  # one task, a fresh key: each worker fetches it once
     return frame.map_partitions(_score_with_payload, payload, explain, target, lang, meta=meta)
 
 
@@ -284,7 +284,9 @@ def _run(client: Any, payload: ModelPayload, todo: list[tuple[Path, Path]], expl
 
     if not todo:
         return 0
-    shared = client.scatter(payload, broadcast=True)  # the model's bytes reach each worker once
+    # The model's bytes reach each worker once. A fresh key for each job: with the content's hash as the
+    # key, a rerun's scatter could be undone by the release of the previous job's (the same key).
+    shared = client.scatter(payload, broadcast=True, hash=False)
     futures = {client.submit(_score_file_task, shared, str(s), str(d), explain, target, lang, chunk_rows,
                              pure=False): s for s, d in todo}
     counter = _Counter(len(futures), progress)
