@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xieshang.generator import true_probability
+from xieshang.contract import FEATURE_NAMES
+from xieshang.generator import generate, true_probability
 
 
 class OracleModel:
@@ -41,7 +42,7 @@ def small_model():
     return model.fit(df, df["approved"])
 
 
-# -- rows with missing values (tests/test_training.py, tests/modeling/) ------------------------------
+# -- rows with missing values (tests/modeling/) ------------------------------------------------
 def _holes(frame, rng):
     """Valid rows, then missing values where the contract will allow them (after validation)."""
     from xieshang.validation import validate_frame
@@ -73,3 +74,21 @@ def accept_missing(monkeypatch):
 def with_missing():
     """``with_missing(frame, rng)``: valid rows, then missing values where the contract allows them."""
     return _holes
+
+
+@pytest.fixture(scope="session")
+def saved_model(small_model, tmp_path_factory):
+    """:func:`small_model` saved with its sidecar, as the engines' workers receive it."""
+    return small_model.save(tmp_path_factory.mktemp("model") / "approval.joblib")
+
+
+@pytest.fixture(scope="module")
+def sample() -> pd.DataFrame:
+    """2,000 generated rows (seed 3), for the figures and the numbers behind them."""
+    return generate(2000, seed=3)
+
+
+@pytest.fixture(scope="module")
+def X(sample) -> pd.DataFrame:
+    """The contract's columns of :func:`sample`."""
+    return sample[list(FEATURE_NAMES)]

@@ -33,11 +33,6 @@ def client():
 
 
 @pytest.fixture(scope="module")
-def saved_model(small_model, tmp_path_factory):
-    return small_model.save(tmp_path_factory.mktemp("model") / "approval.joblib")
-
-
-@pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
     """PARTS Parquet files with a customer_id index, and the same rows as one file."""
     root = tmp_path_factory.mktemp("dataset")

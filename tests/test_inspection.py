@@ -7,18 +7,8 @@ import pandas as pd
 import pytest
 
 from xieshang import inspection, plots
-from xieshang.contract import BOOL_NAMES, CATEGORY_NAMES, FEATURE_NAMES, LABEL, feature
-from xieshang.generator import generate, true_probability
-
-
-@pytest.fixture(scope="module")
-def sample() -> pd.DataFrame:
-    return generate(2000, seed=3)
-
-
-@pytest.fixture(scope="module")
-def X(sample) -> pd.DataFrame:
-    return sample[list(FEATURE_NAMES)]
+from xieshang.contract import BOOL_NAMES, CATEGORY_NAMES, LABEL, feature
+from xieshang.generator import true_probability
 
 
 def toy_model(X: pd.DataFrame) -> np.ndarray:

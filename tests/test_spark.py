@@ -36,11 +36,6 @@ def spark():
 
 
 @pytest.fixture(scope="module")
-def saved_model(small_model, tmp_path_factory):
-    return small_model.save(tmp_path_factory.mktemp("model") / "approval.joblib")
-
-
-@pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
     root = tmp_path_factory.mktemp("spark")
     df = generate(300, seed=5)

@@ -5,28 +5,12 @@ import pytest
 
 from xieshang import train
 from xieshang.contract import LABEL, TRUTH
-from xieshang.generator import generate
 from xieshang.metrics import evaluate
 from xieshang.modeling import (
     CANDIDATES,
     RefitCalibrated,
     direction_violations,
 )
-
-
-@pytest.fixture(scope="module")
-def data():
-    return generate(1_600, seed=21)
-
-
-@pytest.fixture(scope="module")
-def test_rows():
-    return generate(2_000, seed=22)
-
-
-@pytest.fixture(scope="module")
-def model(data):
-    return train(data, seed=3)
 
 
 def test_train_fits_compares_every_candidate_and_predicts(model, test_rows):
