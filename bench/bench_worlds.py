@@ -45,6 +45,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from blind_worlds import BLIND
 from peers import PEERS
+from policy_worlds import BLIND as POLICY
 from worlds import WORLDS
 
 from xieshang import train
@@ -52,11 +53,6 @@ from xieshang.contract import FEATURE_NAMES, LABEL, TRUTH
 from xieshang.metrics import evaluate
 from xieshang.modeling.boosting import REFIT_SHRINK
 from xieshang.modeling.selection import direction_violations
-
-try:  # written blind by a helper (issue 21); absent on a branch that predates it
-    from policy_worlds import POLICY
-except ImportError:
-    POLICY = {}
 
 MODELS = ("project", *PEERS)
 ONCE = {"ebm"}  # fitted once whatever --repeat says: one fit takes minutes
