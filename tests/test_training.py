@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import log_loss
 
 from xieshang import train
 from xieshang.contract import LABEL, TRUTH
@@ -108,10 +109,15 @@ def test_monotone_logistic_log_odds_are_its_ramp_basis_times_its_coefficients():
     model = MonotoneLogistic(directions={"a": 1, "b": -1}).fit(X, y)
     new = pd.DataFrame({"a": [-9.0, 0.1, np.nan, 9.0], "b": [2.0, np.nan, 0.0, 7.0],
                         "c": [np.nan, 0.5, 30.0, 0.0], "k": [1.0, 2.0, np.nan, 1.0]})
-    for rows in (X, new):
+    for rows in (X, new, *(new.iloc[[i]] for i in range(len(new)))):  # one row at a time too
         M = rows.to_numpy(float)
         expected = (model._basis(M) - model.basis_mean_) @ model.coef_ + model.intercept_
         np.testing.assert_allclose(model.decision_function(rows), expected, rtol=1e-12, atol=1e-12)
+    # The curves kept for fast prediction are rebuilt by a refit.
+    refit = model.fit(X.assign(a=-X["a"]), y)
+    M = new.to_numpy(float)
+    np.testing.assert_allclose(refit.decision_function(new),
+                               (refit._basis(M) - refit.basis_mean_) @ refit.coef_ + refit.intercept_, rtol=1e-12)
 
 
 def test_train_refuses_bad_data_with_every_problem(data):
@@ -179,9 +185,24 @@ def test_calibration_is_chosen_by_cross_fitted_log_loss(data):
     res = cross_validate_candidate("hgb_monotone", pipe, X, y, folds)
     method, scores = choose_calibration(res, y, folds)
     assert set(scores) == {"sigmoid", "isotonic", "temperature", "none"}
-    assert method == min(("sigmoid", "isotonic", "temperature"), key=scores.get)
+    assert method == min(("sigmoid", "isotonic", "temperature", "none"), key=scores.get)
+    # "none" fits nothing: its score is the log loss of the out-of-fold values themselves.
+    assert scores["none"] == pytest.approx(log_loss(y, 1 / (1 + np.exp(-res.oof_score))), rel=1e-12)
+    assert choose_calibration(res, y, folds, methods=["none"])[0] == "none"
     with pytest.raises(ValueError, match="calibration"):
         choose_calibration(res, y, folds, methods=["beta"])
+
+
+def test_refit_calibrated_none_is_the_sigmoid_of_the_decision_values(data, test_rows):
+    X, y = data.drop(columns=[LABEL, TRUTH]), data[LABEL].to_numpy()
+    pipe = make_candidates(0, ["logistic_monotone"])["logistic_monotone"]
+    res = cross_validate_candidate("logistic_monotone", pipe, X, y, cv_folds(y, 3, seed=0))
+    none = RefitCalibrated(pipe, method="none").fit(X, y, oof_scores=res.oof_score)
+    assert none.calibrator_ is None
+    p = 1 / (1 + np.exp(-none.decision_function(test_rows)))
+    np.testing.assert_allclose(none.predict_proba(test_rows), np.column_stack([1 - p, p]), rtol=1e-12)
+    sig = RefitCalibrated(pipe, method="sigmoid").fit(X, y, oof_scores=res.oof_score)
+    assert not np.allclose(sig.predict_proba(test_rows), none.predict_proba(test_rows), atol=1e-6)
 
 
 def test_the_model_predicts_with_one_refit_pipeline(model, test_rows):
