@@ -28,7 +28,7 @@ from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from .checks import int_problem
 from .contract import FEATURE_NAMES, FEATURES, LABEL
-from .features import typical_approved
+from .features import typical_approved, validated_rows
 from .files import atomic_path, exclusive_lock, write_json
 from .modeling import (
     AVAILABLE,
@@ -50,7 +50,7 @@ __all__ = ["ApprovalModel", "train", "load_model", "DEFAULT_PATH", "FORMAT_VERSI
            "contract_spec"]
 
 DEFAULT_PATH = Path("model/approval.joblib")
-FORMAT_VERSION = 4  # 4: document_count leaves out the hardship proof; 3: xieshang.modeling classes, boosting sized on the folds; 2: one refit pipeline per candidate
+FORMAT_VERSION = 5  # 5: lender measures (savings cover, debt to income, plan affordable), savings directed; 4: document_count leaves out the hardship proof; 3: xieshang.modeling classes, boosting sized on the folds; 2: one refit pipeline per candidate
 _RETRAIN = "retrain it with `make train`"
 
 
@@ -310,7 +310,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         if name not in self.calibrated_:
             raise ValueError(f"candidate: expected one of {', '.join(self.calibrated_)}, got {name!r}")
         clean = validate_frame(X)
-        with _predict_thread_limit(int(self.n_threads)):
+        with _predict_thread_limit(int(self.n_threads)), validated_rows(clean):  # validated once, not per step
             return np.asarray(self.calibrated_[name].predict_proba(clean)[:, 1], dtype=float)
 
     def candidate_proba(self, X: pd.DataFrame, name: str | None = None) -> np.ndarray:
