@@ -193,12 +193,12 @@ def main() -> None:
             print(f"  {w} at {n:,} rows done, load {r['load']:.2f}: "
                   + ", ".join(f"{m} {f['mean_abs_error_to_truth']:.4f} ({f['fit_s']:.1f} s)" for m, f in r["models"].items()),
                   flush=True)
+            if args.json:  # after every world: a long run interrupted keeps what it measured
+                Path(args.json).write_text(json.dumps(results, indent=1, default=float))
     print()
     _table(results, "rows" if args.curve else "world")
     if not args.curve:
         _targets(results)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1, default=float))
 
 
 if __name__ == "__main__":
