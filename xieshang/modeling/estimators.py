@@ -183,11 +183,13 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
             else:
                 multi.append((j, knots, np.concatenate([[0.0], np.cumsum(coef)])))
             start += len(knots) - 1
-        s = np.array(single, dtype=float).reshape(-1, 4)
-        return {"multi": multi, "single_cols": s[:, 0].astype(np.intp), "single_lo": s[:, 1],
-                "single_width": s[:, 2], "single_coef": s[:, 3], "blank": blank,
+        # Contiguous copies: a strided view would be contiguous once pickled, and a product with it can
+        # round differently in the last bit (a reloaded model must predict exactly what the fitted one did).
+        s = np.array(single, dtype=float).reshape(-1, 4).T.copy()
+        return {"multi": multi, "single_cols": s[0].astype(np.intp), "single_lo": s[1],
+                "single_width": s[2], "single_coef": s[3], "blank": blank,
                 "const": float(self.intercept_ - np.asarray(self.basis_mean_) @ self.coef_),
-                "missing_coef": self.coef_[start:]}
+                "missing_coef": self.coef_[start:].copy()}
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
         """Log-odds of approval."""
