@@ -1,29 +1,36 @@
-"""A zoo of worlds: the project against a plain boosted baseline, on the same rows, against the truth.
+"""A zoo of worlds: the project beside its peers, on the same rows, against the truth.
 
-For every world of ``bench/worlds.py`` and ``bench/blind_worlds.py`` (50,000 training rows, a separate
-50,000-row test set), in the same run:
+For every world of ``bench/worlds.py``, ``bench/blind_worlds.py`` and
+``bench/policy_worlds.py`` (50,000 training rows, a separate 50,000-row test
+set), in the same run and under one thread:
 
 * ``project``: :func:`xieshang.train` (the default :class:`~xieshang.ApprovalModel`);
-* ``baseline``: the plain boosted baseline of issue 9, exactly: the plan's
-  instalment, its burden ``instalment / (max(disposable, 0) + 200)`` and the
-  income left after it, one-hot categories, ``HistGradientBoostingClassifier``
-  (defaults, ``random_state=0``) inside ``CalibratedClassifierCV(method="isotonic", cv=5)``.
+* the peers of ``bench/peers.py``, each given the same three plan features
+  (instalment, burden, income left): ``baseline`` (the plain boosted baseline
+  of issue 9), ``ebm`` (``ExplainableBoostingClassifier`` defaults) and
+  ``lightgbm`` (defaults, isotonic ``CalibratedClassifierCV(cv=5)``).
 
-Both fit under one thread, each ``--repeat`` times (default 2), interleaved, and
-the fastest fit of each counts (noise from other work on shared cores only
-adds time). Printed per world: log-loss ratio to the oracle
-(the truth's own log loss on the test labels), mean |p̂ − p|, AUC gap to
-the oracle, fit seconds and the fit-time ratio project / baseline, then the
-targets of issue 9 (ratio <= 1.01 and <= the baseline's, mean |p̂ − p| <= 0.02,
-fit <= 2x the baseline, no direction violations).
+Each model fits ``--repeat`` times (default 2; EBM once: a fit takes minutes),
+interleaved, and the fastest fit counts (noise from other work on shared cores
+only adds time). Printed per world and model: log-loss ratio to the oracle (the
+truth's own log loss on the test labels), mean |p̂ − p|, AUC gap to the oracle,
+fit seconds and their ratio to the baseline's, and the median one-row
+``predict_proba`` (a one-row frame, 25 rows), then the targets of issue 21 for the
+project (log-loss ratio and mean |p̂ − p| at most EBM's, ratio <= 1.01,
+mean |p̂ − p| <= 0.02, fit <= the baseline's, no direction violations).
 
-Usage: ``python bench/bench_worlds.py [--rows 50000] [--worlds ours,other,...] [--repeat 2]`` (every world of
-``worlds.py`` and ``blind_worlds.py`` by default)
+``--curve 5000,50000,500000`` runs the learning curve instead: the same models on
+one world (``--worlds ours``) at each training size, on one 50,000-row test set
+(``--max-ebm-rows`` skips EBM above that size: says so, measures nothing).
+
+Usage: ``python bench/bench_worlds.py [--rows 50000] [--worlds ours,other,...] [--models project,baseline,ebm,lightgbm]
+[--repeat 2] [--curve 5000,50000,500000] [--json out.json]``
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -33,71 +40,75 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 import pandas as pd
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from blind_worlds import BLIND
+from peers import PEERS
+from policy_worlds import BLIND as POLICY
 from worlds import WORLDS
 
 from xieshang import train
-from xieshang.contract import BOOL_NAMES, FEATURE_NAMES, LABEL, TRUTH
+from xieshang.contract import FEATURE_NAMES, LABEL, TRUTH
 from xieshang.metrics import evaluate
 from xieshang.modeling.boosting import REFIT_SHRINK
 from xieshang.modeling.selection import direction_violations
 
-CATEGORIES = ["hardship_reason", "communication"]
+MODELS = ("project", *PEERS)
+ONCE = {"ebm"}  # fitted once whatever --repeat says: one fit takes minutes
+PREDICT_ROWS = 25
 
 
-def _baseline_features(X: pd.DataFrame) -> pd.DataFrame:
-    X = X[[c for c in FEATURE_NAMES if c in X]].copy()
-    for b in BOOL_NAMES:
-        X[b] = X[b].astype(float)  # booleans as 0/1 (NaN stays NaN)
-    instalment = X["outstanding_balance"] * (1 - X["down_payment_ratio"]) / X["plan_months"]
-    disposable = X["monthly_income"] - X["monthly_expenses"] - X["other_debt_payments"]
-    X["instalment"] = instalment
-    X["burden"] = instalment / (np.maximum(disposable, 0) + 200)
-    X["left"] = disposable - instalment
-    return X
-
-
-def baseline() -> CalibratedClassifierCV:
-    """The plain boosted baseline of issue 9."""
-    columns = ColumnTransformer([("cat", OneHotEncoder(handle_unknown="ignore"), CATEGORIES)],
-                                remainder="passthrough")
-    pipe = make_pipeline(FunctionTransformer(_baseline_features), columns,
-                         HistGradientBoostingClassifier(random_state=0))
-    return CalibratedClassifierCV(pipe, method="isotonic", cv=5)
-
-
-def run_world(name: str, make, rows: int, seed: int = 0, repeat: int = 2) -> dict:
-    train_df, test_df = make(rows, seed + 1), make(rows, seed + 2)
-    present = [c for c in FEATURE_NAMES if c in train_df]  # a world may lack the optional savings column
-    X, y = train_df[present], train_df[LABEL].to_numpy()
-    yt, pt = test_df[LABEL].to_numpy(), test_df[TRUTH].to_numpy()
-    base_times, fit_times, base, model = [], [], None, None
-    for _ in range(repeat):  # interleaved, the fastest of each kept: the shared cores' noise only adds time
-        t = time.perf_counter()
-        with threadpool_limits(1):
-            b = baseline().fit(X, y)
-        base_times.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        m = train(train_df.drop(columns=TRUTH), seed=seed)
-        fit_times.append(time.perf_counter() - t)
-        base = b if base is None else base  # both are deterministic: the first fit of each is kept
-        model = m if model is None else model
-    base_s, fit_s = min(base_times), min(fit_times)
+def _fit(name: str, train_df: pd.DataFrame, present: list[str], seed: int) -> tuple[object, float]:
+    t = time.perf_counter()
     with threadpool_limits(1):
-        pb = base.predict_proba(test_df[present])[:, 1]
-    pm = model.predict_proba(test_df)[:, 1]
-    viol = direction_violations(model.predict_proba, test_df, n_rows=300, seed=1)
-    return {"world": name, "project": evaluate(yt, pm, pt), "baseline": evaluate(yt, np.clip(pb, 1e-3, 1 - 1e-3), pt),
-            "fit_s": fit_s, "base_s": base_s, "violations": viol, "chosen": model.candidate_,
-            "calibration": model.calibration_, "detail": _detail(model.cv_results_)}
+        if name == "project":
+            model = train(train_df.drop(columns=TRUTH), seed=seed)
+        else:
+            model = PEERS[name]().fit(train_df[present], train_df[LABEL].to_numpy())
+    return model, time.perf_counter() - t
+
+
+def _one_row_ms(model, rows: pd.DataFrame) -> float:
+    """Median milliseconds of ``predict_proba`` on a one-row frame, over ``PREDICT_ROWS`` rows."""
+    times = []
+    with threadpool_limits(1):
+        model.predict_proba(rows.iloc[[0]])  # warm
+        for i in range(min(PREDICT_ROWS, len(rows))):
+            one = rows.iloc[[i]]
+            t = time.perf_counter()
+            model.predict_proba(one)
+            times.append(time.perf_counter() - t)
+    return 1000 * float(np.median(times))
+
+
+def run_world(name: str, make, rows: int, *, models=MODELS, seed: int = 0, repeat: int = 2,
+              test_rows: int | None = None) -> dict:
+    """Fit every model of ``models`` on ``rows`` rows of the world, score them on a separate test set."""
+    train_df, test_df = make(rows, seed + 1), make(test_rows or rows, seed + 2)
+    present = [c for c in FEATURE_NAMES if c in train_df]  # a world may lack the optional savings column
+    yt, pt = test_df[LABEL].to_numpy(), test_df[TRUTH].to_numpy()
+    times: dict[str, list[float]] = {m: [] for m in models}
+    fitted: dict[str, object] = {}
+    for r in range(repeat):  # interleaved, the fastest of each kept: the shared cores' noise only adds time
+        for m in models:
+            if r and m in ONCE:
+                continue
+            model, s = _fit(m, train_df, present, seed)
+            times[m].append(s)
+            fitted.setdefault(m, model)  # every model is deterministic: the first fit is kept
+    out: dict = {"world": name, "rows": rows, "models": {}}
+    for m, model in fitted.items():
+        with threadpool_limits(1):
+            p = model.predict_proba(test_df[present])[:, 1]
+        out["models"][m] = {**evaluate(yt, np.clip(p, 1e-3, 1 - 1e-3), pt), "fit_s": min(times[m]),
+                            "predict_ms": _one_row_ms(model, test_df[present])}
+    if "project" in fitted:
+        model = fitted["project"]
+        out["violations"] = direction_violations(model.predict_proba, test_df, n_rows=300, seed=1)
+        out["chosen"], out["calibration"] = model.candidate_, model.calibration_
+        out["detail"] = _detail(model.cv_results_)
+    return out
 
 
 def _detail(cv: dict) -> str:
@@ -113,43 +124,81 @@ def _detail(cv: dict) -> str:
     return "; ".join(out)
 
 
-ALL_WORLDS = {**WORLDS, **BLIND}
-"""The zoo (``worlds.py``), then the blind worlds (``blind_worlds.py``, written without seeing the model)."""
+ALL_WORLDS = {**WORLDS, **BLIND, **POLICY}
+"""The zoo (``worlds.py``), then the blind worlds (``blind_worlds.py``) and the lenders that decide by rules
+(``policy_worlds.py``), both written without seeing the model."""
+
+
+def _table(results: list[dict], key: str = "world") -> None:
+    print(f"{key:10s} {'model':9s} {'LL/oracle':>9s} {'mean|p̂−p|':>10s} {'AUC gap':>8s} {'fit s':>7s} "
+          f"{'fit/base':>8s} {'1-row ms':>8s}")
+    for r in results:
+        base = r["models"].get("baseline", {}).get("fit_s")
+        for m, f in r["models"].items():
+            ratio = f"{f['fit_s'] / base:7.2f}x" if base else "       -"
+            print(f"{r[key]!s:10s} {m:9s} {f['log_loss_ratio_to_oracle']:9.4f} {f['mean_abs_error_to_truth']:10.4f} "
+                  f"{f['auc_gap_to_oracle']:8.4f} {f['fit_s']:7.1f} {ratio} {f['predict_ms']:8.2f}")
+
+
+def _targets(results: list[dict]) -> None:
+    print("\nTargets of issue 21 for the project (viol = direction violations):")
+    for r in results:
+        ms = r["models"]
+        if "project" not in ms:
+            continue
+        p, checks = ms["project"], {}
+        ll, mae = p["log_loss_ratio_to_oracle"], p["mean_abs_error_to_truth"]
+        if "ebm" in ms:
+            checks["LL<=EBM"] = ll <= ms["ebm"]["log_loss_ratio_to_oracle"]
+            checks["MAE<=EBM"] = mae <= ms["ebm"]["mean_abs_error_to_truth"]
+        checks["LL<=1.01"], checks["MAE<=0.02"] = ll <= 1.01, mae <= 0.02
+        if "baseline" in ms:
+            checks["fit<=base"] = p["fit_s"] <= ms["baseline"]["fit_s"]
+        checks["monotone"] = not r["violations"]
+        missed = [k for k, ok in checks.items() if not ok]
+        print(f"  {r['world']:10s} viol {len(r['violations'])}  ({r['chosen']} + {r['calibration']}; {r['detail']})  "
+              + ("all met" if not missed else "MISSED " + ", ".join(missed)))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=50_000, help="training rows (and test rows) per world")
-    ap.add_argument("--worlds", default=",".join(ALL_WORLDS),
-                    help="comma-separated worlds of bench/worlds.py and bench/blind_worlds.py")
+    ap.add_argument("--worlds", default=None, help="comma-separated worlds (default: every world; ours with --curve)")
+    ap.add_argument("--models", default=",".join(MODELS), help=f"comma-separated, among {', '.join(MODELS)}")
     ap.add_argument("--repeat", type=int, default=2, help="fits of each model per world; the fastest is kept")
+    ap.add_argument("--curve", default=None, help="learning curve: comma-separated training sizes (e.g. 5000,50000,500000)")
+    ap.add_argument("--max-ebm-rows", type=int, default=200_000, help="--curve: sizes above this fit no EBM")
+    ap.add_argument("--json", default=None, help="also write every figure to this JSON file")
     args = ap.parse_args()
-    print(f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, load average {os.getloadavg()[0]:.2f} "
-          f"(other work on the same cores slows every time below); {args.rows:,} train / {args.rows:,} test rows; "
-          f"fit times: the fastest of {args.repeat} interleaved fits")
+    worlds = (args.worlds or ("ours" if args.curve else ",".join(ALL_WORLDS))).split(",")
+    models = args.models.split(",")
+    bad = [w for w in worlds if w not in ALL_WORLDS] + [m for m in models if m not in MODELS]
+    if bad:
+        sys.exit(f"unknown world or model {', '.join(bad)}: worlds are {', '.join(ALL_WORLDS)}; models {', '.join(MODELS)}")
+    sizes = [int(n) for n in args.curve.split(",")] if args.curve else [args.rows]
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, "
+          f"load average {os.getloadavg()[0]:.2f} (other work on the same cores slows every time below); "
+          f"{'/'.join(f'{n:,}' for n in sizes)} train rows; fit times: the fastest of {args.repeat} interleaved fits "
+          f"(EBM: one fit)", flush=True)
     results = []
-    for w in args.worlds.split(","):
-        if w not in ALL_WORLDS:
-            sys.exit(f"--worlds: unknown world {w!r}, expected some of {', '.join(ALL_WORLDS)}")
-        r = run_world(w, ALL_WORLDS[w], args.rows, repeat=args.repeat)
-        results.append(r)
-        print(f"  {w}: project {r['fit_s']:.1f} s ({r['chosen']} + {r['calibration']}; {r['detail']}), "
-              f"baseline {r['base_s']:.1f} s", flush=True)
-    head = (f"{'world':10s} {'LL/oracle':>17s} {'mean|p̂−p|':>17s} {'AUC gap':>17s} {'fit s':>13s} {'fit':>6s}  "
-            "viol  targets")
-    print("\nEach cell: project / baseline; fit ratio = project / baseline; viol = direction violations")
-    print(head)
-    for r in results:
-        m, b = r["project"], r["baseline"]
-        ll, bl = m["log_loss_ratio_to_oracle"], b["log_loss_ratio_to_oracle"]
-        ratio = r["fit_s"] / r["base_s"]
-        checks = {"LL<=1.01": ll <= 1.01, "LL<=base": ll <= bl, "MAE<=0.02": m["mean_abs_error_to_truth"] <= 0.02,
-                  "fit<=2x": ratio <= 2.0, "monotone": not r["violations"]}
-        missed = [k for k, ok in checks.items() if not ok]
-        print(f"{r['world']:10s} {ll:8.4f} / {bl:6.4f} {m['mean_abs_error_to_truth']:8.4f} / "
-              f"{b['mean_abs_error_to_truth']:6.4f} {m['auc_gap_to_oracle']:8.4f} / {b['auc_gap_to_oracle']:6.4f} "
-              f"{r['fit_s']:5.1f} / {r['base_s']:5.1f} {ratio:5.2f}x  {len(r['violations']):4d}  "
-              + ("all met" if not missed else "MISSED " + ", ".join(missed)))
+    for w in worlds:
+        for n in sizes:
+            use = [m for m in models if not (args.curve and m == "ebm" and n > args.max_ebm_rows)]
+            if len(use) < len(models):
+                print(f"  {w} at {n:,} rows: EBM not fitted (above --max-ebm-rows {args.max_ebm_rows:,})", flush=True)
+            r = run_world(w, ALL_WORLDS[w], n, models=use, repeat=args.repeat,
+                          test_rows=50_000 if args.curve else None)
+            r["load"] = os.getloadavg()[0]
+            results.append(r)
+            print(f"  {w} at {n:,} rows done, load {r['load']:.2f}: "
+                  + ", ".join(f"{m} {f['mean_abs_error_to_truth']:.4f} ({f['fit_s']:.1f} s)" for m, f in r["models"].items()),
+                  flush=True)
+            if args.json:  # after every world: a long run interrupted keeps what it measured
+                Path(args.json).write_text(json.dumps(results, indent=1, default=float))
+    print()
+    _table(results, "rows" if args.curve else "world")
+    if not args.curve:
+        _targets(results)
 
 
 if __name__ == "__main__":

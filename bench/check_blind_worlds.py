@@ -1,4 +1,4 @@
-"""Direction check and sanity figures for the blind worlds: ``python bench/check_blind_worlds.py``."""
+"""Direction check and sanity figures for the blind worlds and the policy worlds: ``python bench/check_blind_worlds.py``."""
 import sys
 from pathlib import Path
 
@@ -6,10 +6,16 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from blind_worlds import BLIND, LOGITS
+from blind_worlds import BLIND as _BLIND
+from blind_worlds import LOGITS as _LOGITS
+from policy_worlds import BLIND as _POLICY
+from policy_worlds import LOGITS as _POLICY_LOGITS
 
 from xieshang.contract import FEATURE_NAMES, FEATURES, LABEL, TRUTH
 from xieshang.validation import validate_frame
+
+BLIND = {**_BLIND, **_POLICY}  # both written blind: the policy worlds are lenders that decide by rules
+LOGITS = {**_LOGITS, **_POLICY_LOGITS}
 
 
 def sig(x): return 1 / (1 + np.exp(-x))
@@ -36,7 +42,7 @@ for name, make in BLIND.items():
     assert np.allclose(p0, df[TRUTH].to_numpy(), atol=1e-15), "truth not reproduced"
     bad = []
     for f in FEATURES:
-        if f.direction == 0:
+        if f.direction == 0 or f.name not in df:  # an optional column (savings) a world may lack
             continue
         p1 = sig(LOGITS[name](nudge(df, f)))
         delta = (p1 - p0) * f.direction

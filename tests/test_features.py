@@ -4,7 +4,14 @@ import pytest
 from sklearn.base import clone
 
 from xieshang.contract import FEATURE_NAMES, TRUTH, feature
-from xieshang.features import ENGINEERED, DomainFeatures, document_names, supporting_document_names
+from xieshang.features import (
+    COVER_CAP,
+    ENGINEERED,
+    DomainFeatures,
+    document_names,
+    supporting_document_names,
+    validated_rows,
+)
 from xieshang.generator import generate
 from xieshang.validation import validate_frame
 
@@ -22,9 +29,10 @@ def test_output_names_match_directions_and_columns(rows):
     assert set(ENGINEERED) <= set(out.columns)
     # Finite everywhere but where the input is unknown (the generator leaves some savings blank).
     assert rows["savings"].isna().any()
-    assert np.isfinite(out.drop(columns=["savings", "household_size"]).to_numpy()).all()
+    assert np.isfinite(out.drop(columns=["savings", "household_size", "savings_cover"]).to_numpy()).all()
     assert out["savings"].isna().equals(rows["savings"].isna())
     assert out["household_size"].isna().equals(rows["household_size"].isna())
+    assert out["savings_cover"].isna().equals(rows["savings"].isna())  # unknown savings cover nothing known
     assert out.index.equals(rows.index)
     # Each direction is the contract's for raw columns, the declared one for engineered columns.
     for name, d in t.directions().items():
@@ -40,6 +48,48 @@ def test_affordability_features_follow_their_definitions(rows):
     assert out["disposable_income"] == pytest.approx(5_000)
     assert out["instalment_share"] == pytest.approx(750 / 5_000)
     assert out["residual_income"] == pytest.approx(5_000 - 750)
+
+
+def test_lender_measures_follow_their_definitions_and_caps(rows):
+    row = rows.iloc[[0, 0, 0]].copy().reset_index(drop=True)
+    row[["outstanding_balance", "down_payment_ratio", "plan_months"]] = [12_000.0, 0.25, 12]  # 750 a month
+    row[["monthly_income", "monthly_expenses", "other_debt_payments"]] = [5_000.0, 2_000.0, 500.0]
+    row["savings"] = [3_000.0, 1e7, np.nan]
+    out = DomainFeatures(share_cap=4.0).fit(rows).transform(row)
+    assert out.loc[0, "savings_cover"] == pytest.approx(4.0)  # four instalments
+    assert out.loc[1, "savings_cover"] == COVER_CAP and np.isnan(out.loc[2, "savings_cover"])
+    assert out.loc[0, "debt_to_income"] == pytest.approx((500 + 750) / 5_000)
+    row["monthly_income"] = 0.0
+    assert (DomainFeatures(share_cap=4.0).fit(rows).transform(row)["debt_to_income"] == 4.0).all()
+    # The project's own affordability rule, as a flag (the one the advice uses).
+    from xieshang import rules
+
+    inst, disp = rules.plan_terms(rows)
+    flags = DomainFeatures().fit(rows).transform(rows)["plan_affordable"].to_numpy()
+    np.testing.assert_array_equal(flags, rules.affordable(inst, disp).astype(float))
+    assert 0 < flags.mean() < 1
+    # More savings never lower the cover, a larger instalment never raises it (their directions).
+    assert DomainFeatures().directions()["savings_cover"] == 1 == feature("savings").direction
+    assert DomainFeatures().directions()["debt_to_income"] == -1
+    assert DomainFeatures().directions()["plan_affordable"] == 1
+
+
+def test_a_frame_validated_by_the_caller_is_not_validated_again(rows, monkeypatch):
+    import xieshang.features as features_module
+
+    t = DomainFeatures().fit(rows)
+    clean = validate_frame(rows)
+    expected = t.transform(clean)
+    calls = []
+    monkeypatch.setattr(features_module, "validate_frame", lambda X: calls.append(X) or validate_frame(X))
+    with validated_rows(clean):
+        pd.testing.assert_frame_equal(t.transform(clean), expected)
+        assert calls == []
+        bad = clean.assign(credit_score=-5)  # another frame inside the block: validated, refused
+        with pytest.raises(ValueError, match="credit_score"):
+            t.transform(bad)
+    t.transform(clean)  # after the block: validated again
+    assert len(calls) == 2
 
 
 def test_unaffordable_plan_gets_the_cap_and_documents_are_counted(rows):

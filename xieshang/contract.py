@@ -311,7 +311,10 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "savings", "float", "可动用的存款(含亲友可借)", "savings available (incl. help from family)",
-        "还款能力", "repayment capacity", 0, 0, 10_000_000, unit="RMB",
+        "还款能力", "repayment capacity", 1, 0, 10_000_000, unit="RMB",
+        # Direction +1 (issue 21): other things equal, more savings never make approval less likely. They are
+        # a cushion that carries the plan through a bad month and what a down payment is paid from; whether the
+        # hardship is real is judged by the hardship columns and income, not by punishing a borrower who saved.
         # Optional: a file without it keeps working; unknown savings means no down payment is offered.
         missing_ok=True, required=False,
     ),

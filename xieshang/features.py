@@ -22,6 +22,19 @@ use, and adds the quantities the article implies but no single column holds:
 * ``proven_hardship``: a hardship is stated *and* proved (missing where the
   proof flag, or the reason, is missing and a hardship may be stated).
 
+Two lender's measures a credit analyst computes beside them (issue 21):
+
+* ``savings_cover``: how many instalments the savings cover (``savings /
+  instalment``, capped at ``cover_cap``; missing where savings are unknown):
+  the cushion that carries a plan through a bad month;
+* ``debt_to_income``: all monthly debt service, the plan's instalment
+  included, over income (``(other debt payments + instalment) / income``,
+  capped at ``share_cap``, which it is where there is no income);
+* ``plan_affordable``: 1 where the plan passes the project's own
+  affordability rule (:func:`xieshang.rules.affordable`, the one the advice
+  and the audit use), else 0: a lender's pass/fail line is a cliff, which a
+  flag gives every learner in one step.
+
 The contract is read generically (:data:`~xieshang.contract.FEATURES`): a
 numeric or boolean column becomes one float column, an ordered category
 (one with a direction) its level (worst = 0), an unordered one
@@ -42,6 +55,9 @@ monotonic constraints.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -53,7 +69,7 @@ from . import rules
 from .contract import DOCUMENT_NAMES, FEATURE_NAMES, FEATURES, NO_HARDSHIP, feature
 from .validation import column_arrays, validate_frame
 
-__all__ = ["BURDEN_FLOOR", "DomainFeatures", "ENGINEERED", "document_names", "onehot_name", "supporting_document_names",
+__all__ = ["BURDEN_FLOOR", "COVER_CAP", "validated_rows", "DomainFeatures", "ENGINEERED", "document_names", "onehot_name", "supporting_document_names",
            "typical_approved"]
 
 ENGINEERED: dict[str, int] = {
@@ -66,13 +82,37 @@ ENGINEERED: dict[str, int] = {
     "document_count": 1,
     "documents_unknown": 0,
     "proven_hardship": 1,
+    "savings_cover": 1,
+    "debt_to_income": -1,
+    "plan_affordable": 1,
 }
 """Engineered feature -> direction of its effect on approval (+1 raises, -1 lowers)."""
 
 _REASON = "hardship_reason"  # the engineered features read whether a hardship is stated
 
+COVER_CAP = 120.0
+"""Cap of ``savings_cover`` (instalments): ten years of instalments; more changes no lender's view."""
+
 BURDEN_FLOOR = 200.0
 """RMB added to the positive part of disposable income in ``instalment_burden`` (keeps it finite and graded)."""
+
+
+_VALIDATED: ContextVar[pd.DataFrame | None] = ContextVar("xieshang_validated_rows", default=None)
+
+
+@contextmanager
+def validated_rows(clean: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    """Within the block, :meth:`DomainFeatures.transform` trusts this very frame without validating it again.
+
+    For a caller that has just validated ``clean`` (``validate_frame``) and hands it, unchanged, to a
+    pipeline: validating a one-row frame twice costs more than the model's own arithmetic. Only the
+    same object is trusted (``is``), and only inside the block.
+    """
+    token = _VALIDATED.set(clean)
+    try:
+        yield clean
+    finally:
+        _VALIDATED.reset(token)
 
 
 def typical_approved(X: pd.DataFrame, y: Any) -> dict[str, Any]:
@@ -125,6 +165,21 @@ def supporting_document_names() -> tuple[str, ...]:
     columns represents.
     """
     return _SUPPORTING
+
+
+def _lender_measures(out: np.ndarray, instalment: np.ndarray, income: np.ndarray, disposable: np.ndarray,
+                     cap: float) -> None:
+    """Fill ``savings_cover``, ``debt_to_income`` and ``plan_affordable`` (module docstring) into ``out`` in place."""
+    savings = out[:, _OUT_INDEX["savings"]]
+    debt = out[:, _OUT_INDEX["other_debt_payments"]] + instalment
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        cover = np.where(instalment > 0, savings / np.where(instalment > 0, instalment, 1.0), COVER_CAP)
+        dti = np.where(income > 0, debt / np.where(income > 0, income, 1.0), cap)
+    out[:, _OUT_INDEX["savings_cover"]] = np.where(np.isnan(savings), np.nan, np.minimum(cover, COVER_CAP))
+    out[:, _OUT_INDEX["debt_to_income"]] = np.minimum(dti, cap)
+    with np.errstate(invalid="ignore"):
+        fine = rules.affordable(instalment, disposable).astype(float)
+    out[:, _OUT_INDEX["plan_affordable"]] = np.where(np.isnan(instalment) | np.isnan(disposable), np.nan, fine)
 
 
 def onehot_name(column: str, category: str) -> str:
@@ -214,7 +269,8 @@ class DomainFeatures(TransformerMixin, BaseEstimator):
             If ``X`` violates the contract.
         """
         check_is_fitted(self, "feature_names_in_")
-        clean = validate_frame(X)
+        trusted = _VALIDATED.get()
+        clean = trusted if trusted is not None and X is trusted else validate_frame(X)  # validated_rows
         a = column_arrays(clean)  # NumPy arrays (Categorical for categories): no Series per column
         out = np.empty((len(clean), len(_OUT_NAMES)))
         for f in FEATURES:  # generic: a new contract column flows through
@@ -251,6 +307,7 @@ class DomainFeatures(TransformerMixin, BaseEstimator):
         out[:, _OUT_INDEX["instalment_to_income"]] = np.minimum(to_income, cap)
         out[:, _OUT_INDEX["document_count"]] = np.nansum(docs, axis=1)  # known to be handed in
         out[:, _OUT_INDEX["documents_unknown"]] = np.isnan(docs).sum(axis=1)
+        _lender_measures(out, instalment, income, disposable, cap)
         # No hardship stated: nothing to prove (0); stated: the proof flag, missing if it is; reason unknown: missing
         # unless the proof is known to be absent.
         proven = np.where(codes == none, 0.0, proof)

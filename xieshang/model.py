@@ -22,7 +22,7 @@ from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from .checks import int_problem
 from .contract import FEATURE_NAMES, LABEL
-from .features import typical_approved
+from .features import typical_approved, validated_rows
 from .modeling import (
     AVAILABLE,
     BLEND,
@@ -302,7 +302,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         if name not in self.calibrated_:
             raise ValueError(f"candidate: expected one of {', '.join(self.calibrated_)}, got {name!r}")
         clean = validate_frame(X)
-        with _predict_thread_limit(int(self.n_threads)):
+        with _predict_thread_limit(int(self.n_threads)), validated_rows(clean):  # validated once, not per step
             return np.asarray(self.calibrated_[name].predict_proba(clean)[:, 1], dtype=float)
 
     def candidate_proba(self, X: pd.DataFrame, name: str | None = None) -> np.ndarray:

@@ -30,7 +30,7 @@ __all__ = ["DEFAULT_PATH", "FORMAT_VERSION", "save_model", "load_model", "sideca
            "contract_spec"]
 
 DEFAULT_PATH = Path("model/approval.joblib")
-FORMAT_VERSION = 4  # 4: document_count leaves out the hardship proof; 3: xieshang.modeling classes, boosting sized on the folds; 2: one refit pipeline per candidate
+FORMAT_VERSION = 5  # 5: lender measures (savings cover, debt to income, plan affordable), savings directed; 4: document_count leaves out the hardship proof; 3: xieshang.modeling classes, boosting sized on the folds; 2: one refit pipeline per candidate
 _RETRAIN = "retrain it with `make train`"
 
 

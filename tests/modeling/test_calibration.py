@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.metrics import log_loss
 
 from xieshang.contract import LABEL, TRUTH
 from xieshang.modeling import (
@@ -50,6 +51,21 @@ def test_calibration_is_chosen_by_cross_fitted_log_loss(data):
     res = cross_validate_candidate("hgb_monotone", pipe, X, y, folds)
     method, scores = choose_calibration(res, y, folds)
     assert set(scores) == {"sigmoid", "isotonic", "temperature", "none"}
-    assert method == min(("sigmoid", "isotonic", "temperature"), key=scores.get)
+    assert method == min(("sigmoid", "isotonic", "temperature", "none"), key=scores.get)
+    # "none" fits nothing: its score is the log loss of the out-of-fold values themselves.
+    assert scores["none"] == pytest.approx(log_loss(y, 1 / (1 + np.exp(-res.oof_score))), rel=1e-12)
+    assert choose_calibration(res, y, folds, methods=["none"])[0] == "none"
     with pytest.raises(ValueError, match="calibration"):
         choose_calibration(res, y, folds, methods=["beta"])
+
+
+def test_refit_calibrated_none_is_the_sigmoid_of_the_decision_values(data, test_rows):
+    X, y = data.drop(columns=[LABEL, TRUTH]), data[LABEL].to_numpy()
+    pipe = make_candidates(0, ["logistic_monotone"])["logistic_monotone"]
+    res = cross_validate_candidate("logistic_monotone", pipe, X, y, cv_folds(y, 3, seed=0))
+    none = RefitCalibrated(pipe, method="none").fit(X, y, oof_scores=res.oof_score)
+    assert none.calibrator_ is None
+    p = 1 / (1 + np.exp(-none.decision_function(test_rows)))
+    np.testing.assert_allclose(none.predict_proba(test_rows), np.column_stack([1 - p, p]), rtol=1e-12)
+    sig = RefitCalibrated(pipe, method="sigmoid").fit(X, y, oof_scores=res.oof_score)
+    assert not np.allclose(sig.predict_proba(test_rows), none.predict_proba(test_rows), atol=1e-6)

@@ -33,10 +33,15 @@ def test_monotone_logistic_log_odds_are_its_ramp_basis_times_its_coefficients():
     model = MonotoneLogistic(directions={"a": 1, "b": -1}).fit(X, y)
     new = pd.DataFrame({"a": [-9.0, 0.1, np.nan, 9.0], "b": [2.0, np.nan, 0.0, 7.0],
                         "c": [np.nan, 0.5, 30.0, 0.0], "k": [1.0, 2.0, np.nan, 1.0]})
-    for rows in (X, new):
+    for rows in (X, new, *(new.iloc[[i]] for i in range(len(new)))):  # one row at a time too
         M = rows.to_numpy(float)
         expected = (model._basis(M) - model.basis_mean_) @ model.coef_ + model.intercept_
         np.testing.assert_allclose(model.decision_function(rows), expected, rtol=1e-12, atol=1e-12)
+    # The curves kept for fast prediction are rebuilt by a refit.
+    refit = model.fit(X.assign(a=-X["a"]), y)
+    M = new.to_numpy(float)
+    np.testing.assert_allclose(refit.decision_function(new),
+                               (refit._basis(M) - refit.basis_mean_) @ refit.coef_ + refit.intercept_, rtol=1e-12)
 
 
 def test_a_blank_in_a_column_never_blank_in_fit_counts_as_average_not_as_the_extreme(data):

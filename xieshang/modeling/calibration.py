@@ -25,8 +25,11 @@ from .selection import CandidateResult, cv_folds
 
 __all__ = ["CALIBRATION_METHODS", "RefitCalibrated", "choose_calibration"]
 
-CALIBRATION_METHODS: tuple[str, ...] = ("sigmoid", "isotonic", "temperature")
-"""Calibration methods of ``CalibratedClassifierCV`` compared by held-out log loss."""
+CALIBRATION_METHODS: tuple[str, ...] = ("sigmoid", "isotonic", "temperature", "none")
+"""Calibration methods compared by held-out log loss: those of ``CalibratedClassifierCV``, and ``"none"`` (the
+model's own probabilities, the sigmoid of its decision value: nothing fitted, so nothing to overfit)."""
+
+NONE = "none"
 
 
 class _Scores(ClassifierMixin, BaseEstimator):
@@ -61,10 +64,17 @@ def _apply_calibration(calibrated: CalibratedClassifierCV, scores: np.ndarray) -
     one row); this applies the fitted calibrator the same way it does.
     """
     inner = calibrated.calibrated_classifiers_[0]
-    if inner.method == "temperature":
-        proba = np.asarray(inner.calibrators[0].predict(scores), dtype=float)
+    calibrator = inner.calibrators[0]
+    if inner.method == "sigmoid" and hasattr(calibrator, "a_") and hasattr(calibrator, "b_"):
+        # _SigmoidCalibration.predict's own arithmetic, without its input checks (most of a one-row call).
+        from scipy.special import expit
+
+        p = np.asarray(expit(-(calibrator.a_ * scores[:, 0] + calibrator.b_)), dtype=float)
+        proba = np.column_stack([1.0 - p, p])
+    elif inner.method == "temperature":
+        proba = np.asarray(calibrator.predict(scores), dtype=float)
     else:
-        p = np.asarray(inner.calibrators[0].predict(scores[:, 0]), dtype=float)
+        p = np.asarray(calibrator.predict(scores[:, 0]), dtype=float)
         proba = np.column_stack([1.0 - p, p])
     proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
     return proba
@@ -99,6 +109,10 @@ def _quick_calibrated(method: str, s_fit: np.ndarray, y_fit: np.ndarray, s_new: 
     return None
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -35.0, 35.0))), dtype=float)
+
+
 def choose_calibration(
     result: CandidateResult,
     y: np.ndarray,
@@ -127,16 +141,17 @@ def choose_calibration(
         raise ValueError(f"{result.name}: no out-of-fold decision values to calibrate on")
     y = np.asarray(y)
     s = result.oof_score[:, None]
-    loss = {m: 0.0 for m in methods}
+    fitted = [m for m in methods if m != NONE]
+    loss = {m: 0.0 for m in fitted}
     scorer = _Scores().fit(None)
     for tr, te in folds:
-        for m in methods:
+        for m in fitted:
             p = _quick_calibrated(m, s[tr, 0], y[tr], s[te, 0])
             if p is None:  # the method (or this scikit-learn) has no direct path: the public one
                 p = _calibrate(scorer, s[tr], y[tr], m).predict_proba(s[te])[:, 1]
             loss[m] += log_loss(y[te], p, labels=[0, 1]) * len(te)
     scores = {m: float(v / len(y)) for m, v in loss.items()}
-    scores["none"] = float(log_loss(y, result.oof, labels=[0, 1]))
+    scores[NONE] = float(log_loss(y, _sigmoid(result.oof_score), labels=[0, 1]))
     best = min(methods, key=lambda m: scores[m])
     return best, scores
 
@@ -153,8 +168,8 @@ class RefitCalibrated(ClassifierMixin, BaseEstimator):
     ----------
     estimator : estimator
         Unfitted classifier (a candidate pipeline).
-    method : {"sigmoid", "isotonic", "temperature"}, default "sigmoid"
-        Calibration method.
+    method : {"sigmoid", "isotonic", "temperature", "none"}, default "sigmoid"
+        Calibration method (``"none"``: the sigmoid of the decision value, nothing fitted).
     n_splits : int, default 5
         Folds used to compute out-of-fold scores when ``fit`` is not given them.
     seed : int, default 0
@@ -164,8 +179,8 @@ class RefitCalibrated(ClassifierMixin, BaseEstimator):
     ----------
     estimator_ : estimator
         ``estimator`` fitted on all rows.
-    calibrator_ : CalibratedClassifierCV
-        Maps a decision value (one column) to the calibrated probability.
+    calibrator_ : CalibratedClassifierCV or None
+        Maps a decision value (one column) to the calibrated probability (``None`` for ``"none"``).
     direct_calibration_ : bool
         Whether the fitted calibrator is applied directly (checked to give
         exactly what ``calibrator_.predict_proba`` gives, minus its overhead).
@@ -212,9 +227,12 @@ class RefitCalibrated(ClassifierMixin, BaseEstimator):
         y_cal = y if oof_labels is None else np.asarray(oof_labels).astype(np.int64)
         if len(oof_scores) != len(y_cal):
             raise ValueError(f"oof_scores: expected {len(y_cal)} values (one per labelled row), got {len(oof_scores)}")
-        self.calibrator_ = _calibrate(_Scores().fit(None), oof_scores[:, None], y_cal, self.method)
-        probe = oof_scores[:: max(1, len(oof_scores) // 500), None]
-        self.direct_calibration_ = _direct_calibration_matches(self.calibrator_, probe)
+        if self.method == NONE:
+            self.calibrator_, self.direct_calibration_ = None, True
+        else:
+            self.calibrator_ = _calibrate(_Scores().fit(None), oof_scores[:, None], y_cal, self.method)
+            probe = oof_scores[:: max(1, len(oof_scores) // 500), None]
+            self.direct_calibration_ = _direct_calibration_matches(self.calibrator_, probe)
         if fitted_estimator is not None:
             check_is_fitted(fitted_estimator)
             self.estimator_ = fitted_estimator
@@ -231,6 +249,9 @@ class RefitCalibrated(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated probabilities of the two classes, shape (n, 2)."""
         s = self.decision_function(X)[:, None]
+        if self.calibrator_ is None:  # "none"
+            p = _sigmoid(s[:, 0])
+            return np.column_stack([1.0 - p, p])
         if self.direct_calibration_:
             return _apply_calibration(self.calibrator_, s)
         return self.calibrator_.predict_proba(s)

@@ -66,6 +66,9 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         from sklearn.utils.validation import validate_data
 
         names = getattr(self, "feature_names_in_", None)
+        fast = _fast_matrix(X, names)
+        if fast is not None:
+            return fast
         if isinstance(X, pd.DataFrame) and names is not None and not X.columns.equals(pd.Index(names)):
             missing = [n for n in names if n not in X.columns]
             if missing:
@@ -160,34 +163,70 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         res = minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
                        options={"maxiter": int(self.max_iter), "ftol": float(self.tol)})
         self.intercept_, self.coef_, self.n_iter_ = float(res.x[0]), res.x[1:], int(res.nit)
+        self.curves_ = self._curves()
         return self
+
+    def _curves(self) -> dict[str, Any]:
+        """Each column's summed ramps as a curve through its knots, and its value at a blank.
+
+        Set as ``curves_`` at the end of ``fit``: a one-row prediction then costs one interpolation per
+        column of several knots and one product for all columns of a single ramp (flags, indicators).
+        """
+        blank_ramps = self._blank_ramps()
+        single, multi, blank = [], [], np.empty(len(self.knots_))
+        start = 0
+        for j, knots in enumerate(self.knots_):
+            coef = self.coef_[start:start + len(knots) - 1]
+            blank[j] = float(blank_ramps[start:start + len(knots) - 1] @ coef)
+            if len(knots) == 2:
+                single.append((j, knots[0], knots[1] - knots[0], coef[0]))
+            else:
+                multi.append((j, knots, np.concatenate([[0.0], np.cumsum(coef)])))
+            start += len(knots) - 1
+        # Contiguous copies: a strided view would be contiguous once pickled, and a product with it can
+        # round differently in the last bit (a reloaded model must predict exactly what the fitted one did).
+        s = np.array(single, dtype=float).reshape(-1, 4).T.copy()
+        return {"multi": multi, "single_cols": s[0].astype(np.intp), "single_lo": s[1],
+                "single_width": s[2], "single_coef": s[3], "blank": blank,
+                "const": float(self.intercept_ - np.asarray(self.basis_mean_) @ self.coef_),
+                "missing_coef": self.coef_[start:].copy()}
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
         """Log-odds of approval."""
         check_is_fitted(self, "coef_")
-        M = np.asfortranarray(self._matrix(X))  # read column by column below
+        M = self._matrix(X)
         # The ramps of a column sum to one piecewise-linear function through its knots: interpolating it
         # gives the same log-odds as the basis times the coefficients, without the (rows x ramps) basis.
-        mean = np.asarray(self.basis_mean_)  # set by fit
-        out = np.full(len(M), self.intercept_ - mean @ self.coef_)
+        c = self.curves_
+        nan = np.isnan(M)
+        out = np.full(len(M), c["const"])
+        cols = c["single_cols"]
+        if len(cols):  # one ramp each (flags, indicators): one product for all of them
+            ramps = np.clip((M[:, cols] - c["single_lo"]) / c["single_width"], 0.0, 1.0)
+            out += np.where(nan[:, cols], c["blank"][cols], ramps) @ c["single_coef"]
+        for j, knots, values in c["multi"]:
+            out += np.interp(M[:, j], knots, values)
+        if nan.any():  # a blank takes the blank ramps' value, as in the basis (interp gave NaN there)
+            out = self._fill_blanks(M, nan, out, c)
         missing = getattr(self, "missing_columns_", np.empty(0, dtype=np.intp))
-        blank_ramps = None
-        start = 0
-        for j, knots in enumerate(self.knots_):
-            coef = self.coef_[start:start + len(knots) - 1]
-            x = M[:, j]
-            nan = np.isnan(x)
-            if len(knots) == 2:  # one ramp (a flag, an indicator): cheaper than interpolating
-                curve = np.clip((x - knots[0]) / (knots[1] - knots[0]), 0.0, 1.0) * coef[0]
-            else:
-                curve = np.interp(x, knots, np.concatenate([[0.0], np.cumsum(coef)]))
-            if nan.any():  # a blank takes the blank ramps' value, as in the basis
-                blank_ramps = self._blank_ramps() if blank_ramps is None else blank_ramps
-                curve[nan] = float(blank_ramps[start:start + len(knots) - 1] @ coef)
-            out += curve
-            start += len(knots) - 1
         if len(missing):  # the missing indicators' coefficients follow the ramps'
-            out += np.isnan(M[:, missing]) @ self.coef_[start:start + len(missing)]
+            out += nan[:, missing] @ c["missing_coef"]
+        return out
+
+    def _fill_blanks(self, M: np.ndarray, nan: np.ndarray, out: np.ndarray, c: dict[str, Any]) -> np.ndarray:
+        """``out`` recomputed on rows with a blank in a column of several knots (NaN from ``np.interp``)."""
+        rows = np.flatnonzero(nan[:, [j for j, _, _ in c["multi"]]].any(axis=1)) if c["multi"] else np.empty(0, int)
+        if not len(rows):
+            return out
+        fixed = np.full(len(rows), c["const"])
+        cols = c["single_cols"]
+        if len(cols):
+            ramps = np.clip((M[np.ix_(rows, cols)] - c["single_lo"]) / c["single_width"], 0.0, 1.0)
+            fixed += np.where(nan[np.ix_(rows, cols)], c["blank"][cols], ramps) @ c["single_coef"]
+        for j, knots, values in c["multi"]:
+            x = M[rows, j]
+            fixed += np.where(np.isnan(x), c["blank"][j], np.interp(x, knots, values))
+        out[rows] = fixed
         return out
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
@@ -227,10 +266,20 @@ class TabulatedHGB(HistGradientBoostingClassifier):
     """
 
     def _held(self, X: Any) -> Any:
-        """``X`` with the never-seen columns held at 0 (a copy only when there are any)."""
+        """``X`` with the never-seen columns held at 0 (a copy only when there are any).
+
+        A frame with the columns of ``fit`` that the tables can answer becomes a float matrix first:
+        copying a matrix costs microseconds, a frame (and setting its columns) a millisecond.
+        """
         cols = getattr(self, "never_seen_", None)
         if cols is None or not len(cols):
             return X
+        if getattr(self, "tables_", None) is not None:
+            M = _fast_matrix(X, getattr(self, "feature_names_in_", None))
+            if M is not None:
+                M = M.copy()
+                M[:, cols] = 0.0
+                return M
         if isinstance(X, pd.DataFrame):
             X = X.copy()
             X.iloc[:, cols] = 0.0
@@ -276,11 +325,11 @@ class TabulatedHGB(HistGradientBoostingClassifier):
             return None
         names = getattr(self, "feature_names_in_", None)
         if isinstance(X, pd.DataFrame):
-            if names is None or len(X.columns) != len(names) or not (X.columns == names).all():
+            if names is None or not _same_columns(X.columns, names):
                 return None
             M = X.to_numpy(dtype=float)
         else:
-            M = np.asarray(X, dtype=float)
+            M = np.asarray(X, dtype=float)  # a matrix: as from _held, whose frame had fit's columns
         if M.ndim != 2 or M.shape[1] != self.n_features_in_:
             return None
         out = np.full(len(M), t["const"])
@@ -327,6 +376,41 @@ class TabulatedHGB(HistGradientBoostingClassifier):
         out = self._tabulated(X)
         return super().predict(X) if out is None else self.classes_[(out > 0).astype(np.int64)]
 
+
+
+_SAME_COLUMNS: dict[int, tuple[Any, pd.Index]] = {}
+
+
+def _same_columns(columns: pd.Index, names: Any) -> bool:
+    """Whether ``columns`` are ``names`` (the fit's, in order), remembering the last Index found equal.
+
+    A pipeline passes the same Index object on every call (the domain features' names): an Index is
+    immutable, so once equal it stays equal, and the element-wise comparison is skipped after that.
+    """
+    key = id(names)
+    seen = _SAME_COLUMNS.get(key)
+    if seen is not None and seen[0] is names and seen[1] is columns:
+        return True
+    if len(columns) != len(names) or not (columns == names).all():
+        return False
+    if len(_SAME_COLUMNS) > 256:  # one entry per fitted estimator predicting: bounded in a long process
+        _SAME_COLUMNS.clear()
+    _SAME_COLUMNS[key] = (names, columns)  # keeps names alive: its id cannot be reused while remembered
+    return True
+
+
+def _fast_matrix(X: Any, names: Any) -> np.ndarray | None:
+    """A float frame with exactly the columns of ``fit`` (``names``), in order and finite, as a matrix; else ``None``.
+
+    What scikit-learn's ``validate_data`` would return for it, without its checks' fixed cost (about a
+    millisecond, more than a one-row prediction); anything else is left to those checks and their messages.
+    """
+    if not isinstance(X, pd.DataFrame) or names is None or X.shape[1] != len(names) or len(X) == 0:
+        return None
+    if not _same_columns(X.columns, names):
+        return None
+    M = X.to_numpy()  # float64 only where every column is a (float or integer) number
+    return M if M.dtype == np.float64 and not np.isinf(M).any() else None
 
 
 def row_log_loss(z: np.ndarray, y: np.ndarray) -> np.ndarray:
