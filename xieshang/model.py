@@ -9,7 +9,6 @@ checks the hash and the scikit-learn version *before* unpickling.
 from __future__ import annotations
 
 import hashlib
-import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,20 +22,7 @@ from threadpoolctl import ThreadpoolController, threadpool_limits
 from .checks import int_problem
 from .contract import FEATURE_NAMES, LABEL
 from .features import typical_approved, validated_rows
-from .modeling import (
-    AVAILABLE,
-    BLEND,
-    CANDIDATES,
-    CandidateResult,
-    MonotoneBlend,
-    RefitCalibrated,
-    blend_candidates,
-    choose_calibration,
-    cross_validate_named,
-    cv_folds,
-    direction_violations,
-    log_odds,
-)
+from .modeling import AVAILABLE, BLEND, CANDIDATES, fit_recipe, log_odds
 from .persistence import DEFAULT_PATH, FORMAT_VERSION, contract_spec, pending_path, save_model, sidecar_path
 from .persistence import load_model as _load
 from .validation import validate_frame, validate_labels
@@ -61,11 +47,6 @@ def _predict_thread_limit(n_threads: int) -> Any:
     uses a fresh ``threadpool_limits``, which also finds libraries loaded later).
     """
     return _controller().limit(limits=n_threads)
-
-
-def _say(verbose: bool, text: str) -> None:
-    if verbose:
-        print(text, flush=True)
 
 
 class ApprovalModel(ClassifierMixin, BaseEstimator):
@@ -200,98 +181,24 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y: expected {len(clean)} labels (one per row of X), got {len(labels)}")
         clean = clean.reset_index(drop=True)
         yv = labels.to_numpy()
-        seed = int(self.seed)
         with threadpool_limits(limits=int(self.n_threads)):
-            # A large training set is cross-validated on a stratified subsample (choices and calibration
-            # need far fewer rows than the refit, which uses every row).
-            cv_rows = _cv_subsample(yv, self.max_cv_rows, seed)
-            Xcv = clean if cv_rows is None else clean.iloc[cv_rows].reset_index(drop=True)
-            ycv = yv if cv_rows is None else yv[cv_rows]
-            folds = cv_folds(ycv, int(self.n_splits), seed)
-            names = list(self.candidates)
-            results: dict[str, CandidateResult] = {}
-            estimators: dict[str, Any] = {}
-            cv: dict[str, dict[str, Any]] = {}
-            calibrated: dict[str, RefitCalibrated] = {}
-            # The boosting last: when it will be blended, its capacity is screened beside the additive model.
-            for name in sorted((n for n in names if n != BLEND), key=lambda n: n == "hgb_monotone"):
-                _say(self.verbose, f"cross-validating {name} on {len(folds)} folds of {len(ycv):,} rows")
-                partners = [r for r in results.values() if r.monotone and r.oof_score is not None]
-                res, estimators[name], info = cross_validate_named(
-                    name, Xcv, ycv, folds, seed=seed,
-                    progress=(lambda s: _say(True, s)) if self.verbose else None,
-                    partner_score=partners[0].oof_score if BLEND in names and len(partners) == 1 else None,
-                )
-                results[name] = res
-                calibrated[name], cv[name] = self._calibrate_refit(res, estimators[name], clean, yv, ycv, folds)
-                cv[name].update(info)
-                if info:
-                    _say(self.verbose, f"  {name}: chose {info.get('capacity')}, refit for {info.get('n_iter')} "
-                         "iterations")
-            if BLEND in names:
-                members = [n for n in estimators if results[n].monotone]
-                if len(members) < 2:
-                    _say(self.verbose, f"{BLEND}: skipped, fewer than two candidates respect the directions")
-                else:
-                    _say(self.verbose, f"blending {', '.join(members)} by their out-of-fold decision values")
-                    res, weights = blend_candidates([results[n] for n in members], ycv, folds, name=BLEND)
-                    w = list(weights.values())
-                    blend = MonotoneBlend([(n, estimators[n]) for n in members], weights=w)
-                    refit = MonotoneBlend.from_fitted([(n, calibrated[n].estimator_) for n in members], w)
-                    results[BLEND] = res
-                    calibrated[BLEND], cv[BLEND] = self._calibrate_refit(res, blend, clean, yv, ycv, folds,
-                                                                         fitted=refit)
-                    cv[BLEND]["blend_weights"] = weights
-                    _say(self.verbose, f"  {BLEND}: weights " + ", ".join(f"{n} {v:.1f}" for n, v in weights.items()))
-        eligible = [n for n in results if results[n].monotone]
-        if not eligible:
-            raise ValueError(
-                "no candidate respects the contract's directions: "
-                + "; ".join(f"{n} breaks {', '.join(r.violations)}" for n, r in results.items())
-                + "; add a monotone candidate such as 'hgb_monotone'"
-            )
-        self.candidate_ = min(eligible, key=lambda n: results[n].log_loss)
-        self.calibration_ = cv[self.candidate_]["calibration"]
-        self.cv_results_ = cv
-        self.calibrated_ = calibrated
+            found = fit_recipe(clean, yv, candidates=tuple(self.candidates), n_splits=int(self.n_splits),
+                               calibration=tuple(self.calibration), seed=int(self.seed),
+                               max_cv_rows=self.max_cv_rows, say=(lambda s: print(s, flush=True)) if self.verbose else None)
+        self.candidate_ = found.candidate
+        self.calibration_ = found.calibration
+        self.cv_results_ = found.cv_results
+        self.calibrated_ = found.calibrated
         self.classes_ = np.array([0, 1])
         self.feature_names_in_ = np.asarray(FEATURE_NAMES, dtype=object)
         self.n_features_in_ = len(FEATURE_NAMES)
         self.n_train_rows_ = len(clean)
         self.data_fingerprint_ = _fingerprint(clean, yv)
         self.reference_values_ = typical_approved(clean, yv)  # what explain() compares a borrower with
-        _say(self.verbose, f"winner: {self.candidate_} (CV log loss {results[self.candidate_].log_loss:.4f}), "
-             f"calibrated by {self.calibration_}")
+        if self.verbose:
+            print(f"winner: {self.candidate_} (CV log loss {found.cv_log_loss:.4f}), "
+                  f"calibrated by {self.calibration_}", flush=True)
         return self
-
-    def _calibrate_refit(self, res: CandidateResult, estimator: Any, X: pd.DataFrame, y: np.ndarray,
-                         y_cv: np.ndarray, folds: list[tuple[np.ndarray, np.ndarray]], fitted: Any | None = None,
-                         ) -> tuple[RefitCalibrated, dict[str, Any]]:
-        """Choose ``res``'s calibration, refit (or take ``fitted``), check its directions; its ``cv_results_`` entry.
-
-        ``y_cv`` are the labels of the cross-validated rows (``y`` itself unless subsampled).
-        """
-        seed, name = int(self.seed), res.name
-        method, scores = choose_calibration(res, y_cv, folds, methods=self.calibration)
-        t0 = time.perf_counter()
-        cal = RefitCalibrated(estimator, method=method, n_splits=int(self.n_splits), seed=seed).fit(
-            X, y, oof_scores=res.oof_score, fitted_estimator=fitted, oof_labels=y_cv)
-        # The refit model is the one that predicts: it must respect the directions too.
-        for feat, v in direction_violations(cal.predict_proba, X, seed=seed + len(folds)).items():
-            res.violations[feat] = max(v, res.violations.get(feat, 0.0))
-        refit_s = time.perf_counter() - t0
-        _say(self.verbose, f"  {name}: refit on all {len(y):,} rows ({refit_s:.1f} s)")
-        _say(self.verbose, f"  {name}: calibration " + ", ".join(f"{m} {v:.4f}" for m, v in scores.items())
-             + f" -> {method}" + ("" if res.monotone else f"; breaks directions of {', '.join(res.violations)}"))
-        return cal, {
-            "cv_log_loss": res.log_loss,
-            "fold_log_loss": res.fold_log_loss,
-            "monotone": res.monotone,
-            "direction_violations": res.violations,
-            "calibration": method,
-            "calibration_log_loss": scores,
-            "fit_seconds": round(res.seconds + refit_s, 2),
-        }
 
     # -- predicting ----------------------------------------------------------------------
 
@@ -396,16 +303,6 @@ def train(df: pd.DataFrame, seed: int = 0, *, verbose: bool = False) -> Approval
     """
     clean = validate_frame(df, require_label=True)
     return ApprovalModel(seed=seed, verbose=verbose).fit(clean.drop(columns=LABEL), clean[LABEL])
-
-
-def _cv_subsample(y: np.ndarray, max_rows: int | None, seed: int) -> np.ndarray | None:
-    """Sorted indices of a stratified subsample of ``max_rows`` rows, or ``None`` when every row is used."""
-    if max_rows is None or len(y) <= max_rows:
-        return None
-    from sklearn.model_selection import train_test_split
-
-    keep, _ = train_test_split(np.arange(len(y)), train_size=int(max_rows), random_state=int(seed), stratify=y)
-    return np.sort(keep)
 
 
 def _fingerprint(X: pd.DataFrame, y: np.ndarray) -> str:

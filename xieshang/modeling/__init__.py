@@ -20,7 +20,8 @@ The recipe :class:`~xieshang.model.ApprovalModel` follows when it is fitted:
 Modules (each one job): :mod:`.tabulate` (trees as lookup tables),
 :mod:`.estimators`, :mod:`.selection` (folds, direction check, scoring),
 :mod:`.boosting` (capacity search), :mod:`.candidates`, :mod:`.calibration`,
-:mod:`.blending`. Nothing here imports the model, explanations or reports.
+:mod:`.blending`, and :mod:`.recipe` (the whole recipe as one
+function, :func:`~.recipe.fit_recipe`). Nothing here imports the model, explanations or reports.
 """
 
 from .blending import BLEND, BLEND_GRID_STEP, MonotoneBlend, blend_candidates
@@ -37,13 +38,14 @@ from .boosting import (
 from .calibration import CALIBRATION_METHODS, RefitCalibrated, choose_calibration
 from .candidates import AVAILABLE, CANDIDATES, cross_validate_named, make_candidates
 from .estimators import MonotoneLogistic, TabulatedHGB, decision_scores, log_odds
+from .recipe import RecipeResult, cv_subsample, fit_recipe
 from .selection import CandidateResult, cross_validate_candidate, cv_folds, direction_violations, holdout_split
 from .tabulate import tabulate_trees
 
 __all__ = [
     "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES", "REFIT_SHRINK",
-    "BoostingSearch", "CandidateResult", "MonotoneBlend", "MonotoneLogistic", "RefitCalibrated", "TabulatedHGB",
+    "BoostingSearch", "CandidateResult", "RecipeResult", "MonotoneBlend", "MonotoneLogistic", "RefitCalibrated", "TabulatedHGB",
     "blend_candidates", "blended_row_losses", "capacity_label", "choose_calibration", "cross_validate_candidate", "cross_validate_named",
-    "cv_folds", "decision_scores", "log_odds", "direction_violations", "holdout_split", "make_candidates", "monotone_hgb",
+    "cv_folds", "cv_subsample", "decision_scores", "fit_recipe", "log_odds", "direction_violations", "holdout_split", "make_candidates", "monotone_hgb",
     "one_standard_error_choice", "search_monotone_boosting", "tabulate_trees",
 ]
