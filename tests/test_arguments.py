@@ -40,7 +40,7 @@ def test_parser_errors_are_one_line_and_exit_2(capsys):
 
 
 def test_test_size_and_memory_are_refused_before_any_work(monkeypatch):
-    with pytest.raises(ValueError, match="--test-size 0.001 holds out 1 of 300 rows"):
+    with pytest.raises(ValueError, match=r"--test-size 0\.001 holds out 1 of 300 rows"):
         A.check_test_size(300, 0.001)
     A.check_test_size(300, 0.2)
     monkeypatch.setattr(A, "available_memory", lambda: 2**30)

@@ -6,7 +6,6 @@ import pytest
 
 from xieshang import text as T
 
-
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
