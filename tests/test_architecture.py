@@ -12,8 +12,8 @@ LAYERS = {
     "validation": 2, "columns": 2, "generator": 2, "features": 2, "persistence": 2,
     "modeling": 3, "model": 3, "metrics": 3, "outputs": 3,
     "text": 4, "inspection": 4, "explain": 4, "plots": 4, "partition": 4,
-    "check": 5, "check_report": 5, "action_audit": 5, "scoring": 5, "reports": 5, "docs": 5, "cli": 5,
-    "sampling": 5, "cluster": 5, "spark": 5, "serve": 5,
+    "check": 5, "check_report": 5, "action_audit": 5, "scoring": 5, "reports": 5, "card": 5, "docs": 5,
+    "cli": 5, "arguments": 5, "sampling": 5, "cluster": 5, "spark": 5, "serve": 5,
 }
 
 
@@ -108,3 +108,14 @@ def test_the_private_import_check_catches_every_form():
     }
     for source, flagged in cases.items():
         assert bool(_private_imports(source)) == flagged, source
+
+
+MAX_LINES = 400
+SPLIT_PENDING = {"model.py"}  # the lead splits it after merging the branch that edits it (issue 18)
+
+
+def test_every_module_is_under_400_lines():
+    """A module holds one job: none of the package's modules reaches 400 lines."""
+    long = {str(p.relative_to(PACKAGE)): n for p in _sources()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) >= MAX_LINES}
+    assert set(long) <= SPLIT_PENDING, long

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-import xieshang.cli
+import xieshang.arguments
 from xieshang.cli import main
 from xieshang.contract import FEATURES
 from xieshang.generator import generate
@@ -74,7 +74,7 @@ def test_test_size_too_small_said_before_training(capsys, tmp_path):
 
 
 def test_rows_against_memory_with_an_estimate(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(xieshang.cli, "_available_memory", lambda: 2**30)
+    monkeypatch.setattr(xieshang.arguments, "available_memory", lambda: 2**30)
     code = main(["generate", "--rows", "300000000", "--out", str(tmp_path / "x.csv")])
     line = _one_line_error(capsys, code, "not enough memory", "GiB", "ask for fewer rows")
     assert "--chunk-rows" not in line and not (tmp_path / "x.csv").exists()

@@ -253,3 +253,16 @@ def test_effects_are_documented_once_and_all_used(sample):
             assert not np.allclose(true_logit(sample), base), name
         finally:
             COEF[name] = saved
+
+
+def test_the_package_reads_every_name_from_its_modules():
+    from xieshang.generator import draw, truth, world
+
+    for module in (world, truth, draw):
+        for name in set(module.__all__) & set(gen.__all__):
+            assert getattr(gen, name) is getattr(module, name), name
+    assert set(gen.__all__) <= set(world.__all__) | set(truth.__all__) | set(draw.__all__)
+    frame = gen.generate(50, seed=4)
+    terms = truth.effect_terms(validate_frame(frame))
+    assert set(terms) == set(gen.COEF)
+    assert np.allclose(sum(gen.COEF[k] * v for k, v in terms.items()), gen.true_logit(frame))

@@ -7,56 +7,22 @@ and exit code 2, never a traceback. Nothing in the package imports this module.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+
+# The helpers moved to xieshang.arguments keep here the names the commands have always called them by.
+from .arguments import Parser as _Parser
+from .arguments import add_text_options as _add_text_options
+from .arguments import check_memory as _check_memory
+from .arguments import check_test_size as _check_test_size
+from .arguments import int_at_least as _int_at_least
+from .arguments import positive_int as _positive_int
+from .arguments import probability as _probability
+from .arguments import seed as _seed
+from .arguments import separator as _sep
+from .arguments import share as _share
 
 __all__ = ["main", "build_parser"]
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # one line, exit 2, as for every other user error
-        self.exit(2, f"xieshang: error: {message} (see 'xieshang --help')\n")
-
-
-def _int_at_least(low: int, what: str) -> Callable[[str], int]:
-    """An argparse type: an integer >= ``low``, else a message naming what was expected."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = low - 1
-        if value < low:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
-        return value
-
-    return parse
-
-
-_positive_int = _int_at_least(1, "a positive integer")
-
-
-def _seed(text: str) -> int:
-    """An argparse type: a seed NumPy and scikit-learn accept, 0 <= seed < 2**32."""
-    value = _int_at_least(0, "a non-negative integer seed")(text)
-    if value >= 2**32:
-        raise argparse.ArgumentTypeError(f"expected a seed below 2**32 = {2**32:,} (the random generators' limit), "
-                                         f"got {text!r} (随机种子须小于 2**32)")
-    return value
-
-
-def _add_text_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--encoding", default=None,
-                   help="text encoding of a CSV input (default: detected; UTF-8, UTF-16 and GB18030/GBK are told "
-                        "apart, others such as big5 or latin-1 must be named)")
-    p.add_argument("--sep", default=None, help="separator of a CSV input (default: sniffed among , ; tab |); "
-                                               "write 'tab' for a tab")
-
-
-def _sep(value: str | None) -> str | None:
-    return "\t" if value in ("tab", "\\t", "TAB") else value
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -70,36 +36,6 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     write_table(df, args.out)
     print(f"wrote {len(df):,} rows (approval rate {df['approved'].mean():.1%}, seed {args.seed}) to {args.out}")
     return 0
-
-
-_BYTES_PER_ROW = 1100
-"""Peak bytes per generated row (the frame, its parts and the file being written): 1,075 measured with
-tracemalloc at 50k and at 200k rows (`generate` then `write_table`), rounded up."""
-
-
-def _available_memory() -> int | None:
-    """Bytes of memory available now (Linux: MemAvailable), ``None`` when unknown."""
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-def _check_memory(rows: int) -> None:
-    """Refuse, before any work, a row count whose data would not fit in the memory available."""
-    need, free = rows * _BYTES_PER_ROW, _available_memory()
-    if free is not None and need > free:
-        fit = max(free // _BYTES_PER_ROW, 1)
-        raise ValueError(
-            f"not enough memory: --rows {rows:,} needs about {need / 2**30:,.1f} GiB of memory ({_BYTES_PER_ROW} bytes a row) and "
-            f"{free / 2**30:,.1f} GiB is available; expected at most about {fit:,} rows here: ask for fewer rows "
-            f"(or generate several files with different --seed) (内存不够:约需 {need / 2**30:,.1f} GiB,"
-            f"可用 {free / 2**30:,.1f} GiB;请减少 --rows)"
-        )
 
 
 # Each entry: name, help, function adding the arguments, function running it.
@@ -169,27 +105,6 @@ def _add_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-rows", type=_positive_int, default=None,
                    help="train on a stratified sample of at most this many rows, drawn with --seed in one pass "
                         "(default 500000 for a --data folder; a file is read whole unless this is given)")
-
-
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a share strictly between 0 and 1, got {text!r}")
-    return value
-
-
-def _check_test_size(rows: int, test_size: float) -> None:
-    """Refuse a held-out share too small to hold one row of each label (or leaving nothing to train on)."""
-    held = math.ceil(rows * test_size)
-    if held < 2 or rows - held < 2:
-        raise ValueError(
-            f"--test-size {test_size} holds out {held} of {rows:,} rows; expected at least 2 held out (one approved, "
-            f"one refused) and the rest to train on: use --test-size between {2 / rows:.3g} and {1 - 2 / rows:.3g}, "
-            f"e.g. 0.2 (--test-size 太小或太大:测试集须至少有 2 条记录)"
-        )
 
 
 def _sampled(args: argparse.Namespace, stage: Callable[[str], None]):
@@ -280,16 +195,6 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 _COMMANDS.append(("train", "train, calibrate and evaluate the approval model; write model/ and reports/",
                   _add_train, _cmd_train))
-
-
-def _probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a probability strictly between 0 and 1, got {text!r}") from None
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a probability strictly between 0 and 1, got {text!r}")
-    return value
 
 
 def _load(path: str | None):

@@ -1,0 +1,124 @@
+"""Every line and finding of the data check (``xieshang check``), in Chinese and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .formats import check_lang
+
+__all__ = ["CHECK_TEXT", "check_text"]
+
+# Keyed by language, then by line or finding (Issue.code). Fields are filled in by xieshang.check.
+
+CHECK_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "数据检查",
+        "unit_line": "行号",
+        "unit_row": "第几条",
+        "rows": "  记录数 {rows:,}",
+        "labels": ",同意 {approved:,}({rate:.1%}),拒绝 {refused:,}",
+        "extra_columns": "  模型不使用的列(predict 原样保留):{names}",
+        "all_valid": "  模型使用的 {n} 列都完整且有效",
+        "col_column": "列",
+        "col_missing": "缺失",
+        "col_out_of_range": "超出范围",
+        "col_wrong_type": "类型错误",
+        "col_unknown_category": "未知类别",
+        "col_examples": "示例({unit})",
+        "blank_note": "  可以缺失的列留空即“未知”,模型照样估计;其余列不能留空。",
+        "problems": "问题(训练前必须修正)",
+        "warnings": "提醒",
+        "ready": "结论:可以训练。",
+        "not_ready": "结论:有 {n} 个问题,修正后再训练。",
+        # where a finding is
+        "at_line": "行 {shown}",
+        "at_row": "第 {shown} 条",
+        "at_more": " 等 {total} 处",
+        "column": "{name}({label})",
+        "column_headed": "{name}({label})",
+        "named": "{name}({label})",
+        "name_sep": "、",
+        # what a column should hold
+        "expect_bool": "是/否(或 1/0、true/false)",
+        "expect_category": "{values} 之一",
+        "category_value": "{value}({label})",
+        "expect_range": "{low:g} 到 {high:g} 之间的{what}",
+        "integer": "整数",
+        "number": "数字",
+        "chinese_labels": "",
+        # findings, by Issue.code
+        "ambiguous_columns": "列名重复或含义相同:{error}",
+        "duplicate_columns": "模型不使用的列名重复:{names};predict 原样保留",
+        "empty": "没有数据行",
+        "missing_columns": "缺少列:{names};请补上(列名可用英文名或中文标签)",
+        "bad_values": "{column}:{count} 个无效值 {values}(在{at});应为{expected}",
+        "blank_not_allowed": "{column}:{count} 处为空(在{at});这一列不能留空,请填写或删除这些行",
+        "bad_labels": "{label}(是否同意):{count} 个不是 0/1 的标签(在{at})",
+        "too_few_rows": "同意 {approved} 条、拒绝 {refused} 条,太少,无法训练:每种结果至少需要 {need} 条"
+                        "({n_splits} 折交叉验证,另留 {test_size:.0%} 作测试)",
+        "small_sample": "样本偏少({n} 条,同意 {approved}、拒绝 {refused}):建议至少 {warn_rows} 条、每种结果至少 "
+                        "{warn_per_label} 条,否则估计会很粗",
+        "no_label": "没有标签列 {label}(是否同意):可以打分,不能训练",
+        "leak": "列 {name} 单独就能把同意和拒绝分开(AUC {auc:.3f}):好得不真实,它是否记录了结果本身?",
+        "duplicates": "{count} 行与前面的某行完全相同(在{at};首次出现在 {first}):若是重复录入,请删除",
+        "invalid": "校验未通过:{error}",
+    },
+    "en": {
+        "title": "Data check",
+        "unit_line": "lines",
+        "unit_row": "rows",
+        "rows": "  rows: {rows:,}",
+        "labels": ", approved: {approved:,} ({rate:.1%}), refused: {refused:,}",
+        "extra_columns": "  extra columns (not used by the model, passed through by predict): {names}",
+        "all_valid": "  all {n} contract columns present are complete and valid",
+        "col_column": "column",
+        "col_missing": "missing",
+        "col_out_of_range": "out of range",
+        "col_wrong_type": "wrong type",
+        "col_unknown_category": "unknown category",
+        "col_examples": "examples ({unit})",
+        "blank_note": "  Blank is 'unknown': allowed where the contract says so, an error elsewhere.",
+        "problems": "Problems (fix before training)",
+        "warnings": "Warnings",
+        "ready": "Result: ready to train.",
+        "not_ready": "Result: not ready to train ({n} problem{s}); fix the file and check again.",
+        "at_line": "line{s} {shown}",
+        "at_row": "row{s} {shown}",
+        "at_more": " and {more} more",
+        "column": "{name}",
+        "column_headed": "{name} (column {header!r})",
+        "named": "{name} ({label})",
+        "name_sep": ", ",
+        "expect_bool": "{contract}",
+        "expect_category": "{contract}",
+        "category_value": "{value}",
+        "expect_range": "{contract}",
+        "integer": "integer",
+        "number": "number",
+        "chinese_labels": " (or the Chinese labels {labels})",
+        "ambiguous_columns": "{error}",
+        "duplicate_columns": "extra column name(s) {names} appear more than once; predict keeps them as written",
+        "empty": "no rows; expected at least one",
+        "missing_columns": "missing column(s): {names}; add them (headed by the name or the Chinese or English label)",
+        "bad_values": "{column}: {count} invalid value(s) {values} at {at}; expected {expected}",
+        "blank_not_allowed": "{column}: {count} blank/unknown cell(s) at {at}; this column may not be blank: "
+                             "fill it in or drop those rows",
+        "bad_labels": "{label}: {count} label(s) not 0/1 at {at}; expected 0/1 (or yes/no, 是/否)",
+        "too_few_rows": "too few rows to train: {approved} approved and {refused} refused; need at least {need} "
+                        "of each ({n_splits}-fold cross-validation plus {test_size:.0%} held out for the test)",
+        "small_sample": "a small sample ({n} rows, {approved} approved, {refused} refused): at least {warn_rows} "
+                        "rows and {warn_per_label} of each label are advisable, or the estimates will be rough",
+        "no_label": "no label column {label!r} (0/1): the rows can be scored, not trained on",
+        "leak": "column {name!r} alone separates approved from refused (AUC {auc:.3f}): too good to be true; "
+                "does it record the outcome itself?",
+        "duplicates": "{count} row(s) repeat an earlier row exactly (at {at}; first copies at {first}): "
+                      "drop them if they were entered twice",
+        "invalid": "{error}",
+    },
+}
+"""Every line and finding of the data check report, in Chinese and English."""
+
+
+def check_text(key: str, lang: str, **values: Any) -> str:
+    """A line or finding of the data check by key, in ``lang``, formatted with ``values``."""
+    return CHECK_TEXT[check_lang(lang)][key].format(**values)

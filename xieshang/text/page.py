@@ -1,0 +1,58 @@
+"""The web page's own words (:mod:`xieshang.serve`): captions and labels, no advice.
+
+What the page says about the applicant comes from the explanation; these are only its frame.
+"""
+
+from __future__ import annotations
+
+from .formats import check_lang
+from .report import heading
+
+__all__ = ["UI", "ui_texts"]
+
+UI: dict[str, dict[str, str]] = {
+    "title": {"zh": "协商还款:获批可能性与可以负担的方案", "en": "Negotiated repayment: the estimate and plans you can keep"},
+    "switch_lang": {"zh": "English", "en": "中文"},
+    "applicant": {"zh": "您的情况", "en": "Your situation"},
+    "unknown": {"zh": "未知", "en": "unknown"},
+    "yes": {"zh": "是", "en": "yes"},
+    "no": {"zh": "否", "en": "no"},
+    "estimate": {"zh": "重新估计", "en": "Estimate again"},
+    "reset": {"zh": "恢复示例", "en": "Back to the example"},
+    "what_if": {"zh": "如果……会怎样", "en": "What if"},
+    "what_if_hint": {"zh": "调整您能改变或可以申请的事项,估计随之更新。", "en": "Change what you can change or ask for; the estimate follows."},
+    "result": {"zh": "估计结果", "en": "The estimate"},
+    "now": {"zh": "现在", "en": "now"},
+    "start": {"zh": "起点", "en": "start"},
+    "target": {"zh": "目标", "en": "target"},
+    "at_target": {"zh": "已达到目标 {t}", "en": "at or above the target of {t}"},
+    "below_target": {"zh": "低于目标 {t}", "en": "below the target of {t}"},
+    "estimate_now": {"zh": "获批可能性(模型估计)", "en": "Estimated chance of approval"},
+    "plan_line": {"zh": "月供 {instalment} 元;可支配收入 {disposable} 元/月", "en": "Instalment {instalment} RMB a month; disposable income {disposable} RMB a month"},
+    "affordable": {"zh": "这个方案可以负担:还款后仍留有生活余地。", "en": "This plan is affordable: it leaves a buffer to live on."},
+    "unaffordable": {"zh": "这个方案负担不起:还款后生活没有余地。", "en": "This plan is not affordable: it leaves nothing to live on."},
+    "explanation": {"zh": "原因与建议", "en": "Reasons and advice"},
+    "chart": {"zh": "图示", "en": "Chart"},
+    "chart_alt": {"zh": "图:拉低概率的原因、各方案及其效果", "en": "Chart: what holds the estimate down, the options and what they buy"},
+    "fix_fields": {"zh": "请修改标出的项目,其余内容已保留:", "en": "Please correct the marked fields; everything else is kept:"},
+    "unknown_field": {"zh": "{key}:没有这一项,您是不是指 {guess}?", "en": "{key}: not a field; did you mean {guess}?"},
+    "unknown_field_no_guess": {"zh": "{key}:没有这一项", "en": "{key}: not a field"},
+    "stale": {"zh": "下方结果对应上一次有效的输入。", "en": "The result below is for the last valid input."},
+    "working": {"zh": "正在计算……", "en": "Working…"},
+    "no_savings": {"zh": "存款未知或为零:无法用存款增加首付。", "en": "Savings unknown or zero: no down payment can come from savings."},
+    "down_payment_value": {"zh": "{pct}(约 {money} 元)", "en": "{pct} (about {money} RMB)"},
+    "needs_hardship": {"zh": "先写明困难原因", "en": "state the hardship first"},
+    "unavailable": {"zh": "服务暂时无法回答,请稍后再试。", "en": "The service cannot answer right now; please try again."},
+    "unit:RMB": {"zh": "元", "en": "RMB"},
+    "unit:RMB/month": {"zh": "元/月", "en": "RMB/month"},
+    "unit:days": {"zh": "天", "en": "days"},
+    "unit:months": {"zh": "个月", "en": "months"},
+    "docs": {"zh": "接口文档", "en": "API documentation"},
+}
+"""The web page's captions (buttons, section titles, units) in both languages; ``{...}`` are filled by the page."""
+
+
+def ui_texts(lang: str) -> dict[str, str]:
+    """Every caption of :data:`UI` in ``lang``, with the report's disclaimer (``"disclaimer"``)."""
+    lang = check_lang(lang)
+    return {**{k: v[lang] for k, v in UI.items()}, "disclaimer": heading("disclaimer", lang)}
