@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xieshang.modeling.estimators import log_odds
+from xieshang.modeling.scores import log_odds
 from xieshang.outputs import proba, proba_and_log_odds
 
 X = pd.DataFrame({"a": [0.0, 1.0, 2.0]})

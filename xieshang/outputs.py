@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .modeling.estimators import log_odds
+from .modeling.scores import log_odds
 
 __all__ = ["proba", "proba_and_log_odds"]
 

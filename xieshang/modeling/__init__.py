@@ -17,7 +17,9 @@ The recipe :class:`~xieshang.model.ApprovalModel` follows when it is fitted:
    split, at a rate :data:`~.boosting.REFIT_SHRINK` times smaller for that many
    times the iterations found in the folds).
 
-Modules (each one job): :mod:`.tabulate` (trees as lookup tables),
+Modules (each one job): :mod:`.tabulate` (trees summed into lookup tables),
+:mod:`.tabulated` (the boosting that predicts from them), :mod:`.scores` (log-odds and
+log loss every step shares),
 :mod:`.estimators`, :mod:`.selection` (folds, direction check, scoring),
 :mod:`.boosting` (capacity search), :mod:`.candidates`, :mod:`.calibration`,
 :mod:`.blending`, and :mod:`.recipe` (the whole recipe as one
@@ -37,15 +39,17 @@ from .boosting import (
 )
 from .calibration import CALIBRATION_METHODS, RefitCalibrated, choose_calibration
 from .candidates import AVAILABLE, CANDIDATES, cross_validate_named, make_candidates
-from .estimators import MonotoneLogistic, TabulatedHGB, decision_scores, log_odds
+from .estimators import MonotoneLogistic
 from .recipe import RecipeResult, cv_subsample, fit_recipe
+from .scores import decision_scores, log_odds, row_log_loss
 from .selection import CandidateResult, cross_validate_candidate, cv_folds, direction_violations, holdout_split
 from .tabulate import tabulate_trees
+from .tabulated import TabulatedHGB
 
 __all__ = [
     "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES", "REFIT_SHRINK",
     "BoostingSearch", "CandidateResult", "RecipeResult", "MonotoneBlend", "MonotoneLogistic", "RefitCalibrated", "TabulatedHGB",
     "blend_candidates", "blended_row_losses", "capacity_label", "choose_calibration", "cross_validate_candidate", "cross_validate_named",
     "cv_folds", "cv_subsample", "decision_scores", "fit_recipe", "log_odds", "direction_violations", "holdout_split", "make_candidates", "monotone_hgb",
-    "one_standard_error_choice", "search_monotone_boosting", "tabulate_trees",
+    "one_standard_error_choice", "row_log_loss", "search_monotone_boosting", "tabulate_trees",
 ]

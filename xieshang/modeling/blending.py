@@ -21,7 +21,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..features import DomainFeatures
-from .estimators import decision_scores, row_log_loss
+from .scores import decision_scores, row_log_loss
 from .selection import CandidateResult
 
 __all__ = ["BLEND", "BLEND_GRID_STEP", "MonotoneBlend", "blend_candidates"]

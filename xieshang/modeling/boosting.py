@@ -33,8 +33,9 @@ from sklearn.pipeline import Pipeline
 
 from ..features import DomainFeatures
 from .blending import BLEND_GRID_STEP
-from .estimators import TabulatedHGB, row_log_loss
+from .scores import row_log_loss
 from .selection import CandidateResult, direction_violations
+from .tabulated import TabulatedHGB
 
 __all__ = ["CAPACITIES", "REFIT_SHRINK", "BoostingSearch", "blended_row_losses", "capacity_label", "monotone_hgb",
            "one_standard_error_choice", "search_monotone_boosting"]

@@ -20,7 +20,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import log_loss
 from sklearn.utils.validation import check_is_fitted
 
-from .estimators import decision_scores
+from .scores import decision_scores
 from .selection import CandidateResult, cv_folds
 
 __all__ = ["CALIBRATION_METHODS", "RefitCalibrated", "choose_calibration"]

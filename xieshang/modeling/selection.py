@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from ..contract import FEATURES, LABEL
 from ..validation import validate_frame
-from .estimators import decision_scores
+from .scores import decision_scores
 
 __all__ = ["CandidateResult", "cv_folds", "cross_validate_candidate", "direction_violations", "holdout_split"]
 

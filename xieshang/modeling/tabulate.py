@@ -3,7 +3,7 @@
 :func:`tabulate_trees` reads a fitted binary ``HistGradientBoostingClassifier``
 and, when every tree splits on at most two columns, adds up the trees that
 touch the same columns into one table over the thresholds they use.
-:class:`~xieshang.modeling.estimators.TabulatedHGB` predicts from them.
+:class:`~xieshang.modeling.tabulated.TabulatedHGB` predicts from them.
 """
 
 from __future__ import annotations
