@@ -52,7 +52,7 @@ def test_every_fault_is_counted_with_its_rows(text_rows):
                    "plan_months: 1 invalid value(s) 'twelve'", "not ready to train (4 problems)"):
         assert needle in en, needle
     zh = r.render("zh")
-    assert "credit_score(信用分):1 个无效值 '2000'(在行 13)" in zh and "有 4 个问题" in zh
+    assert "credit_score(信用分)\uff1a1 个无效值 '2000'\uff08在第 13 行\uff09" in zh and "有 4 个问题" in zh
 
 
 def test_row_numbers_without_a_file_are_one_based(text_rows):
@@ -154,7 +154,7 @@ def test_cli_check(tmp_path, text_rows, capsys):
     assert "Result: ready to train." in capsys.readouterr().out
     assert main(["check", str(bad)]) == 1
     out = capsys.readouterr().out
-    assert "hardship_reason(困难原因)" in out and "在行 2" in out
+    assert "hardship_reason(困难原因)" in out and "在第 2 行" in out
     assert main(["check", str(bad), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["ok"] is False
 

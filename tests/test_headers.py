@@ -49,3 +49,13 @@ def test_category_values_in_either_language():
         assert aliases[header_key(value)] == value
         for label in VALUE_LABELS[f.name].get(value, ()):
             assert aliases[header_key(label)] == value, label
+
+
+def test_a_former_label_still_names_its_column():
+    from xieshang.contract import FORMER_LABELS
+
+    assert feature("savings").label_zh not in FORMER_LABELS["savings"]  # the label did change
+    for name, former in FORMER_LABELS.items():
+        for label in former:
+            assert canonical_name(label) == name, label
+            assert column_mapping([label, "月收入"])[label] == name

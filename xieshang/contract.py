@@ -31,6 +31,7 @@ __all__ = [
     "REQUIRED_NAMES",
     "VALUE_LABELS",
     "COLUMN_LABELS",
+    "FORMER_LABELS",
     "feature",
     "value_label",
 ]
@@ -48,6 +49,13 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     TRUTH: ("真实批准概率", "true approval probability"),
 }
 """(Chinese, English) header of the columns outside ``FEATURES`` that a file may carry."""
+
+FORMER_LABELS: dict[str, tuple[str, ...]] = {
+    # Until 2026-12 the label counted money borrowed from family as savings, against our own advice
+    # never to borrow for a down payment; files headed that way keep working.
+    "savings": ("可动用的存款(含亲友可借)",),
+}
+"""Column -> headers it carried in earlier versions of the contract, still accepted in files."""
 
 HARDSHIP_REASONS: tuple[str, ...] = (
     "none",
@@ -310,7 +318,7 @@ FEATURES: tuple[Feature, ...] = (
         # Asking for a waiver is the borrower's right: never withdrawn (xieshang.rules.NEVER_RECOMMEND).
     ),
     Feature(
-        "savings", "float", "可动用的存款(含亲友可借)", "savings available (incl. help from family)",
+        "savings", "float", "可动用的存款(含亲友资助)", "savings available (incl. help from family)",
         "还款能力", "repayment capacity", 1, 0, 10_000_000, unit="RMB",
         # Direction +1 (issue 21): other things equal, more savings never make approval less likely. They are
         # a cushion that carries the plan through a bad month and what a down payment is paid from; whether the

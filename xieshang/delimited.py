@@ -52,7 +52,7 @@ class DelimitedLayout:
 def ragged_message(header_fields: int, bad: list[tuple[int, int]], total: int) -> str:
     """The error for rows whose field count differs from the header's, naming their lines."""
     shown = ", ".join(f"line {line} has {n}" for line, n in bad[:_SHOWN])
-    shown_zh = "、".join(f"第 {line} 行 {n} 个" for line, n in bad[:_SHOWN])
+    shown_zh = "、".join(f"第 {line} 行有 {n} 个" for line, n in bad[:_SHOWN])
     more = f" and {total - _SHOWN} more" if total > _SHOWN else ""
     return (
         f"{total} row(s) do not have the header's {header_fields} fields ({shown}{more}); expected every line to "

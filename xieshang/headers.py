@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .contract import COLUMN_LABELS, FEATURES, LABEL, TRUTH, VALUE_LABELS
+from .contract import COLUMN_LABELS, FEATURES, FORMER_LABELS, LABEL, TRUTH, VALUE_LABELS
 
 __all__ = ["header_key", "canonical_name", "column_mapping", "rename_columns", "value_aliases", "HEADER_ALIASES"]
 
@@ -76,11 +76,12 @@ def _spellings(*texts: str) -> list[str]:
 def _build_headers() -> dict[str, str]:
     """Header key -> contract column, for every feature, the label and the truth column."""
     owners: dict[str, set[str]] = {}
-    names = [(f.name, f.label_zh, f.label_en) for f in FEATURES]
+    names: list[tuple[str, ...]] = [(f.name, f.label_zh, f.label_en) for f in FEATURES]
     names += [(name, *COLUMN_LABELS[name]) for name in (LABEL, TRUTH)]
-    exact = {header_key(n) for n, _, _ in names}
-    for name, zh, en in names:
-        for key in _spellings(name, zh, en):
+    names += [(name, *former) for name, former in FORMER_LABELS.items()]
+    exact = {header_key(n[0]) for n in names}
+    for name, *labels in names:
+        for key in _spellings(name, *labels):
             owners.setdefault(key, set()).add(name)
     # A short form claimed by two columns is dropped (its full forms still work); a full name never is.
     table = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}

@@ -124,7 +124,7 @@ def test_unknown_values_are_carried_through(pool, oracle):
         changes = {k for a in exp.actions + exp.single_actions for k in a.changes}
         assert "down_payment_ratio" not in changes  # savings unknown
         steps = " ".join(exp.next_steps)
-        assert ("资产证明(如有)" if lang == "zh" else "asset proof (if you have any)") in steps
+        assert ("资产证明\uff08如有\uff09" if lang == "zh" else "asset proof (if you have any)") in steps
         assert ("工资流水" if lang == "zh" else "payslip") in steps
         # days overdue unknown: no step quotes a number of days
         assert ("天:每多逾期一天" not in steps) if lang == "zh" else ("days overdue:" not in steps)

@@ -5,7 +5,7 @@ from xieshang import text as T
 
 
 def test_disclaimer_and_the_articles_way_forward():
-    assert "不构成金融或法律建议" in T.heading("disclaimer", "zh") and "合成数据" in T.heading("disclaimer", "zh")
+    assert "不构成金融或法律建议" in T.heading("disclaimer", "zh") and "模拟数据" in T.heading("disclaimer", "zh")
     en = T.heading("disclaimer", "en")
     assert "not financial or legal advice" in en and "synthetic" in en and "assumptions" in en
     keys = [(k, {"days": 3, "items": "x", "other": "1,000"}) for k in T.NEXT_STEPS]

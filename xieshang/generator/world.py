@@ -127,99 +127,99 @@ _S: Provenance = "assumption"
 
 EFFECTS: tuple[Effect, ...] = (
     Effect("intercept", 0.35, "1 (baseline: a borrower with a stated hardship, average profile)",
-           "1(基准:有困难原因、各项居中的借款人)", _S,
+           "1（基准：有困难原因、各项居中的借款人）", _S,
            why_en="Tuned so that about 40 % of synthetic requests are approved; the article gives no rate.",
-           why_zh="取值使约40%的合成申请获批;文章没有给出通过率。"),
+           why_zh="取值使约40%的合成申请获批；文章没有给出通过率。"),
     Effect("no_hardship", -1.5, "1 if hardship_reason is 'none'", "困难原因为“无”时为1", _A, _Q_REASON),
     Effect("reason_unemployment", 0.2, "1 if hardship_reason is 'unemployment'", "困难原因为失业时为1", _I, _Q_PROOF,
            why_en="The article's examples of a real, provable hardship are unemployment and illness: we read a "
                   "named hardship as a slightly stronger reason than a vague drop in income (the reference).",
-           why_zh="文章举出的可证明困难是失业和疾病:我们把这类明确的困难视为比笼统的“收入下降”(基准)略强的理由。"),
+           why_zh="文章举出的可证明困难是失业和疾病：我们把这类明确的困难视为比笼统的“收入下降”（基准）略强的理由。"),
     Effect("reason_illness", 0.35, "1 if hardship_reason is 'illness'", "困难原因为疾病时为1", _I, _Q_PROOF,
            why_en="As for unemployment; a medical diagnosis is the article's other example of proof.",
-           why_zh="同失业;医疗诊断报告是文章举出的另一种证明。"),
+           why_zh="同失业；医疗诊断报告是文章举出的另一种证明。"),
     Effect("reason_family_emergency", 0.2, "1 if hardship_reason is 'family_emergency'",
            "困难原因为家庭变故时为1", _S,
            why_en="The article does not name family emergencies; we assume a lender accepts a sudden family "
                   "event like the named hardships.",
-           why_zh="文章没有提到家庭变故;我们假设平台像对待文中列举的困难一样接受突发的家庭变故。"),
+           why_zh="文章没有提到家庭变故；我们假设平台像对待文中列举的困难一样接受突发的家庭变故。"),
     Effect("reason_other_debts", 0.1, "1 if hardship_reason is 'other_debts'",
            "困难原因为其他债务时为1", _I, _Q_DEBTS,
            why_en="The article treats other debts as a hardship to document, not a fault: a named, documentable "
                   "reason, so a small plus like the other named reasons. Their weight on capacity acts through "
                   "other_debt_payments in the plan's burden, not here.",
-           why_zh="文章把其他债务当作需要举证的困难,而非过错:作为明确、可证明的理由,与其他明确理由一样略有加分。"
-                  "其他债务对还款能力的影响通过“其他债务月还款”进入负担率,不在此项。"),
+           why_zh="文章把其他债务当作需要举证的困难，而非过错：作为明确、可证明的理由，与其他明确理由一样略有加分。"
+                  "其他债务对还款能力的影响通过“其他债务月还款”进入负担率，不在此项。"),
     Effect("hardship_proof", 0.9, "1 if a hardship proof is handed in (only possible with a hardship)",
-           "提交了困难证明时为1(仅在有困难时可能)", _A, _Q_PROOF),
+           "提交了困难证明时为1（仅在有困难时可能）", _A, _Q_PROOF),
     Effect("income_proof", 0.35, "1 if income proof is handed in", "提交收入证明时为1", _A, _Q_DOCS),
     Effect("bank_statements", 0.3, "1 if bank statements are handed in", "提交银行流水时为1", _I, _Q_DEBTS,
            why_en="The article asks for bank statements where the borrower has other debts; that they help any "
                   "borrower's request is our step from that conditional sentence.",
-           why_zh="原文只在借款人有其他债务时提到银行流水;认为它对任何借款人的申请都有帮助,是本项目由该条件句推出的一步。"),
+           why_zh="原文只在借款人有其他债务时提到银行流水；认为它对任何借款人的申请都有帮助，是本项目由该条件句推出的一步。"),
     Effect("asset_proof", 0.2, "1 if asset proof is handed in", "提交资产证明时为1", _A, _Q_DOCS),
     Effect("expense_statement", 0.25, "1 if a household expense statement is handed in",
            "提交家庭支出明细时为1", _A, _Q_DOCS),
-    Effect("credit_score", 0.005, "credit_score − 650 (points)", "信用分 − 650(分)", _A, _Q_REASON),
+    Effect("credit_score", 0.005, "credit_score − 650 (points)", "信用分 − 650（分）", _A, _Q_REASON),
     Effect("past_overdue_count", -0.15, "past_overdue_count (episodes)", "近24个月逾期次数", _A, _Q_RECORD),
     Effect("on_time_ratio", 2.5, "on_time_ratio − 0.9", "按时还款比例 − 0.9", _A, _Q_ONTIME),
     Effect("months_on_book", 0.25, "ln(1 + months_on_book / 12)", "ln(1 + 账龄月数/12)", _I, _Q_HISTORY,
            why_en="The lender weighs the borrower's past record; a longer relationship is more of that record "
                   "(diminishing: the logarithm).",
-           why_zh="平台考量借款人的历史表现;账龄越长,可参考的历史越多(边际递减:取对数)。"),
+           why_zh="平台考量借款人的历史表现；账龄越长，可参考的历史越多（边际递减：取对数）。"),
     Effect("proactive", 0.6, "1 if communication is 'proactive'", "沟通态度为主动时为1", _A, _Q_WILL),
     Effect("evasive", -0.8, "1 if communication is 'evasive'", "沟通态度为回避时为1", _I, _Q_WILL,
            why_en="The article only praises an active, honest borrower (积极主动、诚实守信); that an evasive one is "
                   "worse off is our step, by contrast.",
-           why_zh="原文只肯定“积极主动、诚实守信”的借款人;回避沟通会降低通过率,是本项目由此反推的一步。"),
+           why_zh="原文只肯定“积极主动、诚实守信”的借款人；回避沟通会降低通过率，是本项目由此反推的一步。"),
     Effect("broken_promises", -0.3, "broken_promises (count)", "未兑现承诺次数", _I, _Q_WILL,
            why_en="The article praises keeping one's word (诚实守信); counting broken promises to pay against the "
                   "borrower is our step, by contrast.",
-           why_zh="原文肯定“诚实守信”;把未兑现的还款承诺计为不利因素,是本项目由此反推的一步。"),
+           why_zh="原文肯定“诚实守信”；把未兑现的还款承诺计为不利因素，是本项目由此反推的一步。"),
     Effect("info_not_verified", -3.0, "1 if the information given did not check out", "信息未核实属实时为1",
            _A, _Q_RULES),
     Effect("materials_on_time", 0.5, "1 if materials were handed in on time", "按期提交材料时为1", _A, _Q_RULES),
     Effect("burden", -1.2,
            f"max(0, min(burden, {BURDEN_CAP:g}) − {BURDEN_FREE:g}), burden = instalment / disposable income "
            f"(xieshang.rules; burden = {BURDEN_CAP:g} where disposable ≤ 0)",
-           f"max(0, min(负担率, {BURDEN_CAP:g}) − {BURDEN_FREE:g}),负担率 = 月供 / 可支配收入"
-           f"(xieshang.rules;可支配收入 ≤ 0 时负担率取{BURDEN_CAP:g})", _I, _Q_CAPACITY,
+           f"max(0, min(负担率, {BURDEN_CAP:g}) − {BURDEN_FREE:g}),负担率 = 月供 / 每月结余"
+           f"(xieshang.rules;每月结余 ≤ 0 时负担率取{BURDEN_CAP:g})", _I, _Q_CAPACITY,
            why_en="The lender judges the plan's feasibility from the capacity to pay: the larger the share of "
                   f"disposable income the instalment takes, the less feasible. The free level {BURDEN_FREE:g} "
                   f"and the cap {BURDEN_CAP:g} are assumptions.",
-           why_zh="平台依据还款能力评估方案可行性:月供占可支配收入越高,方案越难执行。"
-                  f"免罚水平{BURDEN_FREE:g}与上限{BURDEN_CAP:g}为假设。"),
+           why_zh="平台依据还款能力评估方案可行性：月供占每月结余越高，方案越难执行。"
+                  f"负担率在{BURDEN_FREE:g}以下不扣分，上限{BURDEN_CAP:g}，两者都是假设。"),
     Effect("unaffordable_plan", -0.8, "1 if the plan fails xieshang.rules.affordable (leaves no living buffer)",
            "方案不满足 xieshang.rules.affordable(不留生活缓冲)时为1", _I, _Q_CAPACITY,
            why_en="A plan that leaves the household less than the rules' living buffer cannot be kept, so a lender "
                   "assessing feasibility would doubt it; the buffer itself is an assumption of xieshang.rules.",
-           why_zh="不留出规则所定生活缓冲的方案难以履行,评估可行性的平台会对其存疑;缓冲大小是 xieshang.rules 的假设。"),
+           why_zh="不留出规则所定生活缓冲的方案难以履行，评估可行性的平台会对其存疑；缓冲大小是 xieshang.rules 的假设。"),
     Effect("long_plan", -0.05, f"max(0, plan_months − {rules.LONG_PLAN_MONTHS}) (months beyond "
            f"{rules.LONG_PLAN_MONTHS})", f"max(0, 期数 − {rules.LONG_PLAN_MONTHS})", _S,
            why_en="The article allows plans over 'several months or even longer' and names no limit; we assume "
                   "a lender is mildly warier of very long plans (more months in which new trouble can arise).",
-           why_zh="文章允许“几个月甚至更长的时间”,未给上限;我们假设平台对过长的方案略有顾虑(期数越多,变数越多)。"),
+           why_zh="文章允许“几个月甚至更长的时间”，未给上限；我们假设平台对过长的方案略有顾虑（期数越多，变数越多）。"),
     Effect("down_payment_ratio", 2.0, "down_payment_ratio", "首付比例", _S, _Q_WILLINGNESS,
            why_en="The article counts willingness to repay first; paying part of the balance at once is concrete "
                   "evidence of it. The article says nothing of down payments: the link and its size are ours.",
-           why_zh="文章把还款意愿列为首要因素;先行偿还一部分是还款意愿的具体证据。文章未提首付:这一联系及其大小由本项目设定。"),
+           why_zh="文章把还款意愿列为首要因素；先行偿还一部分是还款意愿的具体证据。文章未提首付：这一联系及其大小由本项目设定。"),
     Effect("days_overdue", -0.8, f"1 − exp(−days_overdue / {DELINQUENCY_SCALE:g}) (0 when current, "
            "grows with every day, levels off)",
-           f"1 − exp(−逾期天数 / {DELINQUENCY_SCALE:g})(未逾期为0,逐日增加,逐渐饱和)", _S, _Q_OVERDUE_COST,
+           f"1 − exp(−逾期天数 / {DELINQUENCY_SCALE:g})(未逾期为0,逐日增加，逐渐饱和)", _S, _Q_OVERDUE_COST,
            why_en="An assumption made for safety: the quoted sentence is about the borrower's own costs of being "
                   "overdue, not the lender's decision; we assume a request made early is never worse than the "
                   "same request made later, so that staying overdue can never look helpful. Shape and size are ours.",
-           why_zh="出于安全的假设:所引原文讲的是逾期给借款人带来的费用,而非平台的决定;我们假设及早申请绝不会比拖延后"
-                  "申请更差,使“继续逾期”永远不会显得有利。曲线形状与大小为假设。"),
+           why_zh="出于安全的假设：所引原文讲的是逾期给借款人带来的费用，而非平台的决定；我们假设及早申请绝不会比拖延后"
+                  "申请更差，使“继续逾期”永远不会显得有利。曲线形状与大小为假设。"),
     Effect("penalty_waiver_requested", -0.4, "1 if a waiver of penalty interest is requested",
            "申请减免罚息时为1", _S,
            why_en="Not in the article: we assume that also asking the lender to give up penalty interest asks more "
                   "of it and lowers approval a little.",
-           why_zh="文章未提及:我们假设在分期之外再要求减免罚息,对平台要求更多,会略微降低通过率。"),
+           why_zh="文章未提及：我们假设在分期之外再要求减免罚息，对平台要求更多，会略微降低通过率。"),
     Effect("balance", -0.2, "ln(outstanding_balance / 20,000)", "ln(欠款 / 20000)", _S,
            why_en="Not in the article: we assume a lender is warier of larger sums at the same capacity "
                   "(more at stake); the burden term already counts the instalment.",
-           why_zh="文章未提及:我们假设在同等还款能力下,欠款越多平台越谨慎(风险敞口更大);月供已计入负担率。"),
+           why_zh="文章未提及：我们假设在同等还款能力下，欠款越多平台越谨慎（风险敞口更大）；月供已计入负担率。"),
 )
 
 COEF: dict[str, float] = {e.name: e.size for e in EFFECTS}

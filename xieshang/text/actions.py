@@ -31,12 +31,12 @@ def _known_positive(x: Any) -> bool:
 
 ACTION_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "hardship_proof": {
-        "set": {"zh": "提交困难证明({docs})", "en": "hand in proof of the hardship ({docs})"},
+        "set": {"zh": "提交困难证明（{docs}）", "en": "hand in proof of the hardship ({docs})"},
     },
     "income_proof": {"set": {"zh": "提交收入证明/工资单", "en": "hand in income proof or payslips"}},
     "bank_statements": {"set": {"zh": "提交银行流水", "en": "hand in bank statements"}},
     "asset_proof": {"set": {"zh": "提交资产证明", "en": "hand in proof of assets"},
-                    "unknown": {"zh": "如有资产,提交资产证明", "en": "if you have any assets, hand in proof of them"}},
+                    "unknown": {"zh": "如有资产，提交资产证明", "en": "if you have any assets, hand in proof of them"}},
     "expense_statement": {"set": {"zh": "提交家庭支出明细", "en": "hand in a household expense statement"}},
     "communication": {
         "responsive": {"zh": "积极回应平台的联系", "en": "answer the lender's calls and messages"},
@@ -44,19 +44,19 @@ ACTION_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
                       "en": "contact the lender first, explain your situation and follow up"},
     },
     "info_verified": {
-        "set": {"zh": "更正不实信息,确保所提供信息真实、可核实",
+        "set": {"zh": "核对并更正所填信息，确保真实、能核实",
                 "en": "correct the information you gave so that it can be verified as true"},
     },
     "materials_on_time": {"set": {"zh": "按期提交申请材料", "en": "hand in the materials on time"}},
     "plan_months": {
-        "to": {"zh": "申请分{v}期(月供约{instalment}元)",
+        "to": {"zh": "申请分{v}期（月供约{instalment}元）",
                "en": "ask for {v} instalments instead of {old} (about {instalment} RMB a month)"},
-        "long": {"zh": "申请分{v}期(月供约{instalment}元,期数这么长要先问平台)",
+        "long": {"zh": "申请分{v}期（月供约{instalment}元，这么长的期数先问平台能不能办）",
                  "en": "ask for {v} instalments instead of {old} (about {instalment} RMB a month; ask whether the "
                        "lender offers plans this long)"},
     },
     "down_payment_ratio": {
-        "to": {"zh": "用存款先还欠款的{v}(约{cash}元,应急钱不动)",
+        "to": {"zh": "用存款先还欠款的{v}（约{cash}元，应急钱不动）",
                "en": "pay {v} of the balance up front from savings (about {cash} RMB, keeping the emergency reserve)"},
     },
 }

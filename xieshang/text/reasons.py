@@ -30,26 +30,26 @@ waiver is the borrower's right: naming it as a reason would push them to give it
 
 REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "outstanding_balance": {
-        "high": {"zh": "欠款总额较高({v}元)", "en": "a high outstanding balance ({v} RMB)"},
+        "high": {"zh": "欠款总额较高（{v}元）", "en": "a high outstanding balance ({v} RMB)"},
         "low": {"zh": "欠款总额为{v}元", "en": "an outstanding balance of {v} RMB"},
     },
     # Never suggest that staying overdue helps: only the "more days hurt" side is a reason
     # (explain drops the other side), and it says to contact the lender now.
     "days_overdue": {
-        "high": {"zh": "已逾期{v}天,越拖罚息越多、越伤征信,请立即联系平台",
+        "high": {"zh": "已逾期{v}天，越拖罚息越多、越伤征信，请立即联系平台",
                  "en": "{v} days overdue: every day overdue adds penalty interest and harms your credit "
                        "record, so contact the lender now"},
     },
     "monthly_income": {
-        "low": {"zh": "月收入较低({v}元)", "en": "a low monthly income ({v} RMB)"},
+        "low": {"zh": "月收入较低（{v}元）", "en": "a low monthly income ({v} RMB)"},
         "high": {"zh": "月收入为{v}元", "en": "a monthly income of {v} RMB"},
     },
     "monthly_expenses": {
-        "high": {"zh": "家庭必要月支出较高({v}元)", "en": "high essential monthly expenses ({v} RMB)"},
+        "high": {"zh": "家庭必要月支出较高（{v}元）", "en": "high essential monthly expenses ({v} RMB)"},
         "low": {"zh": "家庭必要月支出为{v}元", "en": "essential monthly expenses of {v} RMB"},
     },
     "other_debt_payments": {
-        "high": {"zh": "其他债务月还款较高({v}元)", "en": "high payments on other debts ({v} RMB a month)"},
+        "high": {"zh": "其他债务月还款较高（{v}元）", "en": "high payments on other debts ({v} RMB a month)"},
         "low": {"zh": "其他债务月还款为{v}元", "en": "payments on other debts of {v} RMB a month"},
     },
     "hardship_reason": {
@@ -57,15 +57,15 @@ REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
         "other": {"zh": "困难原因为“{v}”", "en": "the stated cause of difficulty is {v}"},
     },
     "hardship_proof": {
-        "missing": {"zh": "未提交困难证明({docs})", "en": "no proof of the hardship ({docs})"},
+        "missing": {"zh": "未提交困难证明（{docs}）", "en": "no proof of the hardship ({docs})"},
     },
     "income_proof": {"missing": {"zh": "未提交收入证明/工资单", "en": "no income proof or payslips"}},
     "bank_statements": {"missing": {"zh": "未提交银行流水", "en": "no bank statements"}},
     "asset_proof": {"missing": {"zh": "未提交资产证明", "en": "no proof of assets"},
-                    "unknown": {"zh": "未提交资产证明(如有资产)", "en": "no proof of assets (if you have any)"}},
+                    "unknown": {"zh": "未提交资产证明（如有资产）", "en": "no proof of assets (if you have any)"}},
     "expense_statement": {"missing": {"zh": "未提交家庭支出明细", "en": "no household expense statement"}},
     "credit_score": {
-        "low": {"zh": "信用分较低({v}分)", "en": "a low credit score ({v})"},
+        "low": {"zh": "信用分较低（{v}分）", "en": "a low credit score ({v})"},
         "high": {"zh": "信用分为{v}分", "en": "a credit score of {v}"},
     },
     "past_overdue_count": {
@@ -77,34 +77,34 @@ REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
         "high": {"zh": "按时还款比例为{v}", "en": "{v} of instalments paid on time"},
     },
     "months_on_book": {
-        "low": {"zh": "借款账龄较短({v}个月)", "en": "a short history with the lender ({v} months)"},
+        "low": {"zh": "在该平台借款时间较短（{v}个月）", "en": "a short history with the lender ({v} months)"},
         "high": {"zh": "借款账龄为{v}个月", "en": "{v} months with the lender"},
     },
     "communication": {
-        "evasive": {"zh": "沟通态度回避", "en": "evasive communication with the lender"},
+        "evasive": {"zh": "之前回避平台的联系", "en": "evasive communication with the lender"},
         "responsive": {"zh": "没有主动与平台沟通", "en": "not getting in touch with the lender proactively"},
-        "proactive": {"zh": "沟通态度:主动", "en": "proactive communication"},
+        "proactive": {"zh": "沟通态度：主动", "en": "proactive communication"},
     },
     "broken_promises": {
         "high": {"zh": "有{v}次未兑现的还款承诺", "en": "{v} broken promises to pay"},
         "low": {"zh": "有{v}次未兑现的还款承诺", "en": "{v} broken promises to pay"},
     },
     "info_verified": {
-        "missing": {"zh": "所提供的信息未能核实属实", "en": "the information given could not be verified as true"},
+        "missing": {"zh": "你提供的信息没有通过核实", "en": "the information given could not be verified as true"},
     },
     "materials_on_time": {"missing": {"zh": "未按期提交材料", "en": "materials were not handed in on time"}},
     "plan_months": {
-        "long": {"zh": "分期期数过长({v}期)", "en": "a very long plan ({v} instalments)"},
-        "burden": {"zh": "分{v}期时月供{instalment}元,占可支配收入的{share}",
+        "long": {"zh": "分期期数过长（{v}期）", "en": "a very long plan ({v} instalments)"},
+        "burden": {"zh": "分{v}期时月供{instalment}元，占每月结余的{share}",
                    "en": "with {v} instalments the monthly payment of {instalment} RMB takes {share} "
                          "of disposable income"},
-        "unaffordable": {"zh": "分{v}期时月供{instalment}元,可支配收入只有{disposable}元,还款后留不出生活余地",
+        "unaffordable": {"zh": "分{v}期时月供{instalment}元，每月结余只有{disposable}元，还款后留不出生活余地",
                          "en": "with {v} instalments the monthly payment of {instalment} RMB leaves too little of "
                                "disposable income ({disposable} RMB) to live on"},
     },
     "down_payment_ratio": {
         "none": {"zh": "没有首付", "en": "no down payment"},
-        "low": {"zh": "首付比例较低({v})", "en": "a small down payment ({v} of the balance)"},
+        "low": {"zh": "首付比例较低（{v}）", "en": "a small down payment ({v} of the balance)"},
     },
 }
 
@@ -112,10 +112,10 @@ REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
 HARDSHIP_DOCUMENTS: dict[str, dict[str, str]] = {
     "unemployment": {"zh": "失业证明或离职证明", "en": "an unemployment or termination certificate"},
     "illness": {"zh": "诊断证明或病历", "en": "a medical diagnosis or medical records"},
-    "income_drop": {"zh": "收入证明或工资流水", "en": "proof of income or payslip and salary statements"},
+    "income_drop": {"zh": "降薪通知或前后的工资流水", "en": "proof of income or payslip and salary statements"},
     "business_failure": {"zh": "营业执照和经营流水", "en": "the business licence and business account statements"},
-    "family_emergency": {"zh": "相关证明", "en": "documents proving the emergency"},
-    "other_debts": {"zh": "贷款合同与还款记录", "en": "the loan contracts and repayment records"},
+    "family_emergency": {"zh": "家庭变故的相关证明", "en": "documents proving the emergency"},
+    "other_debts": {"zh": "其他贷款合同和还款记录", "en": "the loan contracts and repayment records"},
 }
 
 

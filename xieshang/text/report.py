@@ -9,44 +9,44 @@ from .formats import check_lang, points
 __all__ = ["HEADINGS", "heading", "change_words"]
 
 HEADINGS: dict[str, dict[str, str]] = {
-    "probability": {"zh": "获批可能性(模型估计):{p}(目标{t})",
+    "probability": {"zh": "获批可能性（模型估计）：{p}（目标{t}）",
                     "en": "Estimated chance that the repayment plan is approved: {p} (target {t})"},
-    "reasons": {"zh": "主要原因:", "en": "Main reasons:"},
+    "reasons": {"zh": "主要原因：", "en": "Main reasons:"},
     "no_reasons": {"zh": "没有明显拉低可能性的因素。", "en": "Nothing in particular holds the chance down."},
-    "reason_line": {"zh": "{i}. {text}(拉低{impact})", "en": "{i}. {text} (lowers it by {impact})"},
-    "actions": {"zh": "可以这样做(先易后难):", "en": "What you could do, easiest first:"},
-    "action_line": {"zh": "方案{i}:{text} → 约{p}", "en": "Option {i}: {text} -> about {p}"},
-    "already": {"zh": "已达到目标,申请不必改动。", "en": "The target is already reached; nothing needs to change."},
+    "reason_line": {"zh": "{i}. {text}（拉低{impact}）", "en": "{i}. {text} (lowers it by {impact})"},
+    "actions": {"zh": "可以这样做（先易后难）：", "en": "What you could do, easiest first:"},
+    "action_line": {"zh": "方案{i}：{text} → 约{p}", "en": "Option {i}: {text} -> about {p}"},
+    "already": {"zh": "已达到目标，申请内容不用改。", "en": "The target is already reached; nothing needs to change."},
     "unreachable": {
-        "zh": "用现实可行的步骤达不到目标{t},最多约{p}:",
+        "zh": "靠现实可行的做法达不到目标{t}，最多能到约{p}：",
         "en": "No realistic set of steps reaches {t}; the most is about {p}:",
     },
     "no_affordable_plan": {
-        "zh": "按现在的收支,任何分期都会让你没钱生活:先保房租、吃饭、看病,别签还不起的方案,也别借新还旧。",
+        "zh": "按现在的收支，任何分期都会让你没钱生活：先保房租、吃饭、看病，别签还不起的方案，也别借新还旧。",
         "en": "On your current income and expenses, every instalment plan would leave you nothing to live on. Keep "
               "the money for rent, food and medicine, do not sign a plan you cannot pay, and take no new loans to "
               "repay this one.",
     },
     "ask_instead": {
-        "zh": "可改申请最长的分期或延期一到几个月,也可问利息、罚息能否暂停或减免(即“停息挂账”,借呗无固定政策,已计利息通常照还;以此收费的中介别信)。",
+        "zh": "可改为申请最长分期，或延期还款一到几个月；也可问利息、罚息能否暂停或减免（即“停息挂账”，借呗无固定政策，已产生的利息通常照还；以此收费的中介别信）。",
         "en": "Ask instead for the longest plan they offer or a deferral of one to a few months, and ask whether "
-              "interest and penalty interest can be paused or reduced (the so-called 停息挂账: Jiebei has no fixed "
+              "interest and penalty interest can be paused or reduced (the so-called 停息挂账： Jiebei has no fixed "
               "policy, they may say no, and interest already charged usually stays; do not pay agents who promise it).",
     },
     "savings_cover": {
-        "zh": "你的存款约{savings}元,留足{months:g}个月必要开支(约{reserve}元)后仍够一次还清约{balance}元的欠款;一次还清不再产生罚息,还前可问平台能否减免部分罚息。",
+        "zh": "你的存款约{savings}元，留足{months:g}个月必要开支（约{reserve}元）后仍够一次还清约{balance}元的欠款。还清就不再产生罚息；还前先问平台能否减免部分罚息，还清后要结清证明。",
         "en": "Your savings of about {savings} RMB cover the whole balance of about {balance} RMB and still leave "
               "{months:g} months of essential expenses (about {reserve} RMB) for emergencies. Repaying at once "
               "stops penalty interest; before you pay, ask whether part of it can be waived.",
     },
-    "unaffordable_note": {"zh": ",月供{instalment}元负担不起(可支配收入{disposable}元)",
+    "unaffordable_note": {"zh": "，月供{instalment}元，每月结余{disposable}元，还完留不出余地",
                           "en": ": the instalment of {instalment} RMB is more than can be carried safely "
                                 "(disposable income {disposable} RMB)"},
-    "next_steps": {"zh": "下一步:", "en": "Next steps:"},
-    "unknowns": {"zh": "未填信息中影响最大的:{items};如实补上可能改变结果。",
+    "next_steps": {"zh": "下一步：", "en": "Next steps:"},
+    "unknowns": {"zh": "未填信息中影响最大的：{items}；如实补上可能改变结果。",
                  "en": "Of the unknown values, these matter most: {items}. Filling them in truthfully may change "
                        "the answer."},
-    "unknown_item": {"zh": "{label}(若同典型获批者,{change})",
+    "unknown_item": {"zh": "{label}（如果和一般获批的人一样，可能性{change}）",
                      "en": "{label} (like a typical approved applicant's: {change})"},
     "raises": {"zh": "提高{pts}", "en": "raises it by {pts}"},
     "lowers": {"zh": "降低{pts}", "en": "lowers it by {pts}"},
@@ -55,7 +55,7 @@ HEADINGS: dict[str, dict[str, str]] = {
         "en": "No realistic step raises the chance of approval by much.",
     },
     "disclaimer": {
-        "zh": "说明:结果来自合成数据训练的模型,影响大小为本项目假设,不代表任何平台意见,不构成金融或法律建议。",
+        "zh": "说明：结果由模拟数据训练的模型估算，影响大小是本项目假设，不代表任何平台意见，不构成金融或法律建议。",
         "en": "Note: this estimate comes from a model trained on synthetic data; the effect sizes are this project's "
               "assumptions, not any lender's, and this is not financial or legal advice.",
     },
