@@ -90,8 +90,13 @@ def points(delta: float, lang: str, signed: bool = True) -> str:
 
 
 def chance(p: float, lang: str) -> str:
-    """A probability a borrower reads: ``"38%"``, and ``"不到1%"`` / ``"under 1%"`` instead of 0 %."""
-    return percent(p) if p >= 0.005 else ("不到1%" if lang == "zh" else "under 1%")
+    """A probability a borrower reads: ``"38%"``; ``"不到1%"`` / ``"under 1%"`` instead of 0 % and
+    ``"超过99%"`` / ``"over 99%"`` instead of 100 % (an estimate is never certain)."""
+    if p < 0.005:
+        return "不到1%" if lang == "zh" else "under 1%"
+    if p >= 0.995:
+        return "超过99%" if lang == "zh" else "over 99%"
+    return percent(p)
 
 
 def list_sep(lang: str) -> str:
@@ -188,6 +193,9 @@ REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
         "unaffordable": {"zh": "分{v}期时月供{instalment}元,可支配收入只有{disposable}元,还款后留不出生活余地",
                          "en": "with {v} instalments the monthly payment of {instalment} RMB leaves too little of "
                                "disposable income ({disposable} RMB) to live on"},
+        "deficit": {"zh": "分{v}期时月供{instalment}元,而你现在每月入不敷出{deficit}元,什么月供都还不起",
+                    "en": "with {v} instalments the monthly payment is {instalment} RMB, but you are already short "
+                          "{deficit} RMB every month, so no instalment can be carried"},
     },
     "down_payment_ratio": {
         "none": {"zh": "没有首付", "en": "no down payment"},
@@ -240,6 +248,8 @@ def _reason_variant(name: str, v: Any, ref: Any, ctx: Mapping[str, float]) -> st
     if name == "hardship_reason":
         return "none" if v == NO_HARDSHIP else "other"
     if name == "plan_months":
+        if ctx.get("disposable", 1.0) < 0:  # a negative sum is never printed as money left
+            return "deficit"
         if not bool(affordable(ctx.get("instalment", 0.0), ctx.get("disposable", 1.0))):
             return "unaffordable"
         return "long" if float(v) > LONG_PLAN_MONTHS else "burden"
@@ -296,6 +306,8 @@ def reason_text(name: str, value: Any, reference: Any, lang: str, context: Mappi
         values["instalment"] = money(ctx.get("instalment", 0.0))
     if "disposable" in fields:
         values["disposable"] = money(ctx.get("disposable", 0.0))
+    if "deficit" in fields:
+        values["deficit"] = money(-ctx.get("disposable", 0.0))
     if "share" in fields:
         values["share"] = percent(ctx.get("share", 0.0))
     if "docs" in fields:
@@ -391,6 +403,12 @@ GAP_TEMPLATES: dict[str, dict[str, str]] = {
               "to keep {buffer} of disposable income and at least {floor} RMB a month to live on, you would need "
               "{required} RMB of disposable income a month, and yours is {disposable} RMB: {shortfall} RMB short.",
     },
+    "deficit": {
+        "zh": "差距:分{months}期{dp_part}月供约{instalment}元;还完要留结余的{buffer}且至少{floor}元,每月结余需{required}元,而你现在每月入不敷出{deficit}元,每月差{shortfall}元。",
+        "en": "The gap: even over {months} instalments{dp_part} the instalment is about {instalment} RMB a month; "
+              "you would need {required} RMB of disposable income a month (to keep {buffer} of it and at least "
+              "{floor} RMB as a margin), but you are short {deficit} RMB every month already: {shortfall} RMB short.",
+    },
     "dp_part": {"zh": "、首付{dp}(约{cash}元),", "en": " with {dp} down (about {cash} RMB)"},
     "ways_debts": {"zh": "可跟其他债权人商量少还、增加收入,或问家人能否帮点忙(别影响他们的生活)。",
                    "en": "The difference could come from lower payments on your other debts (ask those lenders "
@@ -426,15 +444,18 @@ def gap_text(gap: Mapping[str, float], lang: str) -> str:
               "required": money(gap["required_disposable"]), "disposable": money(gap["disposable"]),
               "shortfall": money(gap["shortfall"]), "buffer": percent(BUFFER_SHARE),
               "floor": money(gap["living_floor"]), "lump": money(gap["lump_sum"]),
+              "deficit": money(max(-gap["disposable"], 0.0)),
               "spendable": money(gap["spendable_savings"]) if gap["spendable_savings"] == gap["spendable_savings"]
               else ""}
+    # Plans this long are an assumption (xieshang.facts: plan_lengths): ask the lender first.
+    long_plan = [NOTES["long_plan"][lang]] if gap["plan_months"] > LONG_PLAN_MONTHS else []
+    sep = "" if lang == "zh" else " "
     if gap["shortfall"] <= 0:
-        return t["closed"][lang].format(**values)
-    parts = [t["shortfall"][lang]]
+        return sep.join([t["closed"][lang], *long_plan]).format(**values)
+    parts = [t["deficit" if gap["disposable"] < 0 else "shortfall"][lang], *long_plan]
     parts.append(t["ways_debts" if gap["other_debt_payments"] > 0 else "ways_income"][lang])
     if 0 < gap["lump_sum"] <= gap["spendable_savings"] and not gap.get("whole"):  # NaN savings: never
         parts.append(t["lump"][lang])
-    sep = "" if lang == "zh" else " "
     return sep.join(parts).format(**values)
 
 
@@ -461,6 +482,7 @@ NOTES: dict[str, dict[str, str]] = {
               "reserve (about {spendable} RMB). Do not borrow for it or spend the reserve: ask the lender to "
               "recalculate with a smaller or no down payment.",
     },
+    "long_plan": {"zh": "这么长的期数先问平台能不能办。", "en": "Ask whether the lender offers plans this long."},
     "no_interest": {"zh": "月供按欠款平摊,不含利息罚息,以平台计划为准。",
                     "en": "Instalments shown split the balance evenly and exclude interest and penalty interest; "
                           "the lender's plan gives the real amounts."},
@@ -474,9 +496,11 @@ def down_payment_note(dp: float, cash: float, months: int, instalment: float, ok
     """The separate note on a down payment when savings are unknown (never an option)."""
     lang = check_lang(lang)
     verdict = NOTES["ok" if ok else "still"][lang]
-    return NOTES["unknown_savings"][lang].format(dp=percent(dp), cash=money(cash), months=int(months),
-                                                 instalment=money(instalment), verdict=verdict,
-                                                 reserve=money(reserve))
+    out = NOTES["unknown_savings"][lang].format(dp=percent(dp), cash=money(cash), months=int(months),
+                                                instalment=money(instalment), verdict=verdict, reserve=money(reserve))
+    if months > LONG_PLAN_MONTHS:  # plans this long are an assumption (xieshang.facts: plan_lengths)
+        out += ("" if lang == "zh" else " ") + NOTES["long_plan"][lang]
+    return out
 
 
 def note(key: str, lang: str, **values: Any) -> str:
@@ -551,9 +575,22 @@ HEADINGS: dict[str, dict[str, str]] = {
     "reasons": {"zh": "主要原因:", "en": "Main reasons:"},
     "no_reasons": {"zh": "没有明显拉低可能性的因素。", "en": "Nothing in particular holds the chance down."},
     "reason_line": {"zh": "{i}. {text}(拉低{impact})", "en": "{i}. {text} (lowers it by {impact})"},
+    "reason_line_plain": {"zh": "{i}. {text}", "en": "{i}. {text}"},
     "actions": {"zh": "可以这样做(先易后难):", "en": "What you could do, easiest first:"},
     "action_line": {"zh": "方案{i}:{text} → 约{p}", "en": "Option {i}: {text} -> about {p}"},
     "already": {"zh": "已达到目标,申请不必改动。", "en": "The target is already reached; nothing needs to change."},
+    "request_unaffordable": {
+        "zh": "估计虽已达到目标,但你申请的方案月供约{instalment}元,每月结余只有{disposable}元,还不起:别签这个方案。",
+        "en": "The estimate reaches the target, but the plan you asked for, about {instalment} RMB a month, is more "
+              "than your disposable income of {disposable} RMB a month can carry safely: do not sign it.",
+    },
+    "down_payment_first": {
+        "zh": "估计虽已达到目标,但它按首付约{cash}元算:首付只能用留足应急钱后的存款付,不够就别借钱凑,也先别签。不付首付时,分{months}期月供约{instalment}元{verdict}。",
+        "en": "The estimate reaches the target, but it counts on a down payment of about {cash} RMB: pay it only "
+              "from savings beyond your emergency reserve; if they do not cover it, do not borrow for it and do not "
+              "sign yet. With no down payment, the instalment over {months} months would be about {instalment} "
+              "RMB{verdict}.",
+    },
     "unreachable": {
         "zh": "用现实可行的步骤达不到目标{t},最多约{p}:",
         "en": "No realistic set of steps reaches {t}; the most is about {p}:",
@@ -579,6 +616,9 @@ HEADINGS: dict[str, dict[str, str]] = {
     "unaffordable_note": {"zh": ",月供{instalment}元负担不起(可支配收入{disposable}元)",
                           "en": ": the instalment of {instalment} RMB is more than can be carried safely "
                                 "(disposable income {disposable} RMB)"},
+    "unaffordable_note_deficit": {"zh": ",月供{instalment}元还不起(你现在每月入不敷出{deficit}元)",
+                                  "en": ": the instalment of {instalment} RMB cannot be carried (you are short "
+                                        "{deficit} RMB every month)"},
     "next_steps": {"zh": "下一步:", "en": "Next steps:"},
     "unknowns": {"zh": "未填信息中影响最大的:{items};如实补上可能改变结果。",
                  "en": "Of the unknown values, these matter most: {items}. Filling them in truthfully may change "

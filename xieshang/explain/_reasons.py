@@ -91,6 +91,8 @@ def reasons(row: dict[str, Any], facts: Facts, candidates: list[tuple[str, Any]]
         f: Feature = feature(name)
         sentence = T.reason_text(name, row[name], ref, lang, ctx)
         if unaffordable and name in AFFORDABILITY_GROUP and name != "plan_months":
-            sentence += T.heading("unaffordable_note", lang, instalment=T.money(inst), disposable=T.money(disp))
+            sentence += (T.heading("unaffordable_note_deficit", lang, instalment=T.money(inst), deficit=T.money(-disp))
+                         if disp < 0 else  # a negative sum is never printed as money left
+                         T.heading("unaffordable_note", lang, instalment=T.money(inst), disposable=T.money(disp)))
         out.append(Reason(name, row[name], float(gains[i]), sentence, reference=ref, actionable=f.actionable))
     return out
