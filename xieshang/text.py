@@ -580,7 +580,7 @@ HEADINGS: dict[str, dict[str, str]] = {
     "action_line": {"zh": "方案{i}:{text} → 约{p}", "en": "Option {i}: {text} -> about {p}"},
     "already": {"zh": "已达到目标,申请不必改动。", "en": "The target is already reached; nothing needs to change."},
     "request_unaffordable": {
-        "zh": "估计虽已达到目标,但你申请的方案月供约{instalment}元,每月结余只有{disposable}元,还不起:别签这个方案。",
+        "zh": "估计虽已达到目标,但你申请的方案月供约{instalment}元,每月结余{disposable}元,还完留不出余地:别签这个方案。",
         "en": "The estimate reaches the target, but the plan you asked for, about {instalment} RMB a month, is more "
               "than your disposable income of {disposable} RMB a month can carry safely: do not sign it.",
     },
@@ -625,6 +625,7 @@ HEADINGS: dict[str, dict[str, str]] = {
                        "the answer."},
     "unknown_item": {"zh": "{label}(若同典型获批者,{change})",
                      "en": "{label} (like a typical approved applicant's: {change})"},
+    "unknown_item_plain": {"zh": "{label}", "en": "{label}"},
     "raises": {"zh": "提高{pts}", "en": "raises it by {pts}"},
     "lowers": {"zh": "降低{pts}", "en": "lowers it by {pts}"},
     "no_improvement": {

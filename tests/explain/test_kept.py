@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from explain.helpers import NanTolerant
 from xieshang import rules
 from xieshang import text as T
+from xieshang.contract import feature
 from xieshang.explain import ADVICE_CHECKS, advice_problems, explain
+from xieshang.explain import _reasons as reasons_module
 from xieshang.explain import _report as report_module
 from xieshang.explain._facts import facts_of
 
@@ -162,3 +165,17 @@ def test_at_the_floor_reasons_are_named_without_numbers(oracle, monkeypatch, lan
     assert problems(exp) == {}
     monkeypatch.setattr(report_module, "plain_reason", lambda p, impact: False)  # the old lines
     assert problems(exp)["numbers_at_the_floor"] >= 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_at_the_floor_unknowns_are_named_without_numbers(oracle, monkeypatch, lang):
+    model = NanTolerant(oracle)  # reads a blank as the least favourable value
+    exp = explain(model, {**FLOOR, "credit_score": None, "income_proof": None}, lang=lang)
+    assert exp.probability < report_module.FLOOR and exp.unknowns
+    labels = {u.feature: getattr(feature(u.feature), f"label_{lang}") for u in exp.unknowns}
+    assert [u.text for u in exp.unknowns] == [T.heading("unknown_item_plain", lang, label=labels[u.feature])
+                                              for u in exp.unknowns]
+    assert problems(exp) == {}
+    monkeypatch.setattr(reasons_module, "plain_reason", lambda p, impact: False)  # the old items
+    assert problems(explain(model, {**FLOOR, "credit_score": None, "income_proof": None}, lang=lang))[
+        "numbers_at_the_floor"] >= 1

@@ -135,7 +135,7 @@ def _plan_kept_and_numbers(exp: Explanation, out: dict[str, int]) -> None:
         out["long_plan_without_caveat"] += int(long_plan and caveat not in text)
     if exp.probability < FLOOR:  # at the floor an impact reads "under 1 point": the reason is named without it
         under = T.heading("reason_line", lang, i=0, text="", impact=T.points(0.0, lang, signed=False))[len("0. "):]
-        out["numbers_at_the_floor"] += report.count(under)
+        out["numbers_at_the_floor"] += report.count(under) + sum(report.count(T.change_words(d, lang)) for d in (0.0, -1e-9))
 
 
 def sum_problems(explanations: list[Any]) -> dict[str, int]:
