@@ -482,7 +482,7 @@ NOTES: dict[str, dict[str, str]] = {
               "reserve (about {spendable} RMB). Do not borrow for it or spend the reserve: ask the lender to "
               "recalculate with a smaller or no down payment.",
     },
-    "long_plan": {"zh": "期数这么长要先问平台。", "en": "Ask whether the lender offers plans this long."},
+    "long_plan": {"zh": "这么多期要先问平台。", "en": "Ask whether the lender offers plans this long."},
     "no_interest": {"zh": "月供按欠款平摊,不含利息罚息,以平台计划为准。",
                     "en": "Instalments shown split the balance evenly and exclude interest and penalty interest; "
                           "the lender's plan gives the real amounts."},
