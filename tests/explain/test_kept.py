@@ -179,3 +179,16 @@ def test_at_the_floor_unknowns_are_named_without_numbers(oracle, monkeypatch, la
     monkeypatch.setattr(reasons_module, "plain_reason", lambda p, impact: False)  # the old items
     assert problems(explain(model, {**FLOOR, "credit_score": None, "income_proof": None}, lang=lang))[
         "numbers_at_the_floor"] >= 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_with_no_affordable_plan_without_the_down_payment_what_to_ask_and_the_gap_follow(oracle, lang):
+    # Half down over 60 months: 500 a month of 800 left over; with no down payment 1,000 a month fits no length.
+    app = {**UNFUNDED, "plan_months": 60, "down_payment_ratio": 0.5, "monthly_income": 3800.0, "savings": float("nan")}
+    exp = explain(oracle, app, lang=lang)
+    assert exp.probability >= exp.target and exp.status == "check_down_payment"
+    first, ask, gap = exp.lead
+    assert T.NOTES["still"][lang] in first and T.note("long_plan", lang) in first
+    assert ask == T.heading("ask_instead", lang)
+    assert gap.startswith(T.GAP_TEMPLATES["shortfall"][lang].split("{")[0]) and T.money(500.0) in gap
+    assert problems(exp) == {}

@@ -108,7 +108,11 @@ def leads(row: Mapping[str, Any], facts: Facts, gap: Gap | None, status: str, la
                          instalment=T.money(inst), verdict=T.NOTES["ok" if ok else "still"][lang])
         if months > rules.LONG_PLAN_MONTHS:  # plans this long are an assumption (xieshang.facts: plan_lengths)
             line += ("" if lang == "zh" else " ") + T.note("long_plan", lang)
-        out += [line] if ok else [line, T.heading("ask_instead", lang)]
+        if ok:
+            out.append(line)
+        else:  # as where no plan is affordable: what to ask for instead and the gap, with no down payment
+            row0 = {**row, "down_payment_ratio": 0.0}
+            out += [line, T.heading("ask_instead", lang), gap_of(row0, facts_of(row0)).text(lang)]
     elif at_target and not facts.plan_ok and status != "no_affordable_plan":  # the estimate is no reason to sign
         out.append(T.heading("request_unaffordable", lang, instalment=T.money(facts.instalment),
                              disposable=T.money(facts.disposable)))
