@@ -47,8 +47,11 @@ affordable, the options keep the plan as it is (the steps that still raise the
 estimate), with ``Action.affordable = False`` and status
 ``no_affordable_plan``. The search:
 
-1. scores the borrower and the reason rows (an applicant at the target stops
-   here); then every single change, the cheapest options, and for every plan
+1. scores the borrower and the reason rows (an applicant at the target with a
+   plan they can keep stops here, status ``already``; one whose affordable plan
+   rests on a down payment known savings do not cover stops with status
+   ``check_down_payment``; an unaffordable plan is searched whatever its
+   estimate); then every single change, the cheapest options, and for every plan
    length an *upper bound*: that length with the most favourable down payment
    and expense cut and every other action at its most favourable level;
 2. if no scored option reaches the target, scores a greedy option per plan

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .. import rules
 from .. import text as T
 from ._facts import facts_of
+from ._report import FLOOR
 
 if TYPE_CHECKING:
     from ._types import Explanation
@@ -31,7 +32,8 @@ ADVICE_CHECKS: tuple[str, ...] = (
     "savings_cover_not_said_first", "no_plan_without_do_not_sign", "jiebei_app", "old_12378_name",
     "12378_without_regulator", "interest_pause_without_warning", "my_bills_without_hedge",
     "instalment_without_interest_note", "cost_or_effort_units", "zero_percent", "pts", "unnatural_quote",
-    "too_many_next_steps",
+    "too_many_next_steps", "already_with_plan_not_kept", "negative_money", "hundred_percent",
+    "long_plan_without_caveat", "numbers_at_the_floor",
 )
 """The names of the counts, each a thing the report must never do."""
 
@@ -42,6 +44,9 @@ _REGULATOR = {"zh": "金融监管总局", "en": "National Financial Regulatory A
 _AGENTS = {"zh": "中介", "en": "agents"}
 _HEDGE = {"zh": "或类似", "en": "or a similar page"}
 _DEBTS = {"zh": "其他债权人", "en": "your other debts"}
+_NEGATIVE_MONEY = re.compile(r"[-−]\s?\d[\d,]*(\.\d+)?\s?(元|RMB)")
+_HUNDRED = re.compile(r"(?<![\d.,])100(\.0+)?\s?%")
+_PLAN_LENGTH = {"zh": re.compile(r"分(\d+)期"), "en": re.compile(r"over (\d+) (?:instalments|months)")}
 
 
 def advice_problems(exp: Explanation) -> dict[str, int]:
@@ -50,6 +55,7 @@ def advice_problems(exp: Explanation) -> dict[str, int]:
     _options(exp, out)
     _gap_and_savings(exp, out)
     _facts_and_words(exp, out)
+    _plan_kept_and_numbers(exp, out)
     return out
 
 
@@ -105,6 +111,31 @@ def _facts_and_words(exp: Explanation, out: dict[str, int]) -> None:
     out["pts"] += len(re.findall(r"\bpts\b", report))
     out["unnatural_quote"] += report.count("本身")
     out["too_many_next_steps"] += int(len(exp.next_steps) > MAX_NEXT_STEPS)
+
+
+def _plan_kept_and_numbers(exp: Explanation, out: dict[str, int]) -> None:
+    lang = exp.lang
+    facts = facts_of(exp.applicant)
+    report = str(exp)
+    # A plan they cannot keep (unaffordable, or a down payment known savings do not cover) is never "already"
+    # reached, and an estimate at the target for it comes with "do not sign it" first.
+    do_not_sign = tuple(T.HEADINGS[k][lang].split("{")[0]
+                        for k in ("request_unaffordable", "down_payment_first", "no_affordable_plan"))
+    at_target = exp.probability >= exp.target
+    said = any(line.startswith(do_not_sign) for line in exp.lead)
+    out["already_with_plan_not_kept"] += int(not facts.plan_kept and (
+        exp.status == "already" or (at_target and not said)))
+    texts = [report, *(r.text for r in exp.reasons)]
+    out["negative_money"] += sum(len(_NEGATIVE_MONEY.findall(t)) for t in texts)
+    out["hundred_percent"] += len(_HUNDRED.findall(report))
+    caveat = T.note("long_plan", lang)
+    gap_text = [exp.gap.text(lang)] if exp.gap is not None else []
+    for text in {*gap_text, *exp.notes, *exp.lead}:
+        long_plan = any(int(m) > rules.LONG_PLAN_MONTHS for m in _PLAN_LENGTH[lang].findall(text))
+        out["long_plan_without_caveat"] += int(long_plan and caveat not in text)
+    if exp.probability < FLOOR:  # at the floor an impact reads "under 1 point": the reason is named without it
+        under = T.heading("reason_line", lang, i=0, text="", impact=T.points(0.0, lang, signed=False))[len("0. "):]
+        out["numbers_at_the_floor"] += report.count(under) + sum(report.count(T.change_words(d, lang)) for d in (0.0, -1e-9))
 
 
 def sum_problems(explanations: list[Any]) -> dict[str, int]:

@@ -66,6 +66,8 @@ class Facts:
         Known savings beyond the emergency reserve (:func:`xieshang.rules.spendable_savings`), NaN when unknown.
     reserve : float
         The emergency reserve (:func:`xieshang.rules.emergency_reserve`).
+    down_payment : float
+        The down payment of the applicant's own plan (RMB).
     """
 
     savings: float
@@ -80,6 +82,7 @@ class Facts:
     household_size: float = float("nan")
     spendable: float = float("nan")
     reserve: float = 0.0
+    down_payment: float = 0.0
 
     @property
     def savings_known(self) -> bool:
@@ -94,6 +97,16 @@ class Facts:
     def savings_cover_debt(self) -> bool:
         """Known savings beyond the emergency reserve repay the whole balance."""
         return self.savings_known and self.spendable >= self.balance
+
+    @property
+    def down_payment_covered(self) -> bool:
+        """No down payment, or one that known savings beyond the emergency reserve cover (unknown savings: not)."""
+        return self.down_payment <= 0 or (self.savings_known and self.down_payment <= self.spendable + 1e-9)
+
+    @property
+    def plan_kept(self) -> bool:
+        """The plan asked for is one the borrower can keep: affordable, its down payment covered."""
+        return self.plan_ok and self.down_payment_covered
 
     def affordable(self, instalment: Any, disposable: Any = None) -> Any:
         """:func:`xieshang.rules.affordable` for this household (its size, where known)."""
@@ -114,4 +127,5 @@ def facts_of(row: Mapping[str, Any]) -> Facts:
                  balance=float(row["outstanding_balance"]), income=float(row["monthly_income"]),
                  expenses=expenses, other_debts=float(row["other_debt_payments"]), household_size=household,
                  spendable=float(rules.spendable_savings(savings, expenses)),
-                 reserve=float(rules.emergency_reserve(expenses)))
+                 reserve=float(rules.emergency_reserve(expenses)),
+                 down_payment=float(row["down_payment_ratio"]) * float(row["outstanding_balance"]))

@@ -12,7 +12,7 @@ from ._facts import Facts, facts_of
 from ._options import down_payment_ok
 from ._types import Gap
 
-__all__ = ["fundable_down_payments", "plan_gap", "gap_of", "notes", "leads"]
+__all__ = ["fundable_down_payments", "plan_gap", "gap_of", "notes", "leads", "without_down_payment"]
 
 
 def fundable_down_payments(row: Mapping[str, Any], facts: Facts) -> list[float]:
@@ -81,13 +81,41 @@ def notes(row: Mapping[str, Any], facts: Facts, lang: str) -> list[str]:
     return [*out, T.down_payment_note(pick, pick * balance, months, inst, ok, lang, reserve=facts.reserve)]
 
 
-def leads(facts: Facts, gap: Gap | None, status: str, lang: str) -> list[str]:
-    """What the report says first: savings that repay the whole debt with the reserve kept; and where no plan is
-    affordable, not to sign one, what to ask for instead, the gap in money and whether family could help."""
+def without_down_payment(row: Mapping[str, Any], facts: Facts) -> tuple[int, float, bool]:
+    """``(months, instalment, affordable)``: the shortest plan of at least the requested length with no down
+    payment that is affordable (the longest of the contract when none is)."""
+    cur = int(row["plan_months"])
+    lengths = sorted({cur, *(int(v) for v in feature("plan_months").action_spec().values if v > cur)})
+    for months in lengths:
+        inst = float(rules.instalment(facts.balance, 0.0, months))
+        if bool(facts.affordable(inst)):
+            return months, inst, True
+    return lengths[-1], float(rules.instalment(facts.balance, 0.0, lengths[-1])), False
+
+
+def leads(row: Mapping[str, Any], facts: Facts, gap: Gap | None, status: str, lang: str,
+          at_target: bool = False) -> list[str]:
+    """What the report says first: savings that repay the whole debt with the reserve kept; where no plan is
+    affordable, not to sign one, what to ask for instead, the gap in money and whether family could help; and
+    where the estimate is at the target (``at_target``) for a plan the borrower cannot keep, not to sign it."""
     out = []
     if facts.savings_cover_debt:
         out.append(T.heading("savings_cover", lang, savings=T.money(facts.savings), months=rules.RESERVE_MONTHS,
                              reserve=T.money(facts.reserve), balance=T.money(facts.balance)))
+    if status == "check_down_payment":  # affordable only with a down payment known savings do not cover
+        months, inst, ok = without_down_payment(row, facts)
+        line = T.heading("down_payment_first", lang, cash=T.money(facts.down_payment), months=months,
+                         instalment=T.money(inst), verdict=T.NOTES["ok" if ok else "still"][lang])
+        if months > rules.LONG_PLAN_MONTHS:  # plans this long are an assumption (xieshang.facts: plan_lengths)
+            line += ("" if lang == "zh" else " ") + T.note("long_plan", lang)
+        if ok:
+            out.append(line)
+        else:  # as where no plan is affordable: what to ask for instead and the gap, with no down payment
+            row0 = {**row, "down_payment_ratio": 0.0}
+            out += [line, T.heading("ask_instead", lang), gap_of(row0, facts_of(row0)).text(lang)]
+    elif at_target and not facts.plan_ok and status != "no_affordable_plan":  # the estimate is no reason to sign
+        out.append(T.heading("request_unaffordable", lang, instalment=T.money(facts.instalment),
+                             disposable=T.money(facts.disposable)))
     if status == "no_affordable_plan":
         out += [T.heading("no_affordable_plan", lang), T.heading("ask_instead", lang)]
         if gap is not None:

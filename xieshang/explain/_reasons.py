@@ -15,6 +15,7 @@ from .. import text as T
 from ..contract import FEATURES, Feature, feature
 from ._facts import Facts, is_unknown
 from ._limits import AFFORDABILITY_GROUP, MAX_REASONS, MAX_UNKNOWNS, MIN_IMPACT
+from ._report import plain_reason
 from ._types import Reason, Unknown
 
 __all__ = ["comparison_rows", "unknowns", "reasons", "sigmoid"]
@@ -57,7 +58,8 @@ def unknowns(candidates: list[tuple[str, Any]], p_ref: np.ndarray, z_ref: np.nda
         if abs(float(z) - z_base) >= MIN_IMPACT:
             f = feature(name)
             label = f.label_zh if lang == "zh" else f.label_en
-            text = T.heading("unknown_item", lang, label=label, change=T.change_words(float(p) - base, lang))
+            text = (T.heading("unknown_item_plain", lang, label=label) if plain_reason(base, float(p) - base)
+                    else T.heading("unknown_item", lang, label=label, change=T.change_words(float(p) - base, lang)))
             found.append((abs(float(z) - z_base), Unknown(name, float(p) - base, text)))
     found.sort(key=lambda item: -item[0])
     return [u for _, u in found[:MAX_UNKNOWNS]]
@@ -91,6 +93,8 @@ def reasons(row: dict[str, Any], facts: Facts, candidates: list[tuple[str, Any]]
         f: Feature = feature(name)
         sentence = T.reason_text(name, row[name], ref, lang, ctx)
         if unaffordable and name in AFFORDABILITY_GROUP and name != "plan_months":
-            sentence += T.heading("unaffordable_note", lang, instalment=T.money(inst), disposable=T.money(disp))
+            sentence += (T.heading("unaffordable_note_deficit", lang, instalment=T.money(inst), deficit=T.money(-disp))
+                         if disp < 0 else  # a negative sum is never printed as money left
+                         T.heading("unaffordable_note", lang, instalment=T.money(inst), disposable=T.money(disp)))
         out.append(Reason(name, row[name], float(gains[i]), sentence, reference=ref, actionable=f.actionable))
     return out

@@ -15,7 +15,7 @@ from ._limits import AFFORDABILITY_GROUP
 if TYPE_CHECKING:
     from ._types import Explanation
 
-__all__ = ["render", "REPORT_REASONS", "REPORT_OPTIONS"]
+__all__ = ["render", "plain_reason", "FLOOR", "REPORT_REASONS", "REPORT_OPTIONS"]
 
 _INSTALMENT_WORDS = {"zh": "月供", "en": "instalment"}
 REPORT_REASONS = 3
@@ -24,6 +24,8 @@ REPORT_OPTIONS = 2
 """Options the text names (``to_dict()`` keeps every one)."""
 REPORT_UNKNOWNS = 2
 """Unknowns the text names."""
+FLOOR = 0.005
+"""An estimate under this reads "under 1 %" (:func:`xieshang.text.chance`): the floor, where impacts say nothing."""
 REPORT_REASONS_NO_PLAN = 1
 """Reasons named where no plan is affordable: what to ask for instead matters more than the estimate."""
 
@@ -52,6 +54,12 @@ def render(exp: Explanation) -> str:
     return "\n".join(lines)
 
 
+def plain_reason(probability: float, impact: float) -> bool:
+    """Whether a reason is named without its number: at the floor (the estimate reads "under 1 %", e.g. at a
+    model's clip) every impact reads "under 1 percentage point", which tells the borrower nothing."""
+    return probability < FLOOR and round(100 * abs(impact)) < 1
+
+
 def _reason_lines(exp: Explanation) -> list[str]:
     lang = exp.lang
     reasons = exp.reasons[:REPORT_REASONS]
@@ -63,7 +71,8 @@ def _reason_lines(exp: Explanation) -> list[str]:
         lines = [T.heading("no_reasons", lang)]
     else:
         lines = [T.heading("reasons", lang)]
-        lines += [T.heading("reason_line", lang, i=i, text=r.text, impact=T.points(r.impact, lang, signed=False))
+        lines += [T.heading("reason_line_plain", lang, i=i, text=r.text) if plain_reason(exp.probability, r.impact)
+                  else T.heading("reason_line", lang, i=i, text=r.text, impact=T.points(r.impact, lang, signed=False))
                   for i, r in enumerate(reasons, 1)]
     if exp.unknowns:
         lines.append(T.heading("unknowns", lang, items=T.list_sep(lang).join(u.text for u in exp.unknowns[:REPORT_UNKNOWNS])))

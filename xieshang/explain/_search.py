@@ -78,8 +78,11 @@ def run_search(row: dict[str, Any], target: float, lang: str, reference: dict[st
     Returns (as the coroutine's value) the applicant's :class:`~xieshang.explain.Explanation`.
     """
     st: _State = yield from _start(row, target, lang, reference)
-    if st.base >= target:
+    if st.base >= target and st.facts.plan_kept:
         return _finish(st, [], [], True, "already")
+    if st.base >= target and st.facts.plan_ok:  # kept only with money known savings do not cover
+        return _finish(st, [], [], False, "check_down_payment")
+    # An unaffordable plan is never kept as is, whatever its estimate: the options are affordable plans.
     _prepare(st)
     if st.no_plan:  # options are paths to a plan they can keep: none here (the report says what to ask for)
         return _finish(st, [], [], False, "no_affordable_plan")
@@ -361,4 +364,4 @@ def _finish(st: _State, actions: list[Action], steps: list[Action], reached: boo
     return Explanation(st.base, st.target, st.lang, st.reasons, actions, steps, reached, status, dict(row), gap=gap,
                        next_steps=next_steps(row, facts, status, st.lang,
                                              overdue_named=any(r.feature == "days_overdue" for r in st.reasons)), notes=notes(row, facts, st.lang),
-                       unknowns=st.unknowns, lead=leads(facts, gap, status, st.lang))
+                       unknowns=st.unknowns, lead=leads(row, facts, gap, status, st.lang, st.base >= st.target))

@@ -204,11 +204,16 @@ class Explanation:
     reached : bool
         Whether the best option (or the applicant as is) reaches ``target``
         with an affordable plan.
-    status : {"already", "reached", "best_reachable", "no_affordable_plan", "no_improvement"}
-        Already at the target; an option reaches it; none does (the best
-        reachable is given); no plan is affordable (the report says not to
-        sign one, what to ask for instead and the gap); nothing realistic
-        raises the probability.
+    status : {"already", "reached", "best_reachable", "no_affordable_plan", "no_improvement", "check_down_payment"}
+        Already at the target with a plan the borrower can keep (affordable,
+        its down payment covered by known savings beyond the reserve); an
+        option reaches it; none does (the best reachable is given); no plan
+        is affordable (the report says not to sign one, what to ask for
+        instead and the gap); nothing realistic raises the probability; at
+        the target, but only with a down payment known savings do not cover
+        (the report says not to borrow for it nor sign yet, and what the plan
+        costs without it). An unaffordable plan is never ``already``: its
+        options are searched whatever its estimate.
     applicant : dict
         The validated applicant.
     gap : Gap or None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..rules import BUFFER_SHARE
+from ..rules import BUFFER_SHARE, LONG_PLAN_MONTHS
 from .formats import check_lang, money, percent
 
 __all__ = ["GAP_TEMPLATES", "gap_text", "NOTES", "DOWN_PAYMENT_NOTES", "down_payment_note", "note", "NEXT_STEPS",
@@ -17,6 +17,12 @@ GAP_TEMPLATES: dict[str, dict[str, str]] = {
         "en": "The gap: even over {months} instalments{dp_part} the instalment is about {instalment} RMB a month; "
               "to keep {buffer} of disposable income and at least {floor} RMB a month to live on, you would need "
               "{required} RMB of disposable income a month, and yours is {disposable} RMB: {shortfall} RMB short.",
+    },
+    "deficit": {
+        "zh": "差距：分{months}期{dp_part}月供约{instalment}元；还完要留结余的{buffer}且至少{floor}元，每月结余需{required}元，而你现在每月入不敷出{deficit}元，每月差{shortfall}元。",
+        "en": "The gap: even over {months} instalments{dp_part} the instalment is about {instalment} RMB a month; "
+              "you would need {required} RMB of disposable income a month (to keep {buffer} of it and at least "
+              "{floor} RMB as a margin), but you are short {deficit} RMB every month already: {shortfall} RMB short.",
     },
     "dp_part": {"zh": "、首付{dp}（约{cash}元），", "en": " with {dp} down (about {cash} RMB)"},
     "ways_debts": {"zh": "可跟其他债权人商量降低月还款、设法增加收入，或请家人帮忙（别影响他们的生活）。",
@@ -51,15 +57,18 @@ def gap_text(gap: Mapping[str, float], lang: str) -> str:
               "required": money(gap["required_disposable"]), "disposable": money(gap["disposable"]),
               "shortfall": money(gap["shortfall"]), "buffer": percent(BUFFER_SHARE),
               "floor": money(gap["living_floor"]), "lump": money(gap["lump_sum"]),
+              "deficit": money(max(-gap["disposable"], 0.0)),
               "spendable": money(gap["spendable_savings"]) if gap["spendable_savings"] == gap["spendable_savings"]
               else ""}
+    # Plans this long are an assumption (xieshang.facts: plan_lengths): ask the lender first.
+    long_plan = [NOTES["long_plan"][lang]] if gap["plan_months"] > LONG_PLAN_MONTHS else []
+    sep = "" if lang == "zh" else " "
     if gap["shortfall"] <= 0:
-        return t["closed"][lang].format(**values)
-    parts = [t["shortfall"][lang]]
+        return sep.join([t["closed"][lang], *long_plan]).format(**values)
+    parts = [t["deficit" if gap["disposable"] < 0 else "shortfall"][lang], *long_plan]
     parts.append(t["ways_debts" if gap["other_debt_payments"] > 0 else "ways_income"][lang])
     if 0 < gap["lump_sum"] <= gap["spendable_savings"] and not gap.get("whole"):  # NaN savings: never
         parts.append(t["lump"][lang])
-    sep = "" if lang == "zh" else " "
     return sep.join(parts).format(**values)
 
 
@@ -86,6 +95,7 @@ NOTES: dict[str, dict[str, str]] = {
               "reserve (about {spendable} RMB). Do not borrow for it or spend the reserve: ask the lender to "
               "recalculate with a smaller or no down payment.",
     },
+    "long_plan": {"zh": "这么多期要先问平台。", "en": "Ask whether the lender offers plans this long."},
     "no_interest": {"zh": "月供按欠款平摊算，不含利息和罚息，以平台计划为准。",
                     "en": "Instalments shown split the balance evenly and exclude interest and penalty interest; "
                           "the lender's plan gives the real amounts."},
@@ -99,9 +109,11 @@ def down_payment_note(dp: float, cash: float, months: int, instalment: float, ok
     """The separate note on a down payment when savings are unknown (never an option)."""
     lang = check_lang(lang)
     verdict = NOTES["ok" if ok else "still"][lang]
-    return NOTES["unknown_savings"][lang].format(dp=percent(dp), cash=money(cash), months=int(months),
-                                                 instalment=money(instalment), verdict=verdict,
-                                                 reserve=money(reserve))
+    out = NOTES["unknown_savings"][lang].format(dp=percent(dp), cash=money(cash), months=int(months),
+                                                instalment=money(instalment), verdict=verdict, reserve=money(reserve))
+    if months > LONG_PLAN_MONTHS:  # plans this long are an assumption (xieshang.facts: plan_lengths)
+        out += ("" if lang == "zh" else " ") + NOTES["long_plan"][lang]
+    return out
 
 
 def note(key: str, lang: str, **values: Any) -> str:

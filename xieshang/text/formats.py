@@ -50,8 +50,13 @@ def points(delta: float, lang: str, signed: bool = True) -> str:
 
 
 def chance(p: float, lang: str) -> str:
-    """A probability a borrower reads: ``"38%"``, and ``"不到1%"`` / ``"under 1%"`` instead of 0 %."""
-    return percent(p) if p >= 0.005 else ("不到1%" if lang == "zh" else "under 1%")
+    """A probability a borrower reads: ``"38%"``; ``"不到1%"`` / ``"under 1%"`` instead of 0 % and
+    ``"超过99%"`` / ``"over 99%"`` instead of 100 % (an estimate is never certain)."""
+    if p < 0.005:
+        return "不到1%" if lang == "zh" else "under 1%"
+    if p >= 0.995:
+        return "超过99%" if lang == "zh" else "over 99%"
+    return percent(p)
 
 
 def list_sep(lang: str) -> str:

@@ -101,6 +101,9 @@ REASON_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
         "unaffordable": {"zh": "分{v}期时月供{instalment}元，每月结余只有{disposable}元，还款后留不出生活余地",
                          "en": "with {v} instalments the monthly payment of {instalment} RMB leaves too little of "
                                "disposable income ({disposable} RMB) to live on"},
+        "deficit": {"zh": "分{v}期时月供{instalment}元，而你现在每月入不敷出{deficit}元，什么月供都还不起",
+                    "en": "with {v} instalments the monthly payment is {instalment} RMB, but you are already short "
+                          "{deficit} RMB every month, so no instalment can be carried"},
     },
     "down_payment_ratio": {
         "none": {"zh": "没有首付", "en": "no down payment"},
@@ -144,6 +147,8 @@ def _reason_variant(name: str, v: Any, ref: Any, ctx: Mapping[str, float]) -> st
     if name == "hardship_reason":
         return "none" if v == NO_HARDSHIP else "other"
     if name == "plan_months":
+        if ctx.get("disposable", 1.0) < 0:  # a negative sum is never printed as money left
+            return "deficit"
         if not bool(affordable(ctx.get("instalment", 0.0), ctx.get("disposable", 1.0))):
             return "unaffordable"
         return "long" if float(v) > LONG_PLAN_MONTHS else "burden"
@@ -200,6 +205,8 @@ def reason_text(name: str, value: Any, reference: Any, lang: str, context: Mappi
         values["instalment"] = money(ctx.get("instalment", 0.0))
     if "disposable" in fields:
         values["disposable"] = money(ctx.get("disposable", 0.0))
+    if "deficit" in fields:
+        values["deficit"] = money(-ctx.get("disposable", 0.0))
     if "share" in fields:
         values["share"] = percent(ctx.get("share", 0.0))
     if "docs" in fields:

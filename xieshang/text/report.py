@@ -14,9 +14,22 @@ HEADINGS: dict[str, dict[str, str]] = {
     "reasons": {"zh": "主要原因：", "en": "Main reasons:"},
     "no_reasons": {"zh": "没有明显拉低可能性的因素。", "en": "Nothing in particular holds the chance down."},
     "reason_line": {"zh": "{i}. {text}（拉低{impact}）", "en": "{i}. {text} (lowers it by {impact})"},
+    "reason_line_plain": {"zh": "{i}. {text}", "en": "{i}. {text}"},
     "actions": {"zh": "可以这样做（先易后难）：", "en": "What you could do, easiest first:"},
     "action_line": {"zh": "方案{i}：{text} → 约{p}", "en": "Option {i}: {text} -> about {p}"},
     "already": {"zh": "已达到目标，申请内容不用改。", "en": "The target is already reached; nothing needs to change."},
+    "request_unaffordable": {
+        "zh": "估计虽已达到目标，但你申请的方案月供约{instalment}元，每月结余{disposable}元，还完留不出余地：别签这个方案。",
+        "en": "The estimate reaches the target, but the plan you asked for, about {instalment} RMB a month, is more "
+              "than your disposable income of {disposable} RMB a month can carry safely: do not sign it.",
+    },
+    "down_payment_first": {
+        "zh": "估计虽已达到目标，但它按首付约{cash}元算：首付只能用留足应急钱后的存款付，不够就别借钱凑，也先别签。不付首付时，分{months}期月供约{instalment}元{verdict}。",
+        "en": "The estimate reaches the target, but it counts on a down payment of about {cash} RMB: pay it only "
+              "from savings beyond your emergency reserve; if they do not cover it, do not borrow for it and do not "
+              "sign yet. With no down payment, the instalment over {months} months would be about {instalment} "
+              "RMB{verdict}.",
+    },
     "unreachable": {
         "zh": "靠现实可行的做法达不到目标{t}，最多能到约{p}：",
         "en": "No realistic set of steps reaches {t}; the most is about {p}:",
@@ -42,12 +55,16 @@ HEADINGS: dict[str, dict[str, str]] = {
     "unaffordable_note": {"zh": "，月供{instalment}元，每月结余{disposable}元，还完留不出余地",
                           "en": ": the instalment of {instalment} RMB is more than can be carried safely "
                                 "(disposable income {disposable} RMB)"},
+    "unaffordable_note_deficit": {"zh": "，月供{instalment}元还不起（你现在每月入不敷出{deficit}元）",
+                                  "en": ": the instalment of {instalment} RMB cannot be carried (you are short "
+                                        "{deficit} RMB every month)"},
     "next_steps": {"zh": "下一步：", "en": "Next steps:"},
     "unknowns": {"zh": "未填信息中影响最大的：{items}；如实补上可能改变结果。",
                  "en": "Of the unknown values, these matter most: {items}. Filling them in truthfully may change "
                        "the answer."},
     "unknown_item": {"zh": "{label}（如果和一般获批的人一样，可能性{change}）",
                      "en": "{label} (like a typical approved applicant's: {change})"},
+    "unknown_item_plain": {"zh": "{label}", "en": "{label}"},
     "raises": {"zh": "提高{pts}", "en": "raises it by {pts}"},
     "lowers": {"zh": "降低{pts}", "en": "lowers it by {pts}"},
     "no_improvement": {
