@@ -226,6 +226,68 @@ def bench_scoring(root: Path, args: argparse.Namespace, targets: Targets) -> dic
     return {"score": big}
 
 
+def _timed_task(payload, src: str, dst: str) -> dict:
+    """One partition as a worker scores it, with the CPU time of this thread (the task alone, whatever
+    else the process does) split into the model's check and unpickling (first use only) and the scoring."""
+    from xieshang.cluster import score_dataset  # noqa: F401  (the same imports as a job)
+    from xieshang.partition import worker_model
+    from xieshang.scoring import score_file
+
+    c = time.thread_time()
+    model = worker_model(payload)
+    m = time.thread_time()
+    score_file(model, src, dst, progress=None)
+    return {"model": m - c, "task": time.thread_time() - c, "pid": os.getpid()}
+
+
+def where_time_goes(folder: Path, root: Path, args: argparse.Namespace) -> None:
+    """Per-partition CPU time of the same task in this process, one after another, and on the workers:
+    what each worker adds (the model's first load, Dask's own work) apart from the machine's load."""
+    import shutil
+
+    from distributed import Client
+
+    from xieshang.cluster import dataset_files, start_local_cluster
+    from xieshang.partition import model_payload
+
+    files, out = dataset_files(folder), root / "out_tasks"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    payload = model_payload("model/approval.joblib")
+    c0 = _cpu()
+    here = [_timed_task(payload, str(f), str(out / f"here-{f.name}")) for f in files]
+    beside_here = _cpu() - c0 - sum(t["task"] for t in here)
+    cluster = start_local_cluster(n_workers=args.workers)
+    with Client(cluster) as client:
+        client.run(_import_all)
+        shared = client.scatter(payload, broadcast=True, hash=False)
+        before, me = client.run(_cpu), _cpu()
+        futures = [client.submit(_timed_task, shared, str(f), str(out / f.name), pure=False) for f in files]
+        there = client.gather(futures)
+        after = client.run(_cpu)
+        driver = _cpu() - me
+    cluster.close()
+    process_cpu = sum(after[w] - before[w] for w in after if w in before)
+    steady = statistics.median(t["task"] for t in here[1:])
+    first = {pid: max((t for t in there if t["pid"] == pid), key=lambda t: t["model"])
+             for pid in {t["pid"] for t in there}}  # a worker's first task is the one that loaded the model
+    steady_w = statistics.median(t["task"] for t in there if t is not first[t["pid"]])
+    firsts = [t["task"] for t in first.values()]
+    print(f"where the time goes, {len(files)} partitions of {args.rows // args.parts:,} rows, CPU time per task "
+          f"({_load()}):")
+    print(f"  a partition, after the first: {steady:.2f} s in one process, {steady_w:.2f} s on a worker "
+          f"({steady_w / steady:.2f}x)")
+    print(f"  the model's check and unpickling: {here[0]['model']:.2f} s in one process, "
+          f"{statistics.median(t['model'] for t in first.values()):.2f} s on each worker's first task "
+          f"(later tasks: at most {max(t['model'] for t in there if t is not first[t['pid']]):.3f} s)")
+    print(f"  a worker's first partition, model included: {statistics.median(firsts):.2f} s (one process's first: "
+          f"{here[0]['task']:.2f} s)")
+    print(f"  CPU beside the tasks' own threads (Arrow's threads; on the workers also Dask's): one process "
+          f"{beside_here:.2f} s beside {sum(t['task'] for t in here):.2f} s of tasks; the workers "
+          f"{process_cpu - sum(t['task'] for t in there):.2f} s beside {sum(t['task'] for t in there):.2f} s, "
+          f"and the client and scheduler {driver:.2f} s")
+
+
 def bench_explain(root: Path, args: argparse.Namespace, targets: Targets) -> dict:
     parts = max(args.workers * 4, args.explain_rows // 25_000)
     folder = make_dataset(root / "explain", args.explain_rows, parts)
@@ -296,6 +358,7 @@ def main() -> int:
           f"--workers {args.workers} --rounds {args.rounds}", flush=True)
     targets = Targets()
     cost = bench_scoring(root, args, targets)
+    where_time_goes(root / "score" / "parts", root, args)
     cost.update(bench_explain(root, args, targets))
     if not args.skip_train:
         bench_training(root, args, targets)
