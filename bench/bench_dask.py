@@ -1,7 +1,7 @@
 """Scoring on a Dask LocalCluster against one process, and training from a folder against training in memory.
 
-    python bench/bench_dask.py                 # defaults: a few minutes on 2 idle cores
-    python bench/bench_dask.py --full          # the issue's sizes: 20M rows, 200k explained (an hour or more)
+    python bench/bench_dask.py                 # defaults: 4M rows, 16k explained (18 min at load 7-12 on 2 cores)
+    python bench/bench_dask.py --full          # the issue's sizes: 20M rows, 200k explained, a 1M-row fit
     python bench/bench_dask.py [--rows N] [--parts N] [--explain-rows N] [--fit-rows N] [--workers N]
                                [--rounds N] [--dir /tmp/xieshang_dask] [--skip-train]
 
