@@ -81,9 +81,10 @@ def test_rows_against_memory_with_an_estimate(capsys, tmp_path, monkeypatch):
 
 
 def test_directory_as_predict_input(capsys, tmp_path):
-    (tmp_path / "x.parquet").mkdir()
-    code = main(["predict", str(tmp_path / "x.parquet"), "-o", str(tmp_path / "o.csv")])
-    _one_line_error(capsys, code, "is a directory, not a file", "Parquet parts")
+    (tmp_path / "x.parquet").mkdir()  # a folder is scored as a dataset of Parquet parts (tests/test_cluster.py)
+    code = main(["predict", str(tmp_path / "x.parquet"), "-o", str(tmp_path / "o")])
+    _one_line_error(capsys, code, "no .parquet file in this folder", "partitioned Parquet dataset")
+    assert not (tmp_path / "o").exists()
 
 
 def test_json_applicant_with_a_5000_digit_integer(capsys, tmp_path):

@@ -210,3 +210,62 @@ def test_dask_local_starts_a_cluster_for_the_job_and_stops_it(dataset, saved_mod
     assert capsys.readouterr().err == ""  # --quiet: no counter
     pd.testing.assert_frame_equal(_read_parts(out), reference[False], check_exact=True)
     assert set(multiprocessing.active_children()) <= before  # its worker processes are gone
+
+
+def _digests(folder):
+    import hashlib
+
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_predict_on_a_folder_without_dask_writes_what_dask_writes(dataset, saved_model, reference, tmp_path, explain,
+                                                                  capsys):
+    before = _digests(dataset / "parts")
+    out = tmp_path / "out"
+    args = ["predict", str(dataset / "parts"), "-o", str(out), "--model", str(saved_model)]
+    assert main(args + (["--explain"] if explain else [])) == 0
+    captured = capsys.readouterr()
+    assert f"wrote {PARTS * ROWS:,} scored rows in {PARTS} partition file(s)" in captured.out
+    assert f"{PARTS}/{PARTS} partitions" in captured.err
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST] + [f"part-{k}.parquet" for k in range(PARTS)]
+    pd.testing.assert_frame_equal(_read_parts(out), reference[explain], check_exact=True)
+    assert _digests(dataset / "parts") == before  # the input is never written
+
+
+def test_a_job_started_on_dask_is_finished_in_one_process(dataset, saved_model, reference, client, tmp_path):
+    out = tmp_path / "out"
+    score_dataset(dataset / "parts", out, model=saved_model, cluster=client, progress=None)
+    (out / "part-2.parquet").unlink()
+    assert score_dataset(dataset / "parts", out, model=saved_model, cluster=None, progress=None) == (ROWS, 1, PARTS - 1)
+    pd.testing.assert_frame_equal(_read_parts(out), reference[False], check_exact=True)
+
+
+@pytest.mark.parametrize("extra, out, message", [
+    (["--sep", ";"], "out", r"--sep: for a CSV file; a folder \(or --dask\) is read and written as Parquet"),
+    (["--out-encoding", "gbk"], "out", r"--out-encoding: for a CSV file"),
+    ([], "scored.csv", r"scored\.csv: names a \.csv file; .* give -o a folder name"),
+    ([], "parts/inside", r"lies inside the input"),
+])
+def test_predict_on_a_folder_refuses_what_it_cannot_honour(dataset, tmp_path, capsys, extra, out, message):
+    src = tmp_path / "parts"
+    shutil.copytree(dataset / "parts", src)
+    before = _digests(src)
+    assert main(["predict", str(src), "-o", str(tmp_path / out), *extra]) == 2
+    err = capsys.readouterr().err
+    assert re.search(message, err) and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / out).exists() and _digests(src) == before
+
+
+def test_a_tampered_model_is_refused_in_one_process_too(dataset, saved_model, tmp_path, capsys):
+    bad = tmp_path / "m"
+    bad.mkdir()
+    shutil.copy(saved_model, bad / "approval.joblib")
+    shutil.copy(saved_model.with_suffix(".json"), bad / "approval.json")
+    with open(bad / "approval.joblib", "ab") as f:
+        f.write(b"\0")
+    assert main(["predict", str(dataset / "parts"), "-o", str(tmp_path / "out"), "--model",
+                 str(bad / "approval.joblib")]) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"approval\.joblib: SHA-256 .* does not match its sidecar.*refused on process \d+", err)
+    assert not list((tmp_path / "out").glob("*.parquet"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -95,3 +96,56 @@ def test_train_from_a_folder_says_what_it_read_and_kept(folder, tmp_path, capsys
     metrics = json.loads((tmp_path / "r" / "metrics.json").read_text())
     assert metrics["training_sample"] == {"kept": 2000, "read": 12_000, "files": 6, "seed": 4}
     assert "Trained on a sample of 2,000 of 12,000 rows" in (tmp_path / "r" / "model_card.md").read_text()
+
+
+def test_check_of_a_folder_reports_on_the_sample_train_draws(folder, capsys):
+    assert main(["check", str(folder), "--max-rows", "2000", "--seed", "4", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "read 12,000 rows from 6 file(s), kept a stratified sample of 2,000" in out
+    assert f"{folder} (sample)" in out
+    assert main(["check", str(folder), "--max-rows", "2000", "--seed", "4", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["ok"] is True  # stdout stays JSON; the sample's line goes to stderr
+    assert "kept a stratified sample of 2,000" in captured.err
+
+
+@pytest.fixture(scope="module")
+def one_label(tmp_path_factory):
+    """A folder whose rows are all approved: the check of any sample of it fails."""
+    root = tmp_path_factory.mktemp("one_label")
+    for k in range(2):
+        df = generate(300, seed=k)
+        df[LABEL] = 1
+        df.to_parquet(root / f"part-{k}.parquet", index=False)
+    return root
+
+
+def test_train_on_a_failing_sample_names_a_check_command_that_works(one_label, tmp_path, capsys):
+    assert main(["train", "--data", str(one_label), "--max-rows", "500", "--seed", "3", "--out", str(tmp_path / "m"),
+                 "--reports", str(tmp_path / "r")]) == 2
+    captured = capsys.readouterr()
+    command = re.search(r"run 'xieshang (check [^']+)'", captured.err)
+    assert command and command.group(1) == f"check {one_label} --max-rows 500 --seed 3"
+    assert not (tmp_path / "m" / "approval.joblib").exists()
+    problems = [line for line in captured.out.splitlines() if re.match(r"\s+1\. ", line)]
+    assert problems  # the report train printed names the problem
+    # The command it names runs, and reports the same problem on the same sample.
+    assert main(command.group(1).split()) == 1
+    out = capsys.readouterr().out
+    assert "kept a stratified sample of 500" in out
+    assert problems == [line for line in out.splitlines() if re.match(r"\s+1\. ", line)]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "--max-rows", "100"], r"--max-rows samples the rows of --data; .* use --rows 100 instead"),
+    (["train", "--rows", "3000", "--max-rows", "100"], r"--max-rows samples the rows of --data"),
+    (["check", "FILE", "--seed", "2"], r"--seed: chooses the sample of a folder or of --max-rows"),
+])
+def test_an_option_that_would_have_no_effect_is_an_error(folder, tmp_path, capsys, args, message):
+    args = [str(folder / "p0.parquet") if a == "FILE" else a for a in args]
+    if args[0] == "train":
+        args += ["--out", str(tmp_path / "m"), "--reports", str(tmp_path / "r")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert re.search(message, err) and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "m").exists()

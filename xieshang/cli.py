@@ -55,10 +55,14 @@ _COMMANDS.append(("generate", "generate synthetic negotiation requests with thei
 
 def _add_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="requests, .csv or .parquet: contract columns (names or Chinese/English labels), "
-                                "optionally 'approved'")
+                                "optionally 'approved'; or a folder of training files, checked as train samples it")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default zh)")
     p.add_argument("--json", action="store_true", help="print the report as JSON (texts in both languages)")
     _add_text_options(p)
+    p.add_argument("--max-rows", type=_positive_int, default=None,
+                   help="check the stratified sample `train --data` draws: a folder's (default 500000 rows) or, "
+                        "with this, a file's ('approved' required)")
+    p.add_argument("--seed", type=_seed, default=None, help="seed of that sample (default 0, as for train)")
 
 
 def _read_checked(args: argparse.Namespace, path: str, *, require_label: bool, test_size: float = 0.2):
@@ -80,8 +84,18 @@ def _read_checked(args: argparse.Namespace, path: str, *, require_label: bool, t
 
 def _cmd_check(args: argparse.Namespace) -> int:
     import json
+    from pathlib import Path
 
-    _, report = _read_checked(args, args.file, require_label=False)
+    if Path(args.file).is_dir() or args.max_rows:  # what `train --data` would see: its sample
+        from .sampling import DEFAULT_MAX_ROWS, checked_sample
+
+        sample, report = checked_sample(args.file, args.max_rows or DEFAULT_MAX_ROWS, args.seed or 0)
+        print(f"  {sample.summary()}", file=sys.stderr if args.json else sys.stdout)
+    elif args.seed is not None:
+        raise ValueError("--seed: chooses the sample of a folder or of --max-rows; a file is checked whole: "
+                         "leave it out or add --max-rows")
+    else:
+        _, report = _read_checked(args, args.file, require_label=False)
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.render(args.lang))
     return 0 if report.ok else 1
 
@@ -109,15 +123,13 @@ def _add_train(p: argparse.ArgumentParser) -> None:
 
 def _sampled(args: argparse.Namespace, stage: Callable[[str], None]):
     """(sample as a frame, its CheckReport, Sample) for ``--data`` a folder (or a file with ``--max-rows``)."""
-    from .check import check_frame
-    from .sampling import DEFAULT_MAX_ROWS, sample_dataset
+    from .sampling import DEFAULT_MAX_ROWS, checked_sample
 
     max_rows = args.max_rows or DEFAULT_MAX_ROWS
     stage(f"sampling {args.data}: at most {max_rows:,} rows, stratified, seed {args.seed}, every row checked")
-    sample = sample_dataset(args.data, max_rows, args.seed)
+    sample, report = checked_sample(args.data, max_rows, args.seed, test_size=args.test_size)
     print(f"  {sample.summary()}", flush=True)
-    df = sample.frame.reset_index(drop=True)
-    return df, check_frame(df, require_label=True, test_size=args.test_size, source=f"{args.data} (sample)"), sample
+    return sample.frame.reset_index(drop=True), report, sample
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
@@ -142,6 +154,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
         print(f"[{time.perf_counter() - start:6.1f} s] {text}", flush=True)
 
     # Where the results go must be writable before any work (not found out after the fit).
+    if args.max_rows and not args.data:
+        raise ValueError(f"--max-rows samples the rows of --data; generated rows are drawn as asked: use --rows "
+                         f"{args.max_rows} instead")
     check_writable_folder(args.out)
     check_writable_folder(args.reports)
     sample = None
@@ -154,8 +169,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
         if not report.ok:
             print(report.render(args.lang), flush=True)
             n = len(report.problems)
+            again = "" if sample is None else (f" --max-rows {args.max_rows}" if args.max_rows else "") + f" --seed {args.seed}"
             raise ValueError(f"{args.data}: the data check found {n} problem{'s' if n > 1 else ''} (report above; "
-                             f"数据检查发现 {n} 个问题); fix the file, run 'xieshang check {args.data}', then train again")
+                             f"数据检查发现 {n} 个问题); fix the file, run 'xieshang check {args.data}{again}', "
+                             "then train again")
         for w in report.warnings:
             print(f"  warning / 提醒: {w.text(args.lang)}", flush=True)
     else:
@@ -205,8 +222,9 @@ def _load(path: str | None):
 
 def _add_predict(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="requests to score, .csv (any encoding, any separator), .parquet or .xlsx "
-                                 "(any size: read in chunks)")
-    p.add_argument("-o", "--out", required=True, help="output file, .csv, .parquet or .xlsx")
+                                 "(any size: read in chunks), or a folder of Parquet files")
+    p.add_argument("-o", "--out", required=True, help="output file, .csv, .parquet or .xlsx; for a folder (or "
+                                                      "--dask), a folder: one Parquet file per input file")
     p.add_argument("--model", default=None, help="model file (default model/approval.joblib)")
     p.add_argument("--explain", action="store_true",
                    help="also add top_reason, best_action, best_action_probability, plan_affordable "
@@ -225,9 +243,15 @@ def _add_predict(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:
-    if args.dask:
+    from pathlib import Path
+
+    if args.dask or Path(args.input).is_dir():  # a folder of Parquet parts in, a folder out (on Dask or here)
         from .cluster import score_dataset
 
+        given = [f"--{k.replace('_', '-')}" for k in ("encoding", "sep", "out_encoding") if getattr(args, k)]
+        if given:
+            raise ValueError(f"{', '.join(given)}: for a CSV file; a folder (or --dask) is read and written as "
+                             "Parquet: leave them out")
         n, done, kept = score_dataset(args.input, args.out, model=args.model, cluster=args.dask, explain=args.explain,
                                       target=args.target, lang=args.lang, chunk_rows=args.chunk_rows,
                                       progress=None if args.quiet else sys.stderr)

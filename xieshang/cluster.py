@@ -1,5 +1,9 @@
 """Score a partitioned dataset on a Dask cluster: ``xieshang predict DATASET -o OUT --dask local|ADDRESS``.
 
+Without ``--dask``, ``xieshang predict DATASET -o OUT`` scores the same files
+one after another in its own process, into the same folder of files (the
+same outputs, the same rerun rules): :func:`score_dataset` with ``cluster=None``.
+
 Each worker scores whole input files with :func:`xieshang.scoring.score_file`
 (chunk by chunk, so a worker's memory is bounded by ``chunk_rows``, not by the
 file), which calls :func:`xieshang.partition.score_partition`: the output of a
@@ -211,8 +215,9 @@ def score_dataset(src: str | os.PathLike, dst: str | os.PathLike, *, model: str 
         kept, so a rerun finishes the rest.
     model : path, optional
         Default ``model/approval.joblib``.
-    cluster : "local", "tcp://HOST:PORT" or distributed.Client, default "local"
-        ``"local"`` starts a :func:`start_local_cluster` for the job.
+    cluster : "local", "tcp://HOST:PORT", distributed.Client or None, default "local"
+        ``"local"`` starts a :func:`start_local_cluster` for the job;
+        ``None`` scores the files one after another in this process (no Dask needed).
     explain, target, lang, chunk_rows
         As for :func:`xieshang.scoring.score_file`.
     progress : text stream or None, default sys.stderr
@@ -229,18 +234,24 @@ def score_dataset(src: str | os.PathLike, dst: str | os.PathLike, *, model: str 
         row, as ``xieshang check`` numbers them), or a partition whose workers
         kept dying; every partition that succeeded is written.
     """
-    _need_dask()
     from .checks import check_int
     from .partition import output_columns
 
+    if cluster is not None:
+        _need_dask()
     chunk_rows = check_int(chunk_rows, "chunk_rows", low=1)
     score_partition(pd.DataFrame(), None, explain, target=target, lang=lang)  # checks target and lang
-    if not (hasattr(cluster, "submit") or cluster == "local" or (isinstance(cluster, str) and "://" in cluster)):
+    if not (cluster is None or hasattr(cluster, "submit") or cluster == "local"
+            or (isinstance(cluster, str) and "://" in cluster)):
         raise ValueError(f"--dask: expected 'local' or a scheduler address such as tcp://HOST:8786, got {cluster!r}")
     root, out = Path(src), Path(dst)
     files = dataset_files(root)
     if out.exists() and not out.is_dir():
-        raise ValueError(f"{out}: is a file; with --dask, -o is a folder for one Parquet file per input file")
+        raise ValueError(f"{out}: is a file; for a folder (or --dask), -o is a folder for one Parquet file per "
+                         "input file")
+    if not out.exists() and out.suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json"):
+        raise ValueError(f"{out}: names a {out.suffix} file; a folder (or --dask) is written as a folder of Parquet "
+                         "files, one per input file: give -o a folder name (e.g. scored/)")
     if out.resolve() == root.resolve() or root.resolve() in out.resolve().parents:
         raise ValueError(f"{out}: lies inside the input {root}; expected an output folder outside it")
     payload = model_payload(model)
@@ -250,6 +261,10 @@ def score_dataset(src: str | os.PathLike, dst: str | os.PathLike, *, model: str 
                           "target": float(target) if explain else None, "lang": lang if explain else None,
                           "columns": list(output_columns(explain))})
     todo = [(s, d) for s, d in pairs if not d.exists()]
+    if cluster is None:
+        rows = _run_here(payload, todo, explain, target, lang, chunk_rows, progress)
+        _remove_stale_temporaries(pairs)
+        return rows, len(todo), len(pairs) - len(todo)
     client, owned = _client(cluster)
     try:
         rows = _run(client, payload, todo, explain, target, lang, chunk_rows, progress)
@@ -305,12 +320,39 @@ def _run(client: Any, payload: ModelPayload, todo: list[tuple[Path, Path]], expl
             counter.step(n)
     finally:
         counter.close()
+    _raise_failed(errors, len(todo))
+    return rows
+
+
+def _run_here(payload: ModelPayload, todo: list[tuple[Path, Path]], explain: bool, target: float, lang: str,
+              chunk_rows: int, progress: TextIO | None) -> int:
+    """The files one after another in this process, with the errors gathered as :func:`_run` gathers them."""
+    if not todo:
+        return 0
+    worker_model(payload)  # the model checked (and refused) before the first file is read
+    counter = _Counter(len(todo), progress)
+    rows, errors = 0, []
+    try:
+        for src, dst in todo:
+            try:
+                n = _score_file_task(payload, str(src), str(dst), explain, target, lang, chunk_rows)
+            except ValueError as exc:
+                errors.append(str(exc))
+                n = 0
+            rows += n
+            counter.step(n)
+    finally:
+        counter.close()
+    _raise_failed(errors, len(todo))
+    return rows
+
+
+def _raise_failed(errors: list[str], total: int) -> None:
     if errors:
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-        raise ValueError(f"{len(errors)} of {len(todo)} partitions failed: " + "; ".join(errors[:3]) + more
+        raise ValueError(f"{len(errors)} of {total} partitions failed: " + "; ".join(errors[:3]) + more
                          + "; every other partition is written: fix the cause and run the same command again "
                            "to finish the rest")
-    return rows
 
 
 def _worded(exc: BaseException) -> str:

@@ -215,7 +215,7 @@ def worker_model(payload: ModelPayload) -> Any:
             model = load_model(path)
         except ValueError as exc:
             text = str(exc).replace(str(path.with_suffix(".json")), payload.name.removesuffix(".joblib") + ".json")
-            raise ValueError(f"{text.replace(str(path), payload.name)} (refused on worker {_worker_name()})") from None
+            raise ValueError(f"{text.replace(str(path), payload.name)} (refused on {_worker_name()})") from None
     _MODELS.clear()  # one model per worker at a time
     _MODELS[digest] = model
     return model
@@ -225,6 +225,6 @@ def _worker_name() -> str:
     try:
         from distributed import get_worker
 
-        return str(get_worker().address)
+        return f"worker {get_worker().address}"
     except (ImportError, ValueError):
-        return f"pid {os.getpid()}"
+        return f"process {os.getpid()}"

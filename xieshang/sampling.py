@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ from .contract import LABEL, TRUTH
 from .headers import rename_columns
 from .validation import validate_frame
 
-__all__ = ["DEFAULT_MAX_ROWS", "Sample", "sample_dataset", "sample_keys", "data_files"]
+__all__ = ["DEFAULT_MAX_ROWS", "Sample", "sample_dataset", "checked_sample", "sample_keys", "data_files"]
 
 DEFAULT_MAX_ROWS = 500_000
 """Rows ``xieshang train --data DIR`` keeps by default (``docs/distributed.md`` gives the learning curve behind it)."""
@@ -264,3 +265,27 @@ def sample_dataset(folder: str | os.PathLike, max_rows: int = DEFAULT_MAX_ROWS, 
     frame.index = pd.MultiIndex.from_arrays([names[frame.index.get_level_values("file").to_numpy()],
                                              frame.index.get_level_values("row")], names=["file", "row"])
     return Sample(frame, read, len(frame), len(files), counts, peak)
+
+
+def checked_sample(data: str | os.PathLike, max_rows: int = DEFAULT_MAX_ROWS, seed: int = 0, *,
+                   test_size: float = 0.2) -> tuple[Sample, Any]:
+    """The sample ``xieshang train --data DATA --max-rows N --seed S`` trains on, and the data check of it.
+
+    ``xieshang check`` of a folder (or of a file with ``--max-rows``) calls
+    this too, so it reports exactly what training saw.
+
+    Returns
+    -------
+    (Sample, xieshang.check.CheckReport)
+        The report checks the sample as training does (``approved`` required).
+
+    Raises
+    ------
+    ValueError
+        As :func:`sample_dataset`: rows that break the contract are named by file and line.
+    """
+    from .check import check_frame
+
+    sample = sample_dataset(data, max_rows, seed)
+    df = sample.frame.reset_index(drop=True)
+    return sample, check_frame(df, require_label=True, test_size=test_size, source=f"{data} (sample)")
