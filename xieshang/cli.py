@@ -93,7 +93,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"  {sample.summary()}", file=sys.stderr if args.json else sys.stdout)
     elif args.seed is not None:
         raise ValueError("--seed: chooses the sample of a folder or of --max-rows; a file is checked whole: "
-                         "leave it out or add --max-rows")
+                         "leave it out or add --max-rows (单个文件会整份检查，--seed 只用于文件夹或 --max-rows 抽样)")
     else:
         _, report = _read_checked(args, args.file, require_label=False)
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.render(args.lang))
@@ -156,7 +156,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     # Where the results go must be writable before any work (not found out after the fit).
     if args.max_rows and not args.data:
         raise ValueError(f"--max-rows samples the rows of --data; generated rows are drawn as asked: use --rows "
-                         f"{args.max_rows} instead")
+                         f"{args.max_rows} instead (--max-rows 只对 --data 抽样；生成数据请用 --rows)")
     check_writable_folder(args.out)
     check_writable_folder(args.reports)
     sample = None
@@ -174,7 +174,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
                              f"数据检查发现 {n} 个问题); fix the file, run 'xieshang check {args.data}{again}', "
                              "then train again")
         for w in report.warnings:
-            print(f"  warning / 提醒: {w.text(args.lang)}", flush=True)
+            print(f"  warning / 提醒： {w.text(args.lang)}", flush=True)
     else:
         from .check import check_frame
 
@@ -194,7 +194,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             clean[TRUTH] = truth
         else:
             print(f"  note: {TRUTH} has blank or invalid values; the reports will not compare with it "
-                  f"(提示:{TRUTH} 有空值或无效值,报告不与之比较)", flush=True)
+                  f"（提示：{TRUTH} 有空值或无效值，报告不与之比较）", flush=True)
     _check_test_size(len(clean), args.test_size)
     train_df, test_df = holdout_split(clean, test_size=args.test_size, seed=args.seed)
     stage(f"training on {len(train_df):,} rows, {len(test_df):,} held out for the test")
@@ -251,7 +251,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         given = [f"--{k.replace('_', '-')}" for k in ("encoding", "sep", "out_encoding") if getattr(args, k)]
         if given:
             raise ValueError(f"{', '.join(given)}: for a CSV file; a folder (or --dask) is read and written as "
-                             "Parquet: leave them out")
+                             "Parquet: leave them out (文件夹按 Parquet 读写，不用这些选项)")
         n, done, kept = score_dataset(args.input, args.out, model=args.model, cluster=args.dask, explain=args.explain,
                                       target=args.target, lang=args.lang, chunk_rows=args.chunk_rows,
                                       progress=None if args.quiet else sys.stderr)
