@@ -1,6 +1,6 @@
 """The web API under a bounded load on 127.0.0.1, each figure against the same call made directly in Python.
 
-    .venv/bin/python bench/bench_serve.py            # ~3 min; --quick: ~1 min, fewer requests
+    .venv/bin/python bench/bench_serve.py            # ~3-5 min; --quick: ~1 min, fewer requests
 
 Starts ``xieshang serve`` on a free port of 127.0.0.1 (a child process,
 OMP_NUM_THREADS=1), measures, stops it; nothing else is contacted. Prints
@@ -11,12 +11,13 @@ and on a shared machine absolute times are noise, ratios within one run less so.
 * ``/v1/explain``, 1 client: p50 and p99 against ``explain(model, a).to_dict()``
   plus ``json.dumps`` called here on the same applicants, the two measured in
   alternating blocks (target: p50 <= 1.5x the direct call);
-* ``/v1/explain``, 8 concurrent clients (target: p99 <= 100 ms), against one
-  server process and against ``--workers 2``; with the server's CPU time per
-  request against the direct call's (what the server adds, whatever the load);
+* ``/v1/explain``, 8 concurrent clients (target: p99 <= 100 ms, judged on the
+  median of 3 rounds), against one server process and against ``--workers 2``;
+  with the server's CPU time per request against the direct call's (what the
+  server adds, whatever the load);
 * ``/v1/predict``, 10,000-row bodies: time per body against the direct call
-  from the same JSON (``predict_proba(validate_frame(DataFrame(json.loads(body)["rows"])))``)
-  (target: <= 1.3x);
+  from the same JSON (``predict_proba(validate_frame(DataFrame(json.loads(body)["rows"])))``),
+  the two alternating (target: the median of the rounds' ratios <= 1.3x);
 * the server's resident memory after 100, half and all of 10,000 requests
   (target: no growth, here at most 5 % over the figure after 100).
 
@@ -133,19 +134,23 @@ def _one_client(server: LiveServer, model: Any, applicants: list[dict[str, Any]]
     return d50 / 1e3
 
 
-def _eight_clients(server: LiveServer, model: Any, applicants: list[dict[str, Any]], label: str) -> None:
+def _eight_clients(server: LiveServer, model: Any, applicants: list[dict[str, Any]], label: str, runs: int) -> None:
+    """``runs`` rounds of 8 clients; the target is judged on the median round's p99 (a shared machine's bursts)."""
     bodies = _bodies(applicants)
     _, direct_cpu = _direct(model, applicants)
     pid = server.process.pid if server.process is not None else 0
-    cpu0 = _cpu_seconds(pid)
-    lat, wall = _http(server.port, "/v1/explain", bodies, 8)
-    served_cpu = _cpu_seconds(pid) - cpu0  # one worker's CPU: a single process (workers=1) only
-    p50, p99 = _ms(lat, 50), _ms(lat, 99)
-    cpu = (f"; server CPU per request {served_cpu / len(lat) * 1e3:.1f} ms = {served_cpu / direct_cpu:.2f}x the "
-           f"direct call's {direct_cpu / len(lat) * 1e3:.1f} ms" if server.workers == 1 else "")
-    print(f"\n/v1/explain, 8 clients, {label}, {len(lat)} requests: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
-          f"{len(lat) / wall:.0f} req/s{cpu}  [{_load()}]")
-    _target(f"explain p99 <= {P99_MS:g} ms at 8 clients ({label})", p99 <= P99_MS,
+    p99s = []
+    print(f"\n/v1/explain, 8 clients, {label}, {runs} rounds of {len(bodies)} requests:")
+    for _ in range(runs):
+        cpu0 = _cpu_seconds(pid)
+        lat, wall = _http(server.port, "/v1/explain", bodies, 8)
+        served_cpu = _cpu_seconds(pid) - cpu0  # the process's own CPU: one server process (workers=1) only
+        p99s.append(_ms(lat, 99))
+        cpu = (f"; server CPU per request {served_cpu / len(lat) * 1e3:.1f} ms = {served_cpu / direct_cpu:.2f}x the "
+               f"direct call's {direct_cpu / len(lat) * 1e3:.1f} ms" if server.workers == 1 else "")
+        print(f"  p50 {_ms(lat, 50):.1f} ms, p99 {p99s[-1]:.1f} ms, {len(lat) / wall:.0f} req/s{cpu}  [{_load()}]")
+    p99 = statistics.median(p99s)
+    _target(f"explain p99 <= {P99_MS:g} ms at 8 clients ({label}, median of {runs} rounds)", p99 <= P99_MS,
             f"{p99:.1f} ms = {p99 / P99_MS:.2f}x the target")
 
 
@@ -171,10 +176,12 @@ def _predict(server: LiveServer, model: Any, rows: list[dict[str, Any]], rounds:
         if not np.allclose(got, want, rtol=0, atol=1e-12):
             raise RuntimeError("/v1/predict and the direct call disagree")
     s, d, f, n = statistics.median(served), statistics.median(direct), statistics.median(ready), len(rows)
+    ratio = statistics.median(a / b for a, b in zip(served, direct))  # round by round: the pairs share the load
     print(f"\n/v1/predict, {n:,}-row bodies ({len(body) / 2**20:.1f} MiB), median of {rounds}: HTTP {s * 1e3:.0f} ms "
           f"({n / s:,.0f} rows/s); direct from the JSON {d * 1e3:.0f} ms; predict_proba on a ready frame "
           f"{f * 1e3:.0f} ms  [{_load()}]")
-    _target(f"predict <= {PREDICT_RATIO}x the direct call", s <= PREDICT_RATIO * d, f"{s / d:.2f}x")
+    _target(f"predict <= {PREDICT_RATIO}x the direct call (median of the rounds' ratios)", ratio <= PREDICT_RATIO,
+            f"{ratio:.2f}x")
 
 
 def _memory(server: LiveServer, requests: int) -> None:
@@ -204,13 +211,15 @@ def main() -> int:
     parser.add_argument("--model", default="model/approval.joblib")
     parser.add_argument("--requests", type=int, default=400, help="explain requests per latency measurement")
     parser.add_argument("--predict-rows", type=int, default=10_000)
-    parser.add_argument("--predict-rounds", type=int, default=5)
+    parser.add_argument("--predict-rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of 8 clients (the median round is judged)")
     parser.add_argument("--memory-requests", type=int, default=10_000)
-    parser.add_argument("--quick", action="store_true", help="200 requests, 3 predict rounds, 2,000 for memory")
+    parser.add_argument("--quick", action="store_true", help="200 requests, 1 round of 8 clients, 3 predict rounds, "
+                                                              "2,000 for memory")
     parser.add_argument("--check", action="store_true", help="exit with 1 when a target fails")
     args = parser.parse_args()
     if args.quick:
-        args.requests, args.predict_rounds, args.memory_requests = 200, 3, 2_000
+        args.requests, args.predict_rounds, args.memory_requests, args.rounds = 200, 3, 2_000, 1
     model = load_model(args.model)
     applicants = _rows(args.requests, seed=31)
     print(f"bench_serve {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
@@ -220,7 +229,7 @@ def main() -> int:
         _http(server.port, "/v1/explain", _bodies(applicants[:40]), 8)  # warm-up of both sides
         _direct(model, applicants[:40])
         _one_client(server, model, applicants)
-        _eight_clients(server, model, applicants, "1 server process")
+        _eight_clients(server, model, applicants, "1 server process", args.rounds)
         _predict(server, model, _rows(args.predict_rows, seed=32), args.predict_rounds)
         _memory(server, args.memory_requests)
 
@@ -229,7 +238,7 @@ def main() -> int:
         while server.output().count("Application startup complete") < 2 and time.monotonic() < deadline:
             time.sleep(0.5)
         _http(server.port, "/v1/explain", _bodies(applicants[:80]), 8)  # warm-up of both workers
-        _eight_clients(server, model, applicants, "--workers 2")
+        _eight_clients(server, model, applicants, "--workers 2", args.rounds)
 
     _with(args.model, 1, one_worker)
     _with(args.model, 2, two_workers)
