@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,6 +19,7 @@ from xieshang.contract import FEATURE_NAMES, FEATURES, MISSING_OK_NAMES, REQUIRE
 from xieshang.validation import validate_frame
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
 
 
 def _cli_json(capsys, tmp_path, model_path, applicant, *args):
@@ -86,11 +89,14 @@ def test_docs_and_page_work_offline(client):
 
 
 def test_ui_texts_come_from_text_in_both_languages(client):
+    from xieshang.serve.whatif import UI_PENDING  # to move into xieshang.text.UI
+
     for lang in T.LANGS:
         ui = client.get(f"/v1/ui?lang={lang}").json()
         assert ui["disclaimer"] == T.heading("disclaimer", lang)
-        assert ui == T.ui_texts(lang)
-    assert set(T.UI) and all(set(v) == set(T.LANGS) for v in T.UI.values())
+        assert ui == {**T.ui_texts(lang), **{k: v[lang] for k, v in UI_PENDING.items()}}
+        assert {f"unit:{f.unit}" for f in FEATURES if f.unit} <= set(ui)  # every unit the form shows, translated
+    assert set(T.UI) and all(set(v) == set(T.LANGS) for v in {**T.UI, **UI_PENDING}.values())
     assert client.get("/v1/ui?lang=fr").status_code == 422
 
 
@@ -133,6 +139,20 @@ def test_explain_of_a_short_applicant_equals_the_cli(client, capsys, tmp_path, m
     api = client.post("/v1/explain", json={"applicant": short, "target": 0.5, "lang": "en"}).json()
     assert api == _cli_json(capsys, tmp_path, model_path, short, "--lang", "en", "--target", "0.5")
     assert all(api["applicant"][k] is None for k in MISSING_OK_NAMES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["requests_zh_blanks.csv", "messy_requests.csv"])
+def test_explain_equals_the_cli_for_the_example_files_rows_as_written(client, capsys, tmp_path, model_path, name):
+    # Their headers (Chinese, English, messy), values as the file spells them ("是", "未知", blank), as strings.
+    with (EXAMPLES / name).open(encoding="utf-8", newline="") as f:
+        rows = [r for _, r in zip(range(8), csv.DictReader(f))]
+    for i, row in enumerate(rows):
+        applicant = {k: v for k, v in row.items() if k.strip() not in ("客户编号", "是否同意")}  # id and outcome
+        lang = ("zh", "en")[i % 2]
+        api = client.post("/v1/explain", json={"applicant": applicant, "lang": lang})
+        assert api.status_code == 200, api.text
+        assert api.json() == _cli_json(capsys, tmp_path, model_path, applicant, "--lang", lang), (name, i)
 
 
 @pytest.mark.slow

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from xieshang import rules
 from xieshang import text as T
 from xieshang.serve.live import CHROMIUM, LiveServer, launch_chromium
+from xieshang.validation import applicant_frame
 
 pytestmark = pytest.mark.slow
 
@@ -88,20 +90,24 @@ def test_the_page_shows_explains_and_plays_what_if(server, browser, example, tmp
     assert _first_reason(want) in report
     assert report.index(_first_reason(want)) < report.index(want["next_steps"][0])
     assert page.input_value("#in-credit_score") == str(example["credit_score"])
-    # The what-if menu: the contract's actions that add or choose; never a cut of expenses or a withdrawal.
+    # The what-if menu: the explanations' menu; the values offered are those /v1/plan lets through
+    # (xieshang.rules.forbidden_changes): with no savings, no down payment at all.
     contract = json.loads(urllib.request.urlopen(server.url + "/v1/contract", timeout=30).read())["fields"]
     menu = page.evaluate("[...document.querySelectorAll('#whatif-controls [id^=wi-box-]')].map(e => e.id.slice(7))")
     assert menu == [f["name"] for f in contract if f["what_if"]]
-    assert "monthly_expenses" not in menu and "penalty_waiver_requested" not in menu
-    assert page.is_disabled("#wi-down_payment_ratio") == (not example["savings"])  # only from known savings
+    assert not set(menu) & {"monthly_expenses", "penalty_waiver_requested"}
+    controls = {c["name"]: c for c in _api(server, "/v1/plan", {"applicant": example, "lang": "zh"})["what_if"]}
+    assert page.is_disabled("#wi-down_payment_ratio")
+    assert page.inner_text("#wi-note-down_payment_ratio") == controls["down_payment_ratio"]["note"]
     _shot(page, tmp_path, "web_zh_desktop.png")
 
-    # Plan length by keyboard on the what-if slider: the estimate moves to what the API says.
+    # Plan length by keyboard on the what-if slider, through the menu's lengths: the estimate moves to what the API says.
     page.focus("#wi-plan_months")
     for _ in range(3):
         page.keyboard.press("ArrowRight")
     seq = _settled(page, seq)
-    months = example["plan_months"] + 3
+    lengths = controls["plan_months"]["values"]
+    months = lengths[lengths.index(example["plan_months"]) + 3]
     assert page.input_value("#in-plan_months") == str(months)
     moved = _api(server, "/v1/explain", {"applicant": {**example, "plan_months": months}, "lang": "zh"})
     assert page.inner_text("#probability") == T.percent(moved["probability"])
@@ -142,17 +148,21 @@ def test_the_page_shows_explains_and_plays_what_if(server, browser, example, tmp
     page.wait_for_selector("#err-credit_score", state="hidden", timeout=TIMEOUT)
     seq = _settled(page, seq)
 
-    # Savings known: a down payment up to them, and no further.
-    page.fill("#in-savings", "3000")
+    # Savings known: a down payment from what lies beyond the emergency reserve, and no further.
+    page.fill("#in-savings", "5000")
     page.wait_for_function("!document.getElementById('wi-down_payment_ratio').disabled", timeout=TIMEOUT)
     seq = _settled(page, seq)
-    cap = int(min(0.5, 3000 / example["outstanding_balance"]) * 100) / 100
-    assert float(page.get_attribute("#wi-down_payment_ratio", "max")) == pytest.approx(cap)
+    paid = {**example, "plan_months": months, "income_proof": None, "savings": 5000}
+    offered = next(c for c in _api(server, "/v1/plan", {"applicant": paid})["what_if"]
+                   if c["name"] == "down_payment_ratio")["values"]
+    assert float(page.get_attribute("#wi-down_payment_ratio", "max")) == len(offered) - 1
     page.focus("#wi-down_payment_ratio")
     page.keyboard.press("End")
     seq = _settled(page, seq)
-    assert float(page.input_value("#in-down_payment_ratio")) == pytest.approx(cap)
-    paid = {**example, "plan_months": months, "income_proof": None, "savings": 3000, "down_payment_ratio": cap}
+    assert float(page.input_value("#in-down_payment_ratio")) == pytest.approx(max(offered))
+    row = applicant_frame(paid).to_dict("records")[0]
+    assert rules.forbidden_changes(row, {"down_payment_ratio": max(offered)}) == []
+    paid["down_payment_ratio"] = max(offered)
     assert page.inner_text("#probability") == T.percent(_api(server, "/v1/explain", {"applicant": paid})["probability"])
 
     assert not errors, errors

@@ -38,13 +38,16 @@ class Refused(ValueError):
         The part of the request the refusal is about, when it is not the applicant's fields.
     rows : sequence of mappings, optional
         The applicant(s) as sent, for the per-field messages.
+    lang : {"zh", "en"}, optional
+        The language to answer in (the request's; ``None``: not known yet).
     """
 
     def __init__(self, message: str, *, field: str | None = None,
-                 rows: Sequence[Mapping[Any, Any]] | None = None):
+                 rows: Sequence[Mapping[Any, Any]] | None = None, lang: str | None = None):
         super().__init__(message)
         self.field = field
         self.rows = rows
+        self.lang = lang
 
 
 def _label(name: str | None, lang: str) -> str | None:

@@ -6,35 +6,49 @@ Every endpoint reads the raw JSON body itself and hands it to the library
 ``explain(dict)`` accepts and refuses it with the library's words
 (:mod:`xieshang.serve.problems`). The model work runs in the thread pool;
 nothing of an applicant is logged or written anywhere.
+
+Model work (explain, predict, the plan, the figure) runs in a worker thread,
+at most :data:`MODEL_THREADS` at a time per process, in the order the
+requests came: it is CPU-bound Python that holds the GIL, so running the
+requests of 8 clients side by side only makes each 8 times slower (and a long
+one far slower); queued, each waits for the ones ahead of it and the event
+loop stays free to read and answer. More processes (``--workers``) use more
+cores.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from .. import __version__, rules
 from .. import text as T
-from ..contract import MISSING_OK_NAMES
+from ..contract import FEATURE_NAMES, MISSING_OK_NAMES
 from ..headers import column_mapping
 from ..validation import applicant_fields, applicant_frame, validate_frame
 from .problems import Refused, error_body
 from .schema import API_VERSION, applicant_schema, contract_fields
+from .whatif import UI_PENDING, what_if_controls
 
-__all__ = ["router", "DEFAULT_TARGET"]
+__all__ = ["router", "DEFAULT_TARGET", "MODEL_THREADS"]
 
 DEFAULT_TARGET = 0.6
 """The target probability when a request names none (as ``xieshang explain``)."""
 
+MODEL_THREADS = 1
+"""Model calls running at once in one server process (the others wait their turn, first come first served)."""
+
 router = APIRouter()
+_NAMES = frozenset(FEATURE_NAMES)
 _FIGURE_LOCK = threading.Lock()  # matplotlib's pyplot state is not thread-safe
 
 
@@ -54,23 +68,25 @@ _PREDICT_BODY = {"requestBody": {"required": True, "description": "Rows to score
         "lang": {"type": "string", "enum": list(T.LANGS), "default": "zh"}}}}}}}
 
 
-async def _body(request: Request) -> Any:
-    raw = await request.body()
+def _parse(raw: bytes) -> Any:
     try:
         return json.loads(raw)
     except (ValueError, RecursionError) as exc:
         raise Refused(f"body: not valid JSON ({type(exc).__name__}: {str(exc)[:80]})", field="body") from None
 
 
-def _lang(body: Any, request: Request) -> str:
+def _dumps(content: Any) -> bytes:
+    """JSON as ``JSONResponse`` writes it, made in the worker thread (the event loop only sends it)."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+def _lang(body: Any, query_lang: str) -> str:
     """The request's language: ``lang`` in the body or the query, else Chinese; an unsupported one is refused."""
-    lang = body.get("lang") if isinstance(body, Mapping) and "lang" in body else request.query_params.get("lang", "zh")
-    return T.check_lang(lang)
+    return T.check_lang(body.get("lang") if isinstance(body, Mapping) and "lang" in body else query_lang)
 
 
 def _query_lang(request: Request) -> str:
-    lang = request.query_params.get("lang", "zh")
-    return lang if lang in T.LANGS else "zh"
+    return request.query_params.get("lang", "zh")
 
 
 def _applicant(body: Any) -> tuple[dict[str, Any], float]:
@@ -88,57 +104,73 @@ def _applicant(body: Any) -> tuple[dict[str, Any], float]:
     return dict(applicant), body.get("target", DEFAULT_TARGET)
 
 
-def _refuse(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang: str) -> JSONResponse:
-    return JSONResponse(error_body(exc, rows, lang), status_code=422)
+async def _run(request: Request, work: Any, *args: Any, **kwargs: Any) -> Any:
+    """``work(*args, **kwargs)`` in a worker thread when its turn comes (:data:`MODEL_THREADS` at a time)."""
+    state = request.app.state
+    if getattr(state, "model_limiter", None) is None:  # made in the event loop, on the first call
+        state.model_limiter = CapacityLimiter(MODEL_THREADS)
+    return await to_thread.run_sync(functools.partial(work, *args, **kwargs), limiter=state.model_limiter)
 
 
-async def _in_pool(rows: list[Mapping[Any, Any]], work: Any, *args: Any, **kwargs: Any) -> Any:
-    """``work(*args, **kwargs)`` in the thread pool; its ``ValueError`` refused with the applicant rows it was about."""
+def _one(work: Any, model: Any, raw: bytes, query_lang: str) -> bytes:
+    """Parse a one-applicant body and answer it with ``work(model, applicant, target, lang)`` (in the worker thread).
+
+    Raises
+    ------
+    Refused
+        Bad input, with the language to answer in and the applicant it is about.
+    """
+    lang = query_lang
     try:
-        return await run_in_threadpool(work, *args, **kwargs)
-    except Refused:
-        raise
+        body = _parse(raw)
+        lang = _lang(body, query_lang)
+        applicant, target = _applicant(body)
+    except Refused as exc:
+        raise Refused(str(exc), field=exc.field, lang=lang) from None
+    except ValueError as exc:  # an unsupported lang: its message is English
+        raise Refused(str(exc), field="lang", lang="en") from None
+    try:
+        return bytes(work(model, applicant, target, lang))
+    except Refused as exc:
+        raise Refused(str(exc), field=exc.field, rows=[applicant], lang=lang) from None
     except ValueError as exc:
-        raise Refused(str(exc), rows=rows) from None
+        raise Refused(str(exc), rows=[applicant], lang=lang) from None
 
 
-async def _explained(request: Request) -> Any:
-    """The Explanation of a request; :class:`Refused` for bad input."""
+async def _answer(request: Request, work: Any, media_type: str = "application/json") -> Response:
+    """Run ``work`` on the request's body (see :func:`_one`); bad input -> 422 in the request's language."""
+    raw = await request.body()
+    try:
+        return Response(await _run(request, work, request.app.state.model, raw, _query_lang(request)),
+                        media_type=media_type)
+    except Refused as exc:
+        lang = exc.lang if exc.lang in T.LANGS else "zh"
+        return Response(await _run(request, _error_bytes, exc, lang), status_code=422, media_type="application/json")
+
+
+def _error_bytes(exc: Refused, lang: str) -> bytes:
+    return _dumps(error_body(exc, exc.rows, lang))
+
+
+def _explain_bytes(model: Any, applicant: dict[str, Any], target: Any, lang: str) -> bytes:
     from .. import explain
 
-    body = await _body(request)
-    lang = request.state.lang = _lang(body, request)
-    applicant, target = _applicant(body)
-    return await _in_pool([applicant], explain, request.app.state.model, applicant, target=target, lang=lang)
-
-
-async def _handle(request: Request, work: Any) -> Response:
-    try:
-        return await work(request)
-    except ValueError as exc:
-        return _refuse(exc, exc.rows if isinstance(exc, Refused) else None, _lang_or_default(exc, request))
-
-
-def _lang_or_default(exc: ValueError, request: Request) -> str:
-    if str(exc).startswith("lang:"):
-        return "en"  # the message itself is English; an unsupported language cannot be answered in
-    return getattr(request.state, "lang", _query_lang(request))
-
-
-async def _explain_json(request: Request) -> Response:
-    return JSONResponse((await _explained(request)).to_dict())
+    return _dumps(explain(model, applicant, target=target, lang=lang).to_dict())
 
 
 @router.post("/v1/explain", openapi_extra=_one_body("One applicant, the target probability and the language."),
              summary="Explain one applicant: exactly what Explanation.to_dict() gives (as `xieshang explain --json`)")
 async def explain_endpoint(request: Request) -> Response:
     """Probability, principal reasons, options with what each step buys, gap, next steps, report."""
-    return await _handle(request, _explain_json)
+    return await _answer(request, functools.partial(_one, _explain_bytes))
 
 
-def _png(exp: Any) -> bytes:
+def _png(model: Any, applicant: dict[str, Any], target: Any, lang: str) -> bytes:
     import matplotlib.pyplot as plt
 
+    from .. import explain
+
+    exp = explain(model, applicant, target=target, lang=lang)
     with _FIGURE_LOCK:
         fig = exp.plot()
         try:
@@ -149,41 +181,33 @@ def _png(exp: Any) -> bytes:
     return buf.getvalue()
 
 
-async def _figure(request: Request) -> Response:
-    return Response(await run_in_threadpool(_png, await _explained(request)), media_type="image/png")
-
-
 @router.post("/v1/explain/figure", openapi_extra=_one_body("As /v1/explain."),
              summary="The same explanation drawn as Explanation.plot() draws it (PNG)",
              responses={200: {"content": {"image/png": {}}}})
 async def figure_endpoint(request: Request) -> Response:
     """The chart of ``Explanation.plot``: reasons, options and single steps on one probability axis."""
-    return await _handle(request, _figure)
+    return await _answer(request, functools.partial(_one, _png), media_type="image/png")
 
 
-def _plan_terms(applicant: dict[str, Any]) -> dict[str, Any]:
-    row = applicant_frame(applicant)
-    inst, disp = rules.plan_terms(row)
-    return {"instalment": float(inst[0]), "disposable": float(disp[0]),
-            "required_disposable": float(rules.required_disposable(inst)[0]),
-            "residual": float(rules.residual(inst, disp)[0]), "affordable": bool(rules.affordable(inst, disp)[0])}
-
-
-async def _plan(request: Request) -> Response:
-    body = await _body(request)
-    request.state.lang = _lang(body, request)
-    applicant, _ = _applicant(body)
-    return JSONResponse(await _in_pool([applicant], _plan_terms, applicant))
+def _plan_bytes(model: Any, applicant: dict[str, Any], target: Any, lang: str) -> bytes:
+    frame = applicant_frame(applicant)
+    inst, disp = rules.plan_terms(frame)
+    row = frame.to_dict("records")[0]
+    return _dumps({"instalment": float(inst[0]), "disposable": float(disp[0]),
+                   "required_disposable": float(rules.required_disposable(inst)[0]),
+                   "residual": float(rules.residual(inst, disp)[0]), "affordable": bool(rules.affordable(inst, disp)[0]),
+                   "what_if": what_if_controls(row, lang)})
 
 
 @router.post("/v1/plan", openapi_extra=_one_body("One applicant (target is ignored)."),
-             summary="The applicant's plan by the plan rule (xieshang.rules): instalment, disposable income, affordable")
+             summary="The applicant's plan by the plan rule (xieshang.rules), and the what-if controls open to them")
 async def plan_endpoint(request: Request) -> Response:
-    """Instalment, disposable income, the least disposable income that makes it affordable, and the verdict."""
-    return await _handle(request, _plan)
+    """Instalment, disposable income, the least disposable income that makes it affordable, the verdict, and
+    per what-if control the values the page may offer (:func:`xieshang.serve.whatif.what_if_controls`)."""
+    return await _answer(request, functools.partial(_one, _plan_bytes))
 
 
-def _canonical_rows(rows: list[Mapping[Any, Any]]) -> list[Mapping[Any, Any]]:
+def _canonical_rows(rows: list[dict[Any, Any]]) -> list[dict[Any, Any]]:
     """The rows keyed by contract names: each row may head its fields by name or label, like a file's header."""
     renames: dict[tuple[Any, ...], dict[Any, str] | None] = {}
     out = []
@@ -197,55 +221,68 @@ def _canonical_rows(rows: list[Mapping[Any, Any]]) -> list[Mapping[Any, Any]]:
     return out
 
 
-def _predict_rows(model: Any, rows: list[Mapping[Any, Any]]) -> list[float]:
-    rows = _canonical_rows(rows)
+def _predict_rows(model: Any, rows: list[dict[Any, Any]]) -> list[float]:
     frame = pd.DataFrame(rows)
+    if not set(frame.columns) <= _NAMES:  # headers or labels in some row: renamed row by row (rows may differ)
+        frame = pd.DataFrame(_canonical_rows(rows))
     given = set(frame.columns)
     for name in MISSING_OK_NAMES:  # left out of every row: unknown
         if name not in given:
             frame[name] = None
     clean = validate_frame(frame)
-    return [float(p) for p in model.predict_proba(clean)[:, 1]]
+    return list(model.predict_proba(clean)[:, 1].tolist())  # Python floats
 
 
-async def _predict(request: Request) -> Response:
-    body = await _body(request)
-    request.state.lang = _lang(body, request)
+def _predict_bytes(model: Any, raw: bytes, query_lang: str, sha256: str) -> bytes:
+    """Parse, check and score a /v1/predict body in the worker thread (10,000 rows are megabytes of JSON)."""
+    lang = query_lang
+    try:
+        body = _parse(raw)
+        lang = _lang(body, query_lang)
+    except Refused as exc:
+        raise Refused(str(exc), field=exc.field, lang=lang) from None
+    except ValueError as exc:
+        raise Refused(str(exc), field="lang", lang="en") from None
     rows = body.get("rows") if isinstance(body, Mapping) else body
     if not isinstance(rows, list) or not rows:
-        raise Refused("rows: expected a non-empty JSON array of objects {field: value}", field="rows")
-    bad = [i for i, r in enumerate(rows) if not isinstance(r, Mapping)]
+        raise Refused("rows: expected a non-empty JSON array of objects {field: value}", field="rows", lang=lang)
+    bad = [i for i, r in enumerate(rows) if type(r) is not dict]  # parsed JSON: objects are dicts (no ABC check)
     if bad:
-        raise Refused(f"rows: expected objects {{field: value}}, got something else at rows {bad[:3]}", field="rows")
-    probabilities = await _in_pool(rows, _predict_rows, request.app.state.model, rows)
-    return JSONResponse({"probabilities": probabilities, "model_sha256": request.app.state.model_sha256})
+        raise Refused(f"rows: expected objects {{field: value}}, got something else at rows {bad[:3]}", field="rows",
+                      lang=lang)
+    try:
+        probabilities = _predict_rows(model, rows)
+    except ValueError as exc:
+        raise Refused(str(exc), rows=rows, lang=lang) from None
+    return _dumps({"probabilities": probabilities, "model_sha256": sha256})
 
 
 @router.post("/v1/predict", openapi_extra=_PREDICT_BODY,
              summary="Approval probability of each row, in order (unknown values as null where allowed)")
 async def predict_endpoint(request: Request) -> Response:
     """``{"rows": [...]}`` (or a bare array) -> ``{"probabilities": [...]}``."""
-    return await _handle(request, _predict)
+    work = functools.partial(_predict_bytes, sha256=request.app.state.model_sha256)
+    return await _answer(request, work)
 
 
 @router.get("/v1/contract", summary="Every field: labels (zh/en), type, range, allowed values, unit, "
                                     "may be unknown, actionable")
-def contract_endpoint() -> dict[str, Any]:
+async def contract_endpoint() -> dict[str, Any]:
     """The feature contract as JSON; the page builds its form from it."""
     return {"api_version": API_VERSION, "default_target": DEFAULT_TARGET, "fields": contract_fields()}
 
 
 @router.get("/v1/ui", summary="The page's captions in one language (xieshang.text.UI)")
-def ui_endpoint(lang: str = "zh") -> Response:
+async def ui_endpoint(lang: str = "zh") -> Response:
     """Captions and the disclaimer, for the page."""
     try:
-        return JSONResponse(T.ui_texts(lang))
+        return JSONResponse({**T.ui_texts(lang), **{k: v[lang] for k, v in UI_PENDING.items()}})
     except ValueError as exc:
-        return _refuse(exc, None, "en")
+        return JSONResponse(error_body(exc, None, "en"), status_code=422)
 
 
 @router.get("/v1/example", summary="The example applicant the page starts from")
-def example_endpoint(request: Request) -> Response:
+async def example_endpoint(request: Request) -> Response:
     """``data/examples/applicant.json`` (404 where the package runs without the repository)."""
     example = request.app.state.example
     if example is None:
@@ -254,7 +291,7 @@ def example_endpoint(request: Request) -> Response:
 
 
 @router.get("/healthz", summary="Ready, with the model's SHA-256 and the versions")
-def healthz(request: Request) -> dict[str, Any]:
+async def healthz(request: Request) -> dict[str, Any]:
     """Answers once the model is loaded (the server does not start without one)."""
     return {"status": "ready", "model_sha256": request.app.state.model_sha256,
             "xieshang_version": __version__, "api_version": API_VERSION}

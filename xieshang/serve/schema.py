@@ -13,25 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..contract import FEATURES, MISSING_OK_NAMES, VALUE_LABELS, ActionSpec, Feature
+from .whatif import menu_fields
 
-__all__ = ["API_VERSION", "WHAT_IF_KINDS", "contract_fields", "applicant_schema", "what_if"]
+__all__ = ["API_VERSION", "contract_fields", "applicant_schema"]
 
 API_VERSION = "v1"
 
-WHAT_IF_KINDS = ("set_true", "raise_level", "choose")
-"""Action kinds the what-if controls offer: handing something in, getting in touch, choosing plan terms.
-
-Never ``scale`` (cutting essential expenses) nor ``set_false`` (withdrawing a
-request, such as the penalty-waiver request: asking is the borrower's right):
-what the explanations must never recommend is not offered to play with either.
-"""
-
 _JSON_TYPE = {"float": "number", "int": "integer", "bool": "boolean", "category": "string"}
-
-
-def what_if(f: Feature) -> bool:
-    """Whether the page offers ``f`` as a what-if control (an action a borrower may be advised to take)."""
-    return f.action is not None and f.action.kind in WHAT_IF_KINDS
 
 
 def _action(spec: ActionSpec | None) -> dict[str, Any] | None:
@@ -42,6 +30,7 @@ def _action(spec: ActionSpec | None) -> dict[str, Any] | None:
 
 def contract_fields() -> list[dict[str, Any]]:
     """Every contract field as JSON: labels (zh/en), type, range, allowed values, unit, may be unknown, actionable."""
+    menu = {f.name for f in menu_fields()}
     out = []
     for f in FEATURES:
         labels = VALUE_LABELS.get(f.name, {})
@@ -59,7 +48,7 @@ def contract_fields() -> list[dict[str, Any]]:
             "required": f.required,
             "actionable": f.actionable,
             "action": _action(f.action),
-            "what_if": what_if(f),
+            "what_if": f.name in menu,  # a control on the page (its values per applicant: POST /v1/plan)
             "document": f.document,
             "direction": f.direction,
         })

@@ -4,7 +4,7 @@
 
 const S = {
   lang: "zh", ui: {}, fields: [], byName: {}, target: 0.6, example: {}, values: {},
-  start: null, seq: 0, timer: null, chartUrl: null,
+  start: null, seq: 0, timer: null, chartUrl: null, controls: {},
 };
 const DEBOUNCE_MS = 300;
 const $ = (sel) => document.querySelector(sel);
@@ -66,10 +66,8 @@ function toApplicant() {
 
 function setValue(name, value, source) {
   S.values[name] = value;
-  for (const id of [`in-${name}`, `wi-${name}`]) {
-    const node = document.getElementById(id);
-    if (node && node !== source) node.value = value;
-  }
+  const input = document.getElementById(`in-${name}`);
+  if (input && input !== source) input.value = value;
   refreshWhatIf();
   schedule();
 }
@@ -115,37 +113,36 @@ function buildForm() {
   $("#fields").replaceChildren(...S.fields.map(field));
 }
 
-// --- what-if controls: the contract's actions a borrower may be advised to take --------------------
+// --- what-if controls: the explanations' menu, with the values /v1/plan says this applicant may move to ----
+// Which values are offered is the server's verdict (xieshang.rules.forbidden_changes): nothing decided here.
 
 function number(name) {
   const v = Number((S.values[name] ?? "").trim());
   return (S.values[name] ?? "").trim() === "" || !Number.isFinite(v) ? null : v;
 }
 
-function downPaymentCap(f) {
-  // Within known savings only: never money the borrower does not have.
-  const savings = number("savings"), balance = number("outstanding_balance"), cur = number(f.name) || 0;
-  const cap = savings && balance ? Math.floor(Math.min(f.high, savings / balance) * 100) / 100 : 0;
-  return Math.max(cap, cur);
-}
+const asString = (v) => (v === null || v === undefined ? "" : String(v));
+const isSlider = (f) => f.action.kind === "choose" && (f.type === "int" || f.type === "float");
 
 function whatIfControl(f) {
   const id = `wi-${f.name}`;
   const box = el("div", { class: "wi", id: `wi-box-${f.name}` });
   const lab = el("label", { for: id }, label(f));
   let control;
-  if (f.action.kind === "choose" && (f.type === "int" || f.type === "float")) {
-    const dp = f.name === "down_payment_ratio";
-    control = el("input", { id, type: "range", min: dp ? 0 : f.low, max: dp ? downPaymentCap(f) : f.high,
-      step: f.type === "int" ? 1 : 0.01, "aria-describedby": `wi-out-${f.name}` });
-    control.value = S.values[f.name];
+  if (isSlider(f)) {  // steps through the menu's values (index), not a free range
+    control = el("input", { id, type: "range", min: 0, max: 0, step: 1, value: 0, "aria-describedby": `wi-out-${f.name}` });
+    control.addEventListener("input", () => {
+      const values = (S.controls[f.name] || {}).values || [];
+      const v = values[Number(control.value)];
+      if (v !== undefined) setValue(f.name, asString(v), control);
+    });
     box.append(lab, control, el("output", { id: `wi-out-${f.name}`, for: id }));
   } else {
     control = select(id, f);
+    control.addEventListener("input", () => setValue(f.name, control.value, control));
     box.append(lab, control);
   }
   box.append(el("p", { class: "hint", id: `wi-note-${f.name}`, hidden: true }));
-  control.addEventListener("input", () => setValue(f.name, control.value, control));
   return box;
 }
 
@@ -154,33 +151,41 @@ function buildWhatIf() {
   refreshWhatIf();
 }
 
+function shown(f, v) {
+  if (v === null) return S.ui.unknown;
+  if (f.name === "down_payment_ratio") {
+    return fill(S.ui.down_payment_value, { pct: percent(v), money: money(v * (number("outstanding_balance") || 0)) });
+  }
+  return `${v} ${unit(f)}`.trim();
+}
+
+function refreshSlider(f, control, c) {
+  const values = c.values || [];
+  const v = number(f.name);
+  let i = values.findIndex((x) => x === v);
+  if (i < 0) i = Math.max(0, values.filter((x) => v !== null && x <= v).length - 1);  // typed in the form
+  control.max = Math.max(values.length - 1, 0);
+  control.value = i;
+  const text = shown(f, v);
+  control.setAttribute("aria-valuetext", text);
+  document.getElementById(`wi-out-${f.name}`).textContent = text;
+}
+
 function refreshWhatIf() {
   for (const f of S.fields.filter((x) => x.what_if)) {
     const control = document.getElementById(`wi-${f.name}`);
-    const note = document.getElementById(`wi-note-${f.name}`);
     if (!control) continue;
-    note.hidden = true;
-    control.disabled = false;
-    if (f.name === "down_payment_ratio") {
-      const cap = downPaymentCap(f);
-      control.max = cap;
-      control.disabled = cap <= 0;
-      if (cap <= 0) { note.textContent = S.ui.no_savings; note.hidden = false; }
+    const c = S.controls[f.name] || { values: [], note: null };
+    const allowed = new Set((c.values || []).map(asString));
+    if (isSlider(f)) refreshSlider(f, control, c);
+    else {
+      if (control.value !== S.values[f.name]) control.value = S.values[f.name];
+      for (const option of control.options) option.disabled = !allowed.has(option.value);
     }
-    if (f.action.requires === "has_hardship") {
-      const reason = S.values.hardship_reason;
-      control.disabled = !reason || reason === "none";
-      if (control.disabled) { note.textContent = S.ui.needs_hardship; note.hidden = false; }
-    }
-    const out = document.getElementById(`wi-out-${f.name}`);
-    if (out) {
-      const v = number(f.name);
-      if (v === null) out.textContent = S.ui.unknown;
-      else if (f.name === "down_payment_ratio") {
-        out.textContent = fill(S.ui.down_payment_value,
-          { pct: percent(v), money: money(v * (number("outstanding_balance") || 0)) });
-      } else out.textContent = `${v} ${unit(f)}`.trim();
-    }
+    control.disabled = allowed.size <= 1;
+    const note = document.getElementById(`wi-note-${f.name}`);
+    note.textContent = c.note || "";
+    note.hidden = !c.note;
   }
 }
 
@@ -309,6 +314,10 @@ async function update() {
   if (S.start === null) S.start = d.probability;
   renderGauge(d);
   renderPlan(plan.ok ? plan.json : null);
+  if (plan.ok) {
+    S.controls = Object.fromEntries(plan.json.what_if.map((c) => [c.name, c]));
+    refreshWhatIf();
+  }
   renderReport(d);
   $("#status").textContent = "";
   document.body.dataset.ready = String(seq);  // for tests: this answer is on the page
