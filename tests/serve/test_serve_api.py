@@ -89,14 +89,12 @@ def test_docs_and_page_work_offline(client):
 
 
 def test_ui_texts_come_from_text_in_both_languages(client):
-    from xieshang.serve.whatif import UI_PENDING  # to move into xieshang.text.UI
-
     for lang in T.LANGS:
         ui = client.get(f"/v1/ui?lang={lang}").json()
         assert ui["disclaimer"] == T.heading("disclaimer", lang)
-        assert ui == {**T.ui_texts(lang), **{k: v[lang] for k, v in UI_PENDING.items()}}
+        assert ui == T.ui_texts(lang)
         assert {f"unit:{f.unit}" for f in FEATURES if f.unit} <= set(ui)  # every unit the form shows, translated
-    assert set(T.UI) and all(set(v) == set(T.LANGS) for v in {**T.UI, **UI_PENDING}.values())
+    assert set(T.UI) and all(set(v) == set(T.LANGS) for v in T.UI.values())
     assert client.get("/v1/ui?lang=fr").status_code == 422
 
 

@@ -37,7 +37,7 @@ from ..headers import column_mapping
 from ..validation import applicant_fields, applicant_frame, validate_frame
 from .problems import Refused, error_body
 from .schema import API_VERSION, applicant_schema, contract_fields
-from .whatif import UI_PENDING, what_if_controls
+from .whatif import what_if_controls
 
 __all__ = ["router", "DEFAULT_TARGET", "MODEL_THREADS"]
 
@@ -276,7 +276,7 @@ async def contract_endpoint() -> dict[str, Any]:
 async def ui_endpoint(lang: str = "zh") -> Response:
     """Captions and the disclaimer, for the page."""
     try:
-        return JSONResponse({**T.ui_texts(lang), **{k: v[lang] for k, v in UI_PENDING.items()}})
+        return JSONResponse(T.ui_texts(lang))
     except ValueError as exc:
         return JSONResponse(error_body(exc, None, "en"), status_code=422)
 

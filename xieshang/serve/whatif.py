@@ -22,21 +22,8 @@ from .. import rules
 from .. import text as T
 from ..contract import FEATURES, MISSING_OK_NAMES, NO_HARDSHIP, Feature
 
-__all__ = ["menu_fields", "what_if_controls", "UI_PENDING"]
+__all__ = ["menu_fields", "what_if_controls"]
 
-# --- to move into xieshang.text.UI (xieshang/text.py is being split into a package; the lead moves these) ---
-UI_PENDING: dict[str, dict[str, str]] = {
-    "held_back:down_payment_ratio": {
-        "zh": "首付只能用留出约{reserve}元应急钱({months:g}个月必要开支)后剩下的存款,更高的首付这里不列出。",
-        "en": "A down payment may only come from savings beyond an emergency reserve of about {reserve} RMB "
-              "({months:g} months of essential expenses); higher ones are not offered here."},
-    "held_back": {"zh": "其余选项我们不会建议,这里不列出。",
-                  "en": "The other choices are not offered here: we never recommend them."},
-    "unit:people": {"zh": "人", "en": "people"},  # the household's size: the page showed "people" in Chinese
-}
-"""Captions a borrower reads (zh/en): why some what-if values are held back; a unit the page lacked.
-``/v1/ui`` serves them with :data:`xieshang.text.UI`."""
-# --- end of the block to move ---------------------------------------------------------------------------------
 
 _REQUIRES = {"has_hardship": lambda row: row.get("hardship_reason") != NO_HARDSHIP}
 """The conditions an ActionSpec may require (as :mod:`xieshang.explain` reads them)."""
@@ -74,10 +61,10 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _note(name: str, row: Mapping[str, Any], lang: str) -> str:
-    key = f"held_back:{name}" if f"held_back:{name}" in UI_PENDING else "held_back"
+    key = f"held_back:{name}" if f"held_back:{name}" in T.UI else "held_back"
     expenses = float(row["monthly_expenses"])
-    return UI_PENDING[key][lang].format(reserve=T.money(float(rules.emergency_reserve(expenses))),
-                                        months=rules.RESERVE_MONTHS)
+    return T.UI[key][lang].format(reserve=T.money(float(rules.emergency_reserve(expenses))),
+                                  months=rules.RESERVE_MONTHS)
 
 
 def _control(f: Feature, row: Mapping[str, Any], lang: str) -> dict[str, Any]:

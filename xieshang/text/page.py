@@ -39,7 +39,14 @@ UI: dict[str, dict[str, str]] = {
     "unknown_field_no_guess": {"zh": "{key}：没有这一项", "en": "{key}: not a field"},
     "stale": {"zh": "下面的结果仍按上一次有效的输入计算。", "en": "The result below is for the last valid input."},
     "working": {"zh": "正在计算……", "en": "Working…"},
-    "no_savings": {"zh": "存款未知或为零：无法用存款增加首付。", "en": "Savings unknown or zero: no down payment can come from savings."},
+    # Why some what-if values are held back (xieshang.serve.whatif), and a unit the page lacked.
+    "held_back:down_payment_ratio": {
+        "zh": "首付只能用留出约{reserve}元应急钱（{months:g}个月必要开支）后剩下的存款，更高的首付这里不列出。",
+        "en": "A down payment may only come from savings beyond an emergency reserve of about {reserve} RMB "
+              "({months:g} months of essential expenses); higher ones are not offered here."},
+    "held_back": {"zh": "其余选项我们不会建议，这里不列出。",
+                  "en": "The other choices are not offered here: we never recommend them."},
+    "unit:people": {"zh": "人", "en": "people"},
     "down_payment_value": {"zh": "{pct}（约 {money} 元）", "en": "{pct} (about {money} RMB)"},
     "needs_hardship": {"zh": "先写明困难原因", "en": "state the hardship first"},
     "unavailable": {"zh": "服务暂时无法回答，请稍后再试。", "en": "The service cannot answer right now; please try again."},
