@@ -272,7 +272,7 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         ``y_cv`` are the labels of the cross-validated rows (``y`` itself unless subsampled).
         """
         seed, name = int(self.seed), res.name
-        method, scores = choose_calibration(res, y_cv, folds, methods=self.calibration)
+        method, scores = choose_calibration(res, y_cv, folds, methods=self.calibration, clip=float(self.clip))
         t0 = time.perf_counter()
         cal = RefitCalibrated(estimator, method=method, n_splits=int(self.n_splits), seed=seed).fit(
             X, y, oof_scores=res.oof_score, fitted_estimator=fitted, oof_labels=y_cv)
