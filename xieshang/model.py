@@ -27,6 +27,7 @@ from .modeling import (
     AVAILABLE,
     BLEND,
     CANDIDATES,
+    FIT_ORDER,
     CandidateResult,
     MonotoneBlend,
     RefitCalibrated,
@@ -213,8 +214,8 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
             estimators: dict[str, Any] = {}
             cv: dict[str, dict[str, Any]] = {}
             calibrated: dict[str, RefitCalibrated] = {}
-            # The boosting last: when it will be blended, its capacity is screened beside the additive model.
-            for name in sorted((n for n in names if n != BLEND), key=lambda n: n == "hgb_monotone"):
+            # The boosting after the additive model: when blended, its capacity is screened beside it alone.
+            for name in sorted((n for n in names if n != BLEND), key=lambda n: FIT_ORDER.get(n, 0)):
                 _say(self.verbose, f"cross-validating {name} on {len(folds)} folds of {len(ycv):,} rows")
                 partners = [r for r in results.values() if r.monotone and r.oof_score is not None]
                 res, estimators[name], info = cross_validate_named(

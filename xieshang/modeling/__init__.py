@@ -34,15 +34,17 @@ from .boosting import (
     one_standard_error_choice,
     search_monotone_boosting,
 )
-from .calibration import CALIBRATION_METHODS, RefitCalibrated, choose_calibration
-from .candidates import AVAILABLE, CANDIDATES, cross_validate_named, make_candidates
+from .calibration import CALIBRATION_METHODS, DEFAULT_CLIP, RefitCalibrated, choose_calibration
+from .candidates import AVAILABLE, CANDIDATES, FIT_ORDER, cross_validate_named, make_candidates
 from .estimators import MonotoneLogistic, TabulatedHGB, decision_scores, log_odds
+from .lgbm import HAVE_LIGHTGBM, MonotoneLGBM
 from .selection import CandidateResult, cross_validate_candidate, cv_folds, direction_violations, holdout_split
 from .tabulate import tabulate_trees
 
 __all__ = [
-    "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES", "REFIT_SHRINK",
-    "BoostingSearch", "CandidateResult", "MonotoneBlend", "MonotoneLogistic", "RefitCalibrated", "TabulatedHGB",
+    "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES", "DEFAULT_CLIP",
+    "FIT_ORDER", "HAVE_LIGHTGBM", "REFIT_SHRINK",
+    "BoostingSearch", "CandidateResult", "MonotoneBlend", "MonotoneLGBM", "MonotoneLogistic", "RefitCalibrated", "TabulatedHGB",
     "blend_candidates", "blended_row_losses", "capacity_label", "choose_calibration", "cross_validate_candidate", "cross_validate_named",
     "cv_folds", "decision_scores", "log_odds", "direction_violations", "holdout_split", "make_candidates", "monotone_hgb",
     "one_standard_error_choice", "search_monotone_boosting", "tabulate_trees",
