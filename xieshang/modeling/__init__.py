@@ -23,7 +23,7 @@ Modules (each one job): :mod:`.tabulate` (trees as lookup tables),
 :mod:`.blending`. Nothing here imports the model, explanations or reports.
 """
 
-from .blending import BLEND, BLEND_GRID_STEP, MonotoneBlend, blend_candidates
+from .blending import BLEND, BLEND_GRID_STEP, EARN_PLACE, MonotoneBlend, blend_candidates
 from .boosting import (
     CAPACITIES,
     REFIT_SHRINK,
@@ -42,7 +42,7 @@ from .selection import CandidateResult, cross_validate_candidate, cv_folds, dire
 from .tabulate import tabulate_trees
 
 __all__ = [
-    "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES", "DEFAULT_CLIP",
+    "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES", "DEFAULT_CLIP", "EARN_PLACE",
     "FIT_ORDER", "HAVE_LIGHTGBM", "REFIT_SHRINK",
     "BoostingSearch", "CandidateResult", "MonotoneBlend", "MonotoneLGBM", "MonotoneLogistic", "RefitCalibrated", "TabulatedHGB",
     "blend_candidates", "blended_row_losses", "capacity_label", "choose_calibration", "cross_validate_candidate", "cross_validate_named",
