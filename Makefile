@@ -52,9 +52,9 @@ test-fast: $(STAMP)  ## The suite without the slow end-to-end tests (marked slow
 fuzz: $(STAMP)  ## 10,000 generated files (encodings, separators, types, indexes, headers) through check, predict and train
 	$(BIN)/python scripts/fuzz_files.py --cases 10000
 
-bench: $(STAMP)  ## Run the quick benchmarks (not bench_scale, bench_worlds, bench_missing, bench_dask); keep figures in reports/bench/
+bench: $(STAMP)  ## Run the quick benchmarks (not bench_scale, bench_worlds, bench_calibration, bench_missing, bench_dask); keep figures in reports/bench/
 	@mkdir -p reports/bench; set -o pipefail; \
-	for b in bench/bench_*.py; do case $$b in bench/bench_scale.py|bench/bench_worlds.py|bench/bench_missing.py|bench/bench_dask.py) continue;; esac; \
+	for b in bench/bench_*.py; do case $$b in bench/bench_scale.py|bench/bench_worlds.py|bench/bench_calibration.py|bench/bench_missing.py|bench/bench_dask.py) continue;; esac; \
 		echo "== $$b"; $(BIN)/python $$b | tee reports/bench/$$(basename $$b .py).txt || exit 1; done
 
 bench-worlds: $(STAMP)  ## The project beside a plain baseline, EBM and LightGBM on every world of the zoo (installs the bench extra; ~60 min)

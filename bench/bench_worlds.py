@@ -24,7 +24,7 @@ one world (``--worlds ours``) at each training size, on one 50,000-row test set
 (``--max-ebm-rows`` skips EBM above that size: says so, measures nothing).
 
 Usage: ``python bench/bench_worlds.py [--rows 50000] [--worlds ours,other,...] [--models project,baseline,ebm,lightgbm]
-[--repeat 2] [--curve 5000,50000,500000] [--json out.json]``
+[--repeat 2] [--curve 5000,50000,500000] [--candidates logistic_monotone,hgb_monotone,...] [--seed 0] [--json out.json]``
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from peers import PEERS
 from policy_worlds import BLIND as POLICY
 from worlds import WORLDS
 
-from xieshang import train
+from xieshang import ApprovalModel, train
 from xieshang.contract import FEATURE_NAMES, LABEL, TRUTH
 from xieshang.metrics import evaluate
 from xieshang.modeling.boosting import REFIT_SHRINK
@@ -59,10 +59,16 @@ ONCE = {"ebm"}  # fitted once whatever --repeat says: one fit takes minutes
 PREDICT_ROWS = 25
 
 
+CANDIDATES: tuple[str, ...] | None = None
+"""``--candidates``: the project's candidates (``ApprovalModel(candidates=...)``); ``None``: the default model."""
+
+
 def _fit(name: str, train_df: pd.DataFrame, present: list[str], seed: int) -> tuple[object, float]:
     t = time.perf_counter()
     with threadpool_limits(1):
-        if name == "project":
+        if name == "project" and CANDIDATES:
+            model = ApprovalModel(seed=seed, candidates=CANDIDATES).fit(train_df[present], train_df[LABEL])
+        elif name == "project":
             model = train(train_df.drop(columns=TRUTH), seed=seed)
         else:
             model = PEERS[name]().fit(train_df[present], train_df[LABEL].to_numpy())
@@ -168,8 +174,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="fits of each model per world; the fastest is kept")
     ap.add_argument("--curve", default=None, help="learning curve: comma-separated training sizes (e.g. 5000,50000,500000)")
     ap.add_argument("--max-ebm-rows", type=int, default=200_000, help="--curve: sizes above this fit no EBM")
+    ap.add_argument("--seed", type=int, default=0, help="seed of every model; the rows are drawn with seed+1 and seed+2")
+    ap.add_argument("--candidates", default=None,
+                    help="the project's candidates, comma-separated (default: the default model's)")
     ap.add_argument("--json", default=None, help="also write every figure to this JSON file")
     args = ap.parse_args()
+    global CANDIDATES
+    CANDIDATES = tuple(args.candidates.split(",")) if args.candidates else None
     worlds = (args.worlds or ("ours" if args.curve else ",".join(ALL_WORLDS))).split(",")
     models = args.models.split(",")
     bad = [w for w in worlds if w not in ALL_WORLDS] + [m for m in models if m not in MODELS]
@@ -186,7 +197,7 @@ def main() -> None:
             use = [m for m in models if not (args.curve and m == "ebm" and n > args.max_ebm_rows)]
             if len(use) < len(models):
                 print(f"  {w} at {n:,} rows: EBM not fitted (above --max-ebm-rows {args.max_ebm_rows:,})", flush=True)
-            r = run_world(w, ALL_WORLDS[w], n, models=use, repeat=args.repeat,
+            r = run_world(w, ALL_WORLDS[w], n, models=use, repeat=args.repeat, seed=args.seed,
                           test_rows=50_000 if args.curve else None)
             r["load"] = os.getloadavg()[0]
             results.append(r)

@@ -60,7 +60,9 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         Candidates compared by cross-validated log loss, among
         :data:`~xieshang.modeling.AVAILABLE`: ``"hgb_monotone"`` (monotone
         boosting whose capacity and length are chosen on the folds),
-        ``"logistic_monotone"`` (a monotone additive model) and
+        ``"logistic_monotone"`` (a monotone additive model),
+        ``"lgbm_monotone"`` (LightGBM under the contract's directions; needs the
+        optional ``lgbm`` extra, not in the default) and
         ``"blend_monotone"`` (:data:`~xieshang.modeling.BLEND`, the convex
         blend of the other candidates that respect the contract's directions;
         at least two).
@@ -182,9 +184,10 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         clean = clean.reset_index(drop=True)
         yv = labels.to_numpy()
         with threadpool_limits(limits=int(self.n_threads)):
+            say = (lambda s: print(s, flush=True)) if self.verbose else None
             found = fit_recipe(clean, yv, candidates=tuple(self.candidates), n_splits=int(self.n_splits),
                                calibration=tuple(self.calibration), seed=int(self.seed),
-                               max_cv_rows=self.max_cv_rows, say=(lambda s: print(s, flush=True)) if self.verbose else None)
+                               max_cv_rows=self.max_cv_rows, clip=float(self.clip), say=say)
         self.candidate_ = found.candidate
         self.calibration_ = found.calibration
         self.cv_results_ = found.cv_results

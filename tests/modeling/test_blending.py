@@ -37,6 +37,39 @@ def test_blend_takes_the_convex_weights_of_lowest_out_of_fold_log_loss(two_candi
         blend_candidates(results, y, folds, step=0.3)
 
 
+def _scored(name, score, folds):
+    from sklearn.dummy import DummyClassifier
+
+    from xieshang.modeling import CandidateResult
+
+    stand_in = DummyClassifier().fit([[0], [1]], [0, 1])  # fold models are not used by the weights
+    return CandidateResult(name, [stand_in] * len(folds), 1 / (1 + np.exp(-score)), [0.0], 0.0, {}, score)
+
+
+def test_a_member_that_must_earn_its_place_gets_a_weight_only_beyond_the_noise():
+    from xieshang.modeling import EARN_PLACE, cv_folds
+
+    rng = np.random.default_rng(0)
+    n = 20_000
+    smooth, gate = rng.normal(size=n), rng.random(n) < 0.3
+    truth = np.where(gate, np.minimum(smooth, -3.0), smooth)  # a hard cap on 30 % of the rows
+    y = (rng.random(n) < 1 / (1 + np.exp(-truth))).astype(int)
+    folds = cv_folds(y, 3, seed=0)
+    extra = EARN_PLACE[0]
+    additive = _scored("logistic_monotone", smooth, folds)
+    # A flexible member that only echoes the additive one with noise: its tiny gain is not a gain.
+    echo = _scored(extra, smooth + 0.05 * rng.normal(size=n), folds)
+    free, free_w = blend_candidates([additive, echo], y, folds, earn_place=())
+    kept, kept_w = blend_candidates([additive, echo], y, folds)
+    assert free_w[extra] > 0 and kept_w[extra] == 0.0
+    assert kept.log_loss >= free.log_loss  # what the rule gives up, out of fold: within the noise
+    # A member that holds the cap the additive one cannot: a real gain, so it keeps its weight.
+    holder = _scored(extra, truth, folds)
+    _, w = blend_candidates([additive, holder], y, folds)
+    assert w[extra] > 0.5
+    assert blend_candidates([additive, holder], y, folds, earn_place=())[1] == w
+
+
 def test_monotone_blend_is_the_weighted_sum_of_its_members(two_candidates, test_rows):
     X, y, _, pipes, _ = two_candidates
     fitted = [(n, p.fit(X, y)) for n, p in ((n, clone_(p)) for n, p in pipes.items())]

@@ -45,6 +45,17 @@ def test_monotone_directions_hold_on_the_fitted_model(model, test_rows):
     assert direction_violations(model.predict_proba, test_rows, n_rows=300, seed=1) == {}
 
 
+def test_calibration_is_chosen_on_probabilities_clipped_as_the_model_clips_them(data, model):
+    from xieshang.model import ApprovalModel
+
+    wide = ApprovalModel(seed=3, clip=0.2).fit(data.drop(columns=[LABEL, TRUTH]), data[LABEL])
+    for name, r in model.cv_results_.items():
+        assert wide.cv_results_[name]["cv_log_loss"] == r["cv_log_loss"]  # the same fits: only the scoring differs
+        # No calibrated probability goes below 0.2: no held-out row costs more than -log(0.2).
+        assert max(wide.cv_results_[name]["calibration_log_loss"].values()) <= -np.log(0.2)
+        assert wide.cv_results_[name]["calibration_log_loss"] != r["calibration_log_loss"]
+
+
 def test_train_refuses_bad_data_with_every_problem(data):
     bad = data.drop(columns="credit_score").assign(approved=2)
     with pytest.raises(ValueError, match=r"(?s)credit_score.*approved"):

@@ -22,11 +22,11 @@ Modules (each one job): :mod:`.tabulate` (trees summed into lookup tables),
 log loss every step shares),
 :mod:`.estimators`, :mod:`.selection` (folds, direction check, scoring),
 :mod:`.boosting` (capacity search), :mod:`.candidates`, :mod:`.calibration`,
-:mod:`.blending`, and :mod:`.recipe` (the whole recipe as one
+:mod:`.blending`, :mod:`.lgbm` (LightGBM under the contract's directions, optional), and :mod:`.recipe` (the whole recipe as one
 function, :func:`~.recipe.fit_recipe`). Nothing here imports the model, explanations or reports.
 """
 
-from .blending import BLEND, BLEND_GRID_STEP, MonotoneBlend, blend_candidates
+from .blending import BLEND, BLEND_GRID_STEP, EARN_PLACE, MonotoneBlend, blend_candidates
 from .boosting import (
     CAPACITIES,
     REFIT_SHRINK,
@@ -37,9 +37,10 @@ from .boosting import (
     one_standard_error_choice,
     search_monotone_boosting,
 )
-from .calibration import CALIBRATION_METHODS, RefitCalibrated, choose_calibration
-from .candidates import AVAILABLE, CANDIDATES, cross_validate_named, make_candidates
+from .calibration import CALIBRATION_METHODS, DEFAULT_CLIP, RefitCalibrated, choose_calibration
+from .candidates import AVAILABLE, CANDIDATES, FIT_ORDER, cross_validate_named, make_candidates
 from .estimators import MonotoneLogistic
+from .lgbm import HAVE_LIGHTGBM, MonotoneLGBM
 from .recipe import RecipeResult, cv_subsample, fit_recipe
 from .scores import decision_scores, log_odds, row_log_loss
 from .selection import CandidateResult, cross_validate_candidate, cv_folds, direction_violations, holdout_split
@@ -47,8 +48,10 @@ from .tabulate import tabulate_trees
 from .tabulated import TabulatedHGB
 
 __all__ = [
-    "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES", "REFIT_SHRINK",
-    "BoostingSearch", "CandidateResult", "RecipeResult", "MonotoneBlend", "MonotoneLogistic", "RefitCalibrated", "TabulatedHGB",
+    "AVAILABLE", "BLEND", "BLEND_GRID_STEP", "CALIBRATION_METHODS", "CANDIDATES", "CAPACITIES", "DEFAULT_CLIP", "EARN_PLACE",
+    "FIT_ORDER", "HAVE_LIGHTGBM", "REFIT_SHRINK",
+    "BoostingSearch", "CandidateResult", "RecipeResult", "MonotoneBlend", "MonotoneLGBM", "MonotoneLogistic",
+    "RefitCalibrated", "TabulatedHGB",
     "blend_candidates", "blended_row_losses", "capacity_label", "choose_calibration", "cross_validate_candidate", "cross_validate_named",
     "cv_folds", "cv_subsample", "decision_scores", "fit_recipe", "log_odds", "direction_violations", "holdout_split", "make_candidates", "monotone_hgb",
     "one_standard_error_choice", "row_log_loss", "search_monotone_boosting", "tabulate_trees",

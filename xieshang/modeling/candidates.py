@@ -4,6 +4,8 @@
   length are chosen on the folds (:func:`~xieshang.modeling.boosting.search_monotone_boosting`);
 * ``logistic_monotone``: a sign-constrained logistic regression on quantile
   ramps with missing indicators (a monotone additive model; optional);
+* ``lgbm_monotone``: LightGBM under the same directions with looser
+  constraints (:class:`~xieshang.modeling.lgbm.MonotoneLGBM`; optional, needs ``lightgbm``);
 * ``blend_monotone``: the convex blend of the other monotone candidates'
   log-odds (:func:`~xieshang.modeling.blending.blend_candidates`; optional).
 """
@@ -21,15 +23,20 @@ from ..features import DomainFeatures
 from .blending import BLEND
 from .boosting import CAPACITIES, capacity_label, monotone_hgb, search_monotone_boosting
 from .estimators import MonotoneLogistic
+from .lgbm import MonotoneLGBM
 from .selection import CandidateResult, cross_validate_candidate
 
-__all__ = ["AVAILABLE", "CANDIDATES", "make_candidates", "cross_validate_named"]
+__all__ = ["AVAILABLE", "CANDIDATES", "FIT_ORDER", "make_candidates", "cross_validate_named"]
 
 CANDIDATES: tuple[str, ...] = ("logistic_monotone", "hgb_monotone", BLEND)
 """The default candidates (``ApprovalModel(candidates=...)``)."""
 
-AVAILABLE: tuple[str, ...] = ("hgb_monotone", "logistic_monotone", BLEND)
+AVAILABLE: tuple[str, ...] = ("hgb_monotone", "logistic_monotone", "lgbm_monotone", BLEND)
 """Every candidate name ``ApprovalModel`` accepts (the blend last: it is built from the others)."""
+
+FIT_ORDER: dict[str, int] = {"hgb_monotone": 1, "lgbm_monotone": 2}
+"""Order in which the candidates are cross-validated (lowest first; others 0): the monotone boosting's capacity
+is screened blended with the one candidate fitted before it, the additive model."""
 
 
 PROBE_FOLDS = 1
@@ -48,9 +55,16 @@ def _hgb_monotone(seed: int) -> Pipeline:
     return Pipeline([("features", DomainFeatures()), ("hgb", monotone_hgb(seed=seed, capacity=CAPACITIES[0]))])
 
 
+def _lgbm_monotone(seed: int) -> Pipeline:
+    """Domain features, then LightGBM under the contract's directions (optional: needs ``lightgbm``)."""
+    features = DomainFeatures()
+    return Pipeline([("features", features), ("lgbm", MonotoneLGBM(directions=features.directions(), seed=seed))])
+
+
 _BUILDERS: dict[str, Callable[[int], Pipeline]] = {
     "hgb_monotone": _hgb_monotone,
     "logistic_monotone": _logistic_monotone,
+    "lgbm_monotone": _lgbm_monotone,
 }
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .blending import BLEND, MonotoneBlend, blend_candidates
 from .calibration import RefitCalibrated, choose_calibration
-from .candidates import cross_validate_named
+from .candidates import FIT_ORDER, cross_validate_named
 from .selection import CandidateResult, cv_folds, direction_violations
 
 __all__ = ["RecipeResult", "fit_recipe", "cv_subsample"]
@@ -74,12 +74,13 @@ class _Run:
     n_splits: int
     seed: int
     say: Say
+    clip: float
 
 
 def _calibrate_refit(run: _Run, res: CandidateResult, estimator: Any, fitted: Any | None = None,
                      ) -> tuple[RefitCalibrated, dict[str, Any]]:
     """Choose ``res``'s calibration, refit (or take ``fitted``), check its directions; its ``cv_results`` entry."""
-    method, scores = choose_calibration(res, run.y_cv, run.folds, methods=run.calibration)
+    method, scores = choose_calibration(res, run.y_cv, run.folds, methods=run.calibration, clip=run.clip)
     t0 = time.perf_counter()
     cal = RefitCalibrated(estimator, method=method, n_splits=run.n_splits, seed=run.seed).fit(
         run.X, run.y, oof_scores=res.oof_score, fitted_estimator=fitted, oof_labels=run.y_cv)
@@ -102,7 +103,7 @@ def _calibrate_refit(run: _Run, res: CandidateResult, estimator: Any, fitted: An
 
 
 def fit_recipe(X: pd.DataFrame, y: np.ndarray, *, candidates: tuple[str, ...], n_splits: int,
-               calibration: tuple[str, ...], seed: int, max_cv_rows: int | None,
+               calibration: tuple[str, ...], seed: int, max_cv_rows: int | None, clip: float,
                say: Say | None = None) -> RecipeResult:
     """Cross-validate, blend, calibrate and refit every candidate; choose the winner.
 
@@ -112,8 +113,9 @@ def fit_recipe(X: pd.DataFrame, y: np.ndarray, *, candidates: tuple[str, ...], n
         Validated rows in the contract, indexed 0..n-1.
     y : numpy.ndarray
         Their 0/1 labels.
-    candidates, n_splits, calibration, seed, max_cv_rows
-        As in :class:`~xieshang.model.ApprovalModel` (already checked there).
+    candidates, n_splits, calibration, seed, max_cv_rows, clip
+        As in :class:`~xieshang.model.ApprovalModel` (already checked there); the calibration
+        methods are scored on probabilities clipped to ``[clip, 1 - clip]``, as the model predicts.
     say : callable, optional
         Called with one line of progress per stage.
 
@@ -133,14 +135,14 @@ def fit_recipe(X: pd.DataFrame, y: np.ndarray, *, candidates: tuple[str, ...], n
     cv_rows = cv_subsample(y, max_cv_rows, seed)
     X_cv = X if cv_rows is None else X.iloc[cv_rows].reset_index(drop=True)
     y_cv = y if cv_rows is None else y[cv_rows]
-    run = _Run(X, y, y_cv, cv_folds(y_cv, n_splits, seed), tuple(calibration), n_splits, seed, say)
+    run = _Run(X, y, y_cv, cv_folds(y_cv, n_splits, seed), tuple(calibration), n_splits, seed, say, clip)
     names = list(candidates)
     results: dict[str, CandidateResult] = {}
     estimators: dict[str, Any] = {}
     cv: dict[str, dict[str, Any]] = {}
     calibrated: dict[str, RefitCalibrated] = {}
-    # The boosting last: when it will be blended, its capacity is screened beside the additive model.
-    for name in sorted((n for n in names if n != BLEND), key=lambda n: n == "hgb_monotone"):
+    # The boosting after the additive model: when blended, its capacity is screened beside it alone.
+    for name in sorted((n for n in names if n != BLEND), key=lambda n: FIT_ORDER.get(n, 0)):
         say(f"cross-validating {name} on {len(run.folds)} folds of {len(y_cv):,} rows")
         partners = [r for r in results.values() if r.monotone and r.oof_score is not None]
         res, estimators[name], info = cross_validate_named(
