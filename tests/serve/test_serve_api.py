@@ -93,6 +93,7 @@ def test_ui_texts_come_from_text_in_both_languages(client):
         ui = client.get(f"/v1/ui?lang={lang}").json()
         assert ui["disclaimer"] == T.heading("disclaimer", lang)
         assert ui == T.ui_texts(lang)
+        assert (ui["chance_under"], ui["chance_over"]) == (T.chance(0.0, lang), T.chance(1.0, lang))  # as the report
         assert {f"unit:{f.unit}" for f in FEATURES if f.unit} <= set(ui)  # every unit the form shows, translated
     assert set(T.UI) and all(set(v) == set(T.LANGS) for v in T.UI.values())
     assert client.get("/v1/ui?lang=fr").status_code == 422

@@ -84,7 +84,7 @@ def test_the_page_shows_explains_and_plays_what_if(server, browser, example, tmp
 
     # The example applicant: the probability and first reason are those of `xieshang explain`.
     want = _api(server, "/v1/explain", {"applicant": example, "lang": "zh"})
-    assert page.inner_text("#probability") == T.percent(want["probability"])
+    assert page.inner_text("#probability") == T.chance(want["probability"], "zh")
     assert page.inner_text("#disclaimer") == T.heading("disclaimer", "zh")
     report = page.inner_text("#report")
     assert _first_reason(want) in report
@@ -110,7 +110,7 @@ def test_the_page_shows_explains_and_plays_what_if(server, browser, example, tmp
     months = lengths[lengths.index(example["plan_months"]) + 3]
     assert page.input_value("#in-plan_months") == str(months)
     moved = _api(server, "/v1/explain", {"applicant": {**example, "plan_months": months}, "lang": "zh"})
-    assert page.inner_text("#probability") == T.percent(moved["probability"])
+    assert page.inner_text("#probability") == T.chance(moved["probability"], "zh")
     plan = _api(server, "/v1/plan", {"applicant": {**example, "plan_months": months}})
     assert (T.UI["affordable"]["zh"] if plan["affordable"] else T.UI["unaffordable"]["zh"]) in page.inner_text("#plan")
 
@@ -119,7 +119,7 @@ def test_the_page_shows_explains_and_plays_what_if(server, browser, example, tmp
     seq = _settled(page, seq)
     unknown = _api(server, "/v1/explain", {"applicant": {**example, "plan_months": months, "income_proof": None},
                                            "lang": "zh"})
-    assert page.inner_text("#probability") == T.percent(unknown["probability"])
+    assert page.inner_text("#probability") == T.chance(unknown["probability"], "zh")
     assert page.input_value("#wi-income_proof") == ""
 
     # English: the same applicant, the library's English sentences.
@@ -163,11 +163,31 @@ def test_the_page_shows_explains_and_plays_what_if(server, browser, example, tmp
     row = applicant_frame(paid).to_dict("records")[0]
     assert rules.forbidden_changes(row, {"down_payment_ratio": max(offered)}) == []
     paid["down_payment_ratio"] = max(offered)
-    assert page.inner_text("#probability") == T.percent(_api(server, "/v1/explain", {"applicant": paid})["probability"])
+    assert page.inner_text("#probability") == T.chance(_api(server, "/v1/explain", {"applicant": paid})["probability"], "en")
 
     assert not errors, errors
     assert not outside, outside  # nothing fetched from outside
     assert "2718" not in server.output()  # no applicant data in the server's log
+    page.close()
+
+
+def test_a_month_already_short_is_worded_as_the_report_words_it(server, browser, example):
+    # Expenses above income: the surplus is negative. The page says the borrower is short by that much
+    # (never "-4,200"), and words the probability as the report does (never 0 % or 100 %).
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server.url + "/")
+    seq = _settled(page)
+    short = {**example, "monthly_expenses": example["monthly_income"] + 4200}
+    page.fill("#in-monthly_expenses", str(short["monthly_expenses"]))
+    seq = _settled(page, seq)
+    plan = _api(server, "/v1/plan", {"applicant": short})
+    assert plan["disposable"] < 0
+    shown = page.inner_text("#plan")
+    assert T.UI["plan_line_deficit"]["zh"].format(instalment=T.money(plan["instalment"]),
+                                                  deficit=T.money(-plan["disposable"])) in shown
+    assert "-" not in shown
+    exp = _api(server, "/v1/explain", {"applicant": short, "lang": "zh"})
+    assert page.inner_text("#probability") == T.chance(exp["probability"], "zh")
     page.close()
 
 

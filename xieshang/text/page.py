@@ -5,7 +5,7 @@ What the page says about the applicant comes from the explanation; these are onl
 
 from __future__ import annotations
 
-from .formats import check_lang
+from .formats import LANGS, chance, check_lang
 from .report import heading
 
 __all__ = ["UI", "ui_texts"]
@@ -29,6 +29,11 @@ UI: dict[str, dict[str, str]] = {
     "below_target": {"zh": "低于目标 {t}", "en": "below the target of {t}"},
     "estimate_now": {"zh": "获批可能性（模型估计）", "en": "Estimated chance of approval"},
     "plan_line": {"zh": "月供 {instalment} 元；每月结余 {disposable} 元", "en": "Instalment {instalment} RMB a month; disposable income {disposable} RMB a month"},
+    "plan_line_deficit": {"zh": "月供 {instalment} 元；你现在每月入不敷出 {deficit} 元",
+                          "en": "Instalment {instalment} RMB a month; you are short {deficit} RMB every month already"},
+    # The page words a probability as the report does (formats.chance): never 0 % or 100 %.
+    "chance_under": {lang: chance(0.0, lang) for lang in LANGS},
+    "chance_over": {lang: chance(1.0, lang) for lang in LANGS},
     "affordable": {"zh": "这个方案还得起：还完月供后仍有余地。", "en": "This plan is affordable: it leaves a buffer to live on."},
     "unaffordable": {"zh": "这个方案还不起：还完月供后生活没有余地。", "en": "This plan is not affordable: it leaves nothing to live on."},
     "explanation": {"zh": "原因与建议", "en": "Reasons and advice"},

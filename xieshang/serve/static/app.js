@@ -25,6 +25,8 @@ function fill(template, values) {
 }
 
 const percent = (p) => `${(100 * p).toFixed(0)}%`;
+// A probability as the report words it (xieshang.text.chance): never 0 % or 100 %.
+const chance = (p) => (p < 0.005 ? S.ui.chance_under : p >= 0.995 ? S.ui.chance_over : percent(p));
 const money = (x) => Math.round(x).toLocaleString("en-US");
 const label = (f) => f.label[S.lang];
 const unit = (f) => (f.unit ? S.ui[`unit:${f.unit}`] || f.unit : "");
@@ -223,20 +225,22 @@ function showErrors(detail) {
 
 function renderGauge(d) {
   const p = d.probability, t = d.target;
-  $("#probability").textContent = percent(p);
+  $("#probability").textContent = chance(p);
   $("#gauge .fill").style.width = `${100 * p}%`;
   $("#gauge .fill").classList.toggle("reached", p >= t);
   $("#gauge .target").style.left = `${100 * t}%`;
   $("#gauge .start").style.left = `${100 * (S.start ?? p)}%`;
   $("#vs-target").textContent = fill(p >= t ? S.ui.at_target : S.ui.below_target, { t: percent(t) })
-    + (S.start !== null ? ` · ${S.ui.start} ${percent(S.start)}` : "");
+    + (S.start !== null ? ` · ${S.ui.start} ${chance(S.start)}` : "");
 }
 
 function renderPlan(plan) {
   const node = $("#plan");
   if (!plan) { node.textContent = ""; return; }
   node.replaceChildren(
-    el("span", { text: fill(S.ui.plan_line, { instalment: money(plan.instalment), disposable: money(plan.disposable) }) }),
+    el("span", { text: plan.disposable < 0  // a negative surplus is never shown as money left
+      ? fill(S.ui.plan_line_deficit, { instalment: money(plan.instalment), deficit: money(-plan.disposable) })
+      : fill(S.ui.plan_line, { instalment: money(plan.instalment), disposable: money(plan.disposable) }) }),
     el("br"),
     el("strong", { class: plan.affordable ? "ok" : "bad", text: plan.affordable ? S.ui.affordable : S.ui.unaffordable }),
   );
