@@ -18,11 +18,13 @@ From Python, :func:`score_dask` maps the partition function over a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -304,24 +306,8 @@ def _run(client: Any, payload: ModelPayload, todo: list[tuple[Path, Path]], expl
     shared = client.scatter(payload, broadcast=True, hash=False)
     futures = {client.submit(_score_file_task, shared, str(s), str(d), explain, target, lang, chunk_rows,
                              pure=False): s for s, d in todo}
-    counter = _Counter(len(futures), progress)
-    rows, errors = 0, []
-    try:
-        for fut in as_completed(list(futures)):
-            try:
-                n = fut.result()
-            except ValueError as exc:
-                errors.append(str(exc))
-                n = 0
-            except Exception as exc:  # KilledWorker, a worker's OSError...
-                errors.append(f"{futures[fut]}: {_worded(exc)}")
-                n = 0
-            rows += n
-            counter.step(n)
-    finally:
-        counter.close()
-    _raise_failed(errors, len(todo))
-    return rows
+    done = ((futures[fut], fut.result) for fut in as_completed(list(futures)))
+    return _collect(done, len(todo), progress, worker_errors=True)
 
 
 def _run_here(payload: ModelPayload, todo: list[tuple[Path, Path]], explain: bool, target: float, lang: str,
@@ -330,20 +316,38 @@ def _run_here(payload: ModelPayload, todo: list[tuple[Path, Path]], explain: boo
     if not todo:
         return 0
     worker_model(payload)  # the model checked (and refused) before the first file is read
-    counter = _Counter(len(todo), progress)
+    done = ((src, functools.partial(_score_file_task, payload, str(src), str(dst), explain, target, lang, chunk_rows))
+            for src, dst in todo)
+    return _collect(done, len(todo), progress, worker_errors=False)
+
+
+def _collect(done: Iterable[tuple[Path, Callable[[], int]]], total: int, progress: TextIO | None, *,
+             worker_errors: bool) -> int:
+    """Rows scored by every file's task, counted as each finishes; the refused files gathered into one error.
+
+    ``done`` yields each input file with the call giving its task's rows (a future's ``result`` or the
+    task itself). A ``ValueError`` is the library's message; with ``worker_errors``, any other error
+    (a killed worker, a worker's ``OSError``) is gathered too, worded and named by its file.
+    """
+    counter = _Counter(total, progress)
     rows, errors = 0, []
     try:
-        for src, dst in todo:
+        for src, result in done:
             try:
-                n = _score_file_task(payload, str(src), str(dst), explain, target, lang, chunk_rows)
+                n = result()
             except ValueError as exc:
                 errors.append(str(exc))
+                n = 0
+            except Exception as exc:  # KilledWorker, a worker's OSError...
+                if not worker_errors:
+                    raise
+                errors.append(f"{src}: {_worded(exc)}")
                 n = 0
             rows += n
             counter.step(n)
     finally:
         counter.close()
-    _raise_failed(errors, len(todo))
+    _raise_failed(errors, total)
     return rows
 
 
