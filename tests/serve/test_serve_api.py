@@ -114,6 +114,17 @@ def test_predict_gives_the_model_probabilities_in_order(client, small_model):
     assert client.post("/v1/predict", json=rows).json()["probabilities"] == r.json()["probabilities"]  # a bare list
 
 
+def test_predict_reads_any_json_the_standard_library_reads(client, example):
+    # orjson reads plain UTF-8 bodies; a UTF-16 body or a literal NaN (unknown) is still read as before
+    want = client.post("/v1/predict", json={"rows": [example]}).json()["probabilities"]
+    utf16 = json.dumps({"rows": [example]}).encode("utf-16")
+    assert client.post("/v1/predict", content=utf16).json()["probabilities"] == want
+    nan = json.dumps({"rows": [{**example, "savings": None}]}).replace("null", "NaN")
+    blank = client.post("/v1/predict", json={"rows": [{**example, "savings": None}]}).json()["probabilities"]
+    r = client.post("/v1/predict", content=nan)
+    assert r.status_code == 200 and r.json()["probabilities"] == blank
+
+
 def test_predict_accepts_the_headers_and_values_files_accept(client, example):
     zh = {f.label_zh: example[f.name] for f in FEATURES if f.name in example}
     en = {f.label_en.upper(): example[f.name] for f in FEATURES if f.name in example}

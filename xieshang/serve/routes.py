@@ -25,6 +25,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 import pandas as pd
 from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Request
@@ -69,6 +70,10 @@ _PREDICT_BODY = {"requestBody": {"required": True, "description": "Rows to score
 
 
 def _parse(raw: bytes) -> Any:
+    try:  # orjson reads plain UTF-8 JSON in half the time; what only ``json`` reads (1e999, NaN, UTF-16) goes there
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
     try:
         return json.loads(raw)
     except (ValueError, RecursionError) as exc:
