@@ -61,8 +61,8 @@ class ApprovalModel(ClassifierMixin, BaseEstimator):
         :data:`~xieshang.modeling.AVAILABLE`: ``"hgb_monotone"`` (monotone
         boosting whose capacity and length are chosen on the folds),
         ``"logistic_monotone"`` (a monotone additive model),
-        ``"lgbm_monotone"`` (LightGBM under the contract's directions; needs the
-        optional ``lgbm`` extra, not in the default) and
+        ``"lgbm_monotone"`` (LightGBM under the contract's directions as a
+        candidate of its own, not in the default; the default boosting screens it as a capacity) and
         ``"blend_monotone"`` (:data:`~xieshang.modeling.BLEND`, the convex
         blend of the other candidates that respect the contract's directions;
         at least two).

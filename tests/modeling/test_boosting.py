@@ -7,12 +7,15 @@ from xieshang.contract import LABEL, TRUTH
 from xieshang.modeling import (
     CAPACITIES,
     REFIT_SHRINK,
+    MonotoneLGBM,
+    TabulatedHGB,
     blended_row_losses,
     capacity_label,
     cross_validate_candidate,
     cv_folds,
     direction_violations,
     make_candidates,
+    monotone_boosting,
     one_standard_error_choice,
     search_monotone_boosting,
 )
@@ -36,8 +39,9 @@ def test_boosting_capacity_and_length_are_chosen_on_the_folds(data, test_rows):
     hgb = found.estimator.named_steps["hgb"]
     assert hgb.max_iter == found.n_iter and hgb.early_stopping is False
     assert hgb.learning_rate == pytest.approx(found.capacity["learning_rate"] / REFIT_SHRINK)
-    assert {k: v for k, v in hgb.get_params().items() if k in ("max_leaf_nodes", "min_samples_leaf")} == \
-        {k: found.capacity[k] for k in ("max_leaf_nodes", "min_samples_leaf")}
+    if found.capacity.get("engine", "hgb") == "hgb":
+        assert {k: v for k, v in hgb.get_params().items() if k in ("max_leaf_nodes", "min_samples_leaf")} == \
+            {k: found.capacity[k] for k in ("max_leaf_nodes", "min_samples_leaf")}
     for m in found.result.fold_models:
         assert m.named_steps["hgb"].early_stopping is True
     # Out-of-fold values: each fold's rows come from the model that did not see them.
@@ -46,6 +50,32 @@ def test_boosting_capacity_and_length_are_chosen_on_the_folds(data, test_rows):
     assert found.result.monotone
     with pytest.raises(ValueError, match="capacities"):
         search_monotone_boosting(X, y, folds, capacities=())
+
+
+def test_lightgbm_capacity_is_screened_and_refit_like_the_others(data, test_rows):
+    X, y = data.drop(columns=[LABEL, TRUTH]), data[LABEL].to_numpy()
+    folds = cv_folds(y, 3, seed=0)
+    lightgbm = [c for c in CAPACITIES if c.get("engine") == "lightgbm"]
+    assert len(lightgbm) == 1 and capacity_label(lightgbm[0]).startswith("lightgbm, leaves=")
+    found = search_monotone_boosting(X, y, folds, seed=0, capacities=lightgbm)
+    final = found.estimator.named_steps["hgb"]
+    assert isinstance(final, MonotoneLGBM) and final.early_stopping is False
+    assert final.max_iter == found.n_iter == REFIT_SHRINK * max(1, round(np.mean(found.fold_iterations)))
+    assert final.learning_rate == pytest.approx(lightgbm[0]["learning_rate"] / REFIT_SHRINK)
+    assert final.num_leaves == lightgbm[0]["max_leaf_nodes"]
+    for (_tr, te), m in zip(folds, found.result.fold_models):
+        assert m.named_steps["hgb"].early_stopping is True
+        np.testing.assert_allclose(found.result.oof_score[te], m.decision_function(X.iloc[te]), rtol=1e-9)
+    assert found.result.monotone
+    refit = found.estimator.fit(X, y)
+    assert refit.named_steps["hgb"].n_iter_ == found.n_iter
+    assert not direction_violations(refit.predict_proba, test_rows.drop(columns=[LABEL, TRUTH]), seed=0)
+
+
+def test_monotone_boosting_builds_each_engine_and_refuses_others():
+    assert isinstance(monotone_boosting(seed=0, capacity=CAPACITIES[0]), TabulatedHGB)
+    with pytest.raises(ValueError, match="expected engine 'hgb' or 'lightgbm', got 'xgboost'"):
+        monotone_boosting(seed=0, capacity={**CAPACITIES[0], "engine": "xgboost"})
 
 
 def test_one_standard_error_rule_keeps_the_simpler_option_unless_the_gain_beats_the_noise():

@@ -33,11 +33,22 @@ def test_monotone_lgbm_keeps_the_directions_and_stops_early(data, test_rows):
 def test_monotone_lgbm_says_what_is_missing_without_lightgbm(data, monkeypatch):
     X, y = DomainFeatures().fit_transform(data.drop(columns=[LABEL, TRUTH])), data[LABEL].to_numpy()
     monkeypatch.setattr(lgbm_module, "HAVE_LIGHTGBM", False)
-    with pytest.raises(ValueError, match=r"lgbm_monotone: expected the optional package lightgbm.*pip install"):
+    with pytest.raises(ValueError, match=r"MonotoneLGBM: expected the package lightgbm.*pip install"):
         MonotoneLGBM().fit(X, y)
     monkeypatch.undo()
     with pytest.raises(ValueError, match=r"y: expected two classes, got \[1\]"):
         MonotoneLGBM().fit(X, np.ones(len(y), dtype=int))
+
+
+def test_the_booster_answers_as_the_scikit_learn_wrapper_and_a_fixed_length_fits_every_row(data, test_rows):
+    X, y = DomainFeatures().fit_transform(data.drop(columns=[LABEL, TRUTH])), data[LABEL].to_numpy()
+    Xt = DomainFeatures().fit_transform(test_rows.drop(columns=[LABEL, TRUTH]))
+    m = MonotoneLGBM(directions=DomainFeatures().directions(), seed=1).fit(X, y)
+    wrapper = m.booster_.predict(Xt, raw_score=True, num_iteration=m.n_iter_)
+    np.testing.assert_array_equal(m.decision_function(Xt), wrapper)
+    np.testing.assert_array_equal(m.decision_function(Xt.iloc[[3]]), wrapper[[3]])  # one row, as explain asks
+    fixed = MonotoneLGBM(directions=DomainFeatures().directions(), seed=1, max_iter=40, early_stopping=False).fit(X, y)
+    assert fixed.n_iter_ == fixed.booster_.booster_.num_trees() == 40
 
 
 def test_the_model_can_compare_and_blend_the_lgbm_candidate(data, test_rows):

@@ -22,7 +22,7 @@ Modules (each one job): :mod:`.tabulate` (trees summed into lookup tables),
 log loss every step shares),
 :mod:`.estimators`, :mod:`.selection` (folds, direction check, scoring),
 :mod:`.boosting` (capacity search), :mod:`.candidates`, :mod:`.calibration`,
-:mod:`.blending`, :mod:`.lgbm` (LightGBM under the contract's directions, optional), and :mod:`.recipe` (the whole recipe as one
+:mod:`.blending`, :mod:`.lgbm` (LightGBM under the contract's directions: a capacity the boosting screens), and :mod:`.recipe` (the whole recipe as one
 function, :func:`~.recipe.fit_recipe`). Nothing here imports the model, explanations or reports.
 """
 
@@ -33,6 +33,7 @@ from .boosting import (
     BoostingSearch,
     blended_row_losses,
     capacity_label,
+    monotone_boosting,
     monotone_hgb,
     one_standard_error_choice,
     search_monotone_boosting,
@@ -53,6 +54,7 @@ __all__ = [
     "BoostingSearch", "CandidateResult", "RecipeResult", "MonotoneBlend", "MonotoneLGBM", "MonotoneLogistic",
     "RefitCalibrated", "TabulatedHGB",
     "blend_candidates", "blended_row_losses", "capacity_label", "choose_calibration", "cross_validate_candidate", "cross_validate_named",
-    "cv_folds", "cv_subsample", "decision_scores", "fit_recipe", "log_odds", "direction_violations", "holdout_split", "make_candidates", "monotone_hgb",
+    "cv_folds", "cv_subsample", "decision_scores", "fit_recipe", "log_odds", "direction_violations", "holdout_split", "make_candidates", "monotone_boosting",
+    "monotone_hgb",
     "one_standard_error_choice", "row_log_loss", "search_monotone_boosting", "tabulate_trees",
 ]

@@ -1,9 +1,10 @@
 """Monotone boosted trees whose capacity and length are learned from the training rows.
 
 The shape of the world is not assumed: :func:`search_monotone_boosting`
-screens a few capacities of monotone ``HistGradientBoostingClassifier`` (tree
-size, learning rate, leaf size; from main effects with pairwise interactions
-to higher-order ones) on the first shared fold and cross-validates the chosen
+screens a few capacities of monotone boosted trees (tree size, learning rate,
+leaf size; from main effects with pairwise interactions to higher-order ones;
+scikit-learn's ``HistGradientBoostingClassifier`` or LightGBM's trees, whose
+looser monotone bounds can hold a lender's gate) on the first shared fold and cross-validates the chosen
 one on the other folds. The choice (:func:`one_standard_error_choice`) is the
 least flexible capacity whose held-out log loss is within one standard error
 of the lowest; when the trees are to be blended with a partner (the additive
@@ -33,11 +34,13 @@ from sklearn.pipeline import Pipeline
 
 from ..features import DomainFeatures
 from .blending import BLEND_GRID_STEP
+from .lgbm import MonotoneLGBM
 from .scores import row_log_loss
 from .selection import CandidateResult, direction_violations
 from .tabulated import TabulatedHGB
 
-__all__ = ["CAPACITIES", "REFIT_SHRINK", "BoostingSearch", "blended_row_losses", "capacity_label", "monotone_hgb",
+__all__ = ["CAPACITIES", "REFIT_SHRINK", "BoostingSearch", "blended_row_losses", "capacity_label", "monotone_boosting",
+           "monotone_hgb",
            "one_standard_error_choice", "search_monotone_boosting"]
 
 CAPACITIES: tuple[dict[str, Any], ...] = (
@@ -46,6 +49,9 @@ CAPACITIES: tuple[dict[str, Any], ...] = (
     {"max_leaf_nodes": 3, "learning_rate": 0.2, "min_samples_leaf": 100},
     # Larger trees: higher-order interactions and sharper thresholds.
     {"max_leaf_nodes": 7, "learning_rate": 0.15, "min_samples_leaf": 100},
+    # LightGBM's trees under the same directions with looser bounds: they can hold a gate (one column
+    # capping the effect of the others), which scikit-learn's midpoint bounds cannot (MonotoneLGBM).
+    {"engine": "lightgbm", "max_leaf_nodes": 7, "learning_rate": 0.15, "min_samples_leaf": 50},
 )
 """Capacities screened, from the least to the most flexible (each a dict of boosting parameters)."""
 
@@ -136,9 +142,28 @@ def one_standard_error_choice(row_losses: dict[str, np.ndarray]) -> str:
 
 
 def capacity_label(capacity: dict[str, Any]) -> str:
-    """A short readable name of a capacity, e.g. ``"leaves=3, rate=0.2, min_leaf=50"``."""
-    return (f"leaves={capacity['max_leaf_nodes']}, rate={capacity['learning_rate']:g}, "
+    """A short readable name of a capacity, e.g. ``"leaves=3, rate=0.2, min_leaf=50"`` (LightGBM's prefixed)."""
+    engine = "lightgbm, " if capacity.get("engine", "hgb") == "lightgbm" else ""
+    return (f"{engine}leaves={capacity['max_leaf_nodes']}, rate={capacity['learning_rate']:g}, "
             f"min_leaf={capacity['min_samples_leaf']}")
+
+
+def monotone_boosting(*, seed: int, capacity: dict[str, Any], max_iter: int | None = None) -> Any:
+    """:func:`monotone_hgb`, or :class:`~xieshang.modeling.lgbm.MonotoneLGBM` for a capacity of ``engine="lightgbm"``.
+
+    Same parameters as :func:`monotone_hgb`; LightGBM's early stopping watches the same share of
+    the rows and stops after as many rounds without improvement.
+    """
+    engine = capacity.get("engine", "hgb")
+    if engine == "hgb":
+        return monotone_hgb(seed=seed, capacity=capacity, max_iter=max_iter)
+    if engine != "lightgbm":
+        raise ValueError(f"capacity: expected engine 'hgb' or 'lightgbm', got {engine!r}")
+    return MonotoneLGBM(
+        directions=DomainFeatures().directions(), num_leaves=int(capacity["max_leaf_nodes"]),
+        learning_rate=float(capacity["learning_rate"]), min_child_samples=int(capacity["min_samples_leaf"]),
+        max_iter=MAX_ITER if max_iter is None else int(max_iter), validation_fraction=VALIDATION_FRACTION,
+        n_iter_no_change=N_ITER_NO_CHANGE, seed=int(seed), early_stopping=max_iter is None)
 
 
 def monotone_hgb(*, seed: int, capacity: dict[str, Any], max_iter: int | None = None) -> TabulatedHGB:
@@ -194,8 +219,8 @@ class BoostingSearch:
     at a :data:`REFIT_SHRINK` times smaller rate."""
 
 
-def _best_iteration(model: TabulatedHGB) -> int:
-    """Iteration of lowest validation loss (``validation_score_[0]`` is before the first tree)."""
+def _best_iteration(model: Any) -> int:
+    """Iteration of lowest validation loss (``validation_score_[0]`` is before the first tree; LightGBM's ``n_iter_``)."""
     scores = np.asarray(getattr(model, "validation_score_", []), dtype=float)
     return max(1, int(np.argmax(scores))) if len(scores) > 1 else int(model.n_iter_)
 
@@ -257,11 +282,11 @@ def search_monotone_boosting(
     features = DomainFeatures().fit(X)
     Xt = features.transform(X)  # stateless: once for every fit
 
-    def fit(capacity: dict[str, Any], k: int) -> tuple[TabulatedHGB, np.ndarray]:
+    def fit(capacity: dict[str, Any], k: int) -> tuple[Any, np.ndarray]:
         tr, te = folds[k]
         t0 = time.perf_counter()
         fixed = SMALL_DATA_ITER if len(tr) < MIN_EARLY_STOPPING_ROWS else None
-        m = monotone_hgb(seed=seed + k, capacity=capacity, max_iter=fixed).fit(Xt.iloc[tr], y[tr])
+        m = monotone_boosting(seed=seed + k, capacity=capacity, max_iter=fixed).fit(Xt.iloc[tr], y[tr])
         score = m.decision_function(Xt.iloc[te])
         if progress:
             z = np.clip(score, -35, 35)
@@ -295,6 +320,6 @@ def search_monotone_boosting(
     n_iter = max(1, round(float(np.mean(iterations)))) * REFIT_SHRINK
     slow = dict(capacity, learning_rate=capacity["learning_rate"] / REFIT_SHRINK)
     final = Pipeline([("features", DomainFeatures()),
-                      ("hgb", monotone_hgb(seed=seed, capacity=slow, max_iter=n_iter))])
+                      ("hgb", monotone_boosting(seed=seed, capacity=slow, max_iter=n_iter))])
     result = CandidateResult(name, models, oof, losses, time.perf_counter() - start, violations, oof_score)
     return BoostingSearch(result, dict(capacity), n_iter, iterations, screening, weights, final)

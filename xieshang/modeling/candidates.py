@@ -5,7 +5,8 @@
 * ``logistic_monotone``: a sign-constrained logistic regression on quantile
   ramps with missing indicators (a monotone additive model; optional);
 * ``lgbm_monotone``: LightGBM under the same directions with looser
-  constraints (:class:`~xieshang.modeling.lgbm.MonotoneLGBM`; optional, needs ``lightgbm``);
+  constraints (:class:`~xieshang.modeling.lgbm.MonotoneLGBM`; optional; ``hgb_monotone`` screens
+  it as one of its capacities);
 * ``blend_monotone``: the convex blend of the other monotone candidates'
   log-odds (:func:`~xieshang.modeling.blending.blend_candidates`; optional).
 """

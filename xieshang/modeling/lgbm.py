@@ -3,8 +3,10 @@
 scikit-learn's monotone constraints bound every leaf under a split by the
 split's midpoint, which keeps a tree from holding a gate (one column capping
 the effect of the others). LightGBM's ``"intermediate"`` method keeps the same
-directions with looser bounds. ``lightgbm`` is optional (the ``lgbm`` extra):
-without it the candidate ``lgbm_monotone`` is not available (:data:`HAVE_LIGHTGBM`).
+directions with looser bounds. It is one of the capacities the boosting screens
+(:data:`~xieshang.modeling.boosting.CAPACITIES`) and the optional candidate
+``lgbm_monotone``. ``lightgbm`` is a dependency of the package; where it is
+missing all the same (:data:`HAVE_LIGHTGBM`), fitting one says how to install it.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
+from .scores import fast_matrix
+
 __all__ = ["HAVE_LIGHTGBM", "MonotoneLGBM"]
 
-try:  # optional: the lgbm extra (in dev and bench) installs it
+try:  # a dependency; an environment without it gets a clear error at fit
     import lightgbm as _lightgbm  # noqa: F401
 
     HAVE_LIGHTGBM = True
@@ -47,6 +51,9 @@ class MonotoneLGBM(ClassifierMixin, BaseEstimator):
         LightGBM's ``monotone_constraints_method``.
     seed : int, default 0
         Seed of the validation split and of LightGBM.
+    early_stopping : bool, default True
+        Watch ``validation_fraction`` of the rows and keep the best round; ``False``: fit every row for
+        ``max_iter`` rounds (a length found elsewhere, as the refit after the folds).
 
     Attributes
     ----------
@@ -59,7 +66,8 @@ class MonotoneLGBM(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, directions: dict[str, int] | None = None, num_leaves: int = 7, learning_rate: float = 0.05,
                  min_child_samples: int = 50, max_iter: int = 2000, validation_fraction: float = 0.1,
-                 n_iter_no_change: int = 30, method: str = "intermediate", seed: int = 0) -> None:
+                 n_iter_no_change: int = 30, method: str = "intermediate", seed: int = 0,
+                 early_stopping: bool = True) -> None:
         self.directions = directions
         self.num_leaves = num_leaves
         self.learning_rate = learning_rate
@@ -69,6 +77,7 @@ class MonotoneLGBM(ClassifierMixin, BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.method = method
         self.seed = seed
+        self.early_stopping = early_stopping
 
     def fit(self, X: pd.DataFrame, y: Any) -> MonotoneLGBM:
         """Fit on a numeric frame (directions apply by column name) and 0/1 labels.
@@ -79,8 +88,8 @@ class MonotoneLGBM(ClassifierMixin, BaseEstimator):
             Without ``lightgbm`` installed, or labels of other than two classes.
         """
         if not HAVE_LIGHTGBM:
-            raise ValueError("lgbm_monotone: expected the optional package lightgbm, which is not installed; "
-                             "install it with pip install 'xieshang[lgbm]' or leave the candidate out")
+            raise ValueError("MonotoneLGBM: expected the package lightgbm, which is not installed; "
+                             "install it with pip install 'lightgbm>=4.6' (a dependency of xieshang)")
         import lightgbm
 
         y = np.asarray(y).astype(np.int64)
@@ -89,10 +98,15 @@ class MonotoneLGBM(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y: expected two classes, got {self.classes_.tolist()}")
         directions = self.directions or {}
         cst = [int(directions.get(str(c), 0)) for c in X.columns]
+        self.columns_ = [str(c) for c in X.columns]
         self.booster_ = lightgbm.LGBMClassifier(
             n_estimators=int(self.max_iter), num_leaves=int(self.num_leaves), learning_rate=float(self.learning_rate),
             min_child_samples=int(self.min_child_samples), monotone_constraints=cst,
             monotone_constraints_method=self.method, num_threads=1, random_state=int(self.seed), verbose=-1)
+        if not self.early_stopping:  # a length found elsewhere (the folds): every row fits the trees
+            self.booster_.fit(X, y)
+            self.n_iter_ = int(self.max_iter)
+            return self
         tr, va = train_test_split(np.arange(len(y)), test_size=float(self.validation_fraction),
                                   random_state=int(self.seed), stratify=y)
         watch: dict[str, Any] = {"eval_X": (X.iloc[va],), "eval_y": (y[va],)}
@@ -106,7 +120,13 @@ class MonotoneLGBM(ClassifierMixin, BaseEstimator):
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
         """Log-odds of approval (the raw score at the best iteration)."""
         check_is_fitted(self, "booster_")
-        return np.asarray(self.booster_.predict(X, raw_score=True, num_iteration=self.n_iter_), dtype=float)
+        # LightGBM's own Booster on a float matrix: the scikit-learn wrapper's checks of a frame cost
+        # ~0.4 ms a call, most of a one-row prediction; the values are the same.
+        M = fast_matrix(X, self.columns_)
+        if M is None:
+            M = X[self.columns_].to_numpy(dtype=float) if isinstance(X, pd.DataFrame) else np.asarray(X, dtype=float)
+        raw = self.booster_.booster_.predict(M, raw_score=True, num_iteration=self.n_iter_, num_threads=1)
+        return np.asarray(raw, dtype=float).reshape(-1)
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Probabilities of the two classes, shape (n, 2)."""
