@@ -276,6 +276,25 @@ def test_malformed_bodies_are_422_not_500(client, body, field):
     assert [e["field"] for e in detail["errors"]] == [field]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("url, body, key", [
+    ("/v1/explain", b"{not json", "not_json"),
+    ("/v1/explain", b"[1, 2]", "body_not_object"),
+    ("/v1/explain", {"applicant": [1, 2]}, "applicant_not_object"),
+    ("/v1/explain", {"applicant": {}, "extra": 1}, "unexpected_keys"),
+    ("/v1/predict", {"rows": []}, "rows_not_list"),
+    ("/v1/predict", {"rows": [{}, 1, 2]}, "rows_not_objects"),
+])
+def test_a_body_the_api_cannot_read_is_refused_in_the_request_language(client, url, body, key, lang):
+    detail = _refused(client, f"{url}?lang={lang}", body)
+    said = detail["errors"][0]["message"]
+    assert detail["message"] == said
+    start = T.API_ERRORS[key][lang].split("{")[0]
+    assert said.startswith(start)
+    if key == "rows_not_objects":  # rows 2 and 3, counted from 1 as a person counts
+        assert said.endswith("\u7b2c 2\u30013 \u9879\u4e0d\u662f") if lang == "zh" else "row(s) 2, 3" in said
+
+
 @pytest.mark.parametrize("extra, field", [({"target": 1.5}, "target"), ({"target": "high"}, "target"),
                                           ({"lang": "fr"}, "lang")])
 def test_bad_target_or_lang_is_422(client, example, extra, field):

@@ -40,14 +40,41 @@ class Refused(ValueError):
         The applicant(s) as sent, for the per-field messages.
     lang : {"zh", "en"}, optional
         The language to answer in (the request's; ``None``: not known yet).
+    texts : mapping, optional
+        The message in each language (the API's own, :data:`xieshang.text.API_ERRORS`), where the
+        library's English ``message`` is not all there is.
     """
 
     def __init__(self, message: str, *, field: str | None = None,
-                 rows: Sequence[Mapping[Any, Any]] | None = None, lang: str | None = None):
+                 rows: Sequence[Mapping[Any, Any]] | None = None, lang: str | None = None,
+                 texts: Mapping[str, str] | None = None):
         super().__init__(message)
         self.field = field
         self.rows = rows
         self.lang = lang
+        self.texts = texts
+
+    @classmethod
+    def api(cls, key: str, *, field: str, lang: str | None = None, **values: Any) -> Refused:
+        """The API's own refusal :data:`~xieshang.text.API_ERRORS` ``[key]``, filled with ``values`` in each language.
+
+        A list of row numbers (``rows``) is joined as each language lists numbers.
+        """
+        def fill(lang_: str) -> str:
+            own = {k: ("\u3001" if lang_ == "zh" else ", ").join(map(str, v)) if isinstance(v, list) else v
+                   for k, v in values.items()}
+            return T.API_ERRORS[key][lang_].format(**own)
+
+        texts = {lang_: fill(lang_) for lang_ in T.LANGS}
+        return cls(texts["en"], field=field, lang=lang, texts=texts)
+
+    def in_lang(self, lang: str) -> Refused:
+        """The same refusal, to be answered in ``lang``."""
+        return Refused(str(self), field=self.field, rows=self.rows, lang=lang, texts=self.texts)
+
+    def says(self, lang: str) -> str:
+        """The message in ``lang``: the API's own where it has one, else the library's."""
+        return self.texts[lang] if self.texts and lang in self.texts else str(self)
 
 
 def _label(name: str | None, lang: str) -> str | None:
@@ -103,7 +130,8 @@ def field_errors(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang
     field = exc.field if isinstance(exc, Refused) else None
     if field is not None or lead in ("target", "lang"):  # explain's own checks name them first
         field = field or lead
-        return [{"field": field, "label": field, "message": str(exc)}]
+        said = exc.says(lang) if isinstance(exc, Refused) else str(exc)
+        return [{"field": field, "label": field, "message": said}]
     errors = _unknown_keys(rows, lang) + _checked(rows, lang) if rows else []
     if not errors:  # nothing more specific: the library's message as it is
         errors = [{"field": None, "label": None, "message": str(exc)}]
@@ -112,5 +140,6 @@ def field_errors(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang
 
 def error_body(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang: str) -> dict[str, Any]:
     """The 422 body: ``{"detail": {"message", "title", "errors": [...]}}``."""
-    return {"detail": {"message": str(exc), "title": T.UI["fix_fields"][lang],
+    message = exc.says(lang) if isinstance(exc, Refused) else str(exc)
+    return {"detail": {"message": message, "title": T.UI["fix_fields"][lang],
                        "errors": field_errors(exc, rows, lang)}}

@@ -77,7 +77,7 @@ def _parse(raw: bytes) -> Any:
     try:
         return json.loads(raw)
     except (ValueError, RecursionError) as exc:
-        raise Refused(f"body: not valid JSON ({type(exc).__name__}: {str(exc)[:80]})", field="body") from None
+        raise Refused.api("not_json", field="body", detail=f"{type(exc).__name__}: {str(exc)[:80]}") from None
 
 
 def _dumps(content: Any) -> bytes:
@@ -96,16 +96,14 @@ def _query_lang(request: Request) -> str:
 
 def _applicant(body: Any) -> tuple[dict[str, Any], float]:
     if not isinstance(body, Mapping):
-        raise Refused(f"body: expected a JSON object {{\"applicant\": {{...}}, \"target\", \"lang\"}}, "
-                      f"got {type(body).__name__}", field="body")
+        raise Refused.api("body_not_object", field="body", got=type(body).__name__)
     applicant = body.get("applicant")
     if not isinstance(applicant, Mapping):
-        raise Refused("applicant: expected a JSON object {field: value}, got "
-                      f"{type(applicant).__name__ if 'applicant' in body else 'nothing'}", field="applicant")
+        raise Refused.api("applicant_not_object", field="applicant",
+                          got=type(applicant).__name__ if "applicant" in body else "nothing")
     extra = sorted(set(body) - {"applicant", "target", "lang"})
     if extra:
-        raise Refused(f"body: unexpected key(s) {', '.join(map(str, extra))}; expected applicant, target, lang",
-                      field="body")
+        raise Refused.api("unexpected_keys", field="body", keys=[str(k) for k in extra])
     return dict(applicant), body.get("target", DEFAULT_TARGET)
 
 
@@ -131,13 +129,13 @@ def _one(work: Any, model: Any, raw: bytes, query_lang: str) -> bytes:
         lang = _lang(body, query_lang)
         applicant, target = _applicant(body)
     except Refused as exc:
-        raise Refused(str(exc), field=exc.field, lang=lang) from None
+        raise exc.in_lang(lang) from None
     except ValueError as exc:  # an unsupported lang: its message is English
         raise Refused(str(exc), field="lang", lang="en") from None
     try:
         return bytes(work(model, applicant, target, lang))
     except Refused as exc:
-        raise Refused(str(exc), field=exc.field, rows=[applicant], lang=lang) from None
+        raise Refused(str(exc), field=exc.field, rows=[applicant], lang=lang, texts=exc.texts) from None
     except ValueError as exc:
         raise Refused(str(exc), rows=[applicant], lang=lang) from None
 
@@ -245,16 +243,15 @@ def _predict_bytes(model: Any, raw: bytes, query_lang: str, sha256: str) -> byte
         body = _parse(raw)
         lang = _lang(body, query_lang)
     except Refused as exc:
-        raise Refused(str(exc), field=exc.field, lang=lang) from None
+        raise exc.in_lang(lang) from None
     except ValueError as exc:
         raise Refused(str(exc), field="lang", lang="en") from None
     rows = body.get("rows") if isinstance(body, Mapping) else body
     if not isinstance(rows, list) or not rows:
-        raise Refused("rows: expected a non-empty JSON array of objects {field: value}", field="rows", lang=lang)
+        raise Refused.api("rows_not_list", field="rows", lang=lang)
     bad = [i for i, r in enumerate(rows) if type(r) is not dict]  # parsed JSON: objects are dicts (no ABC check)
     if bad:
-        raise Refused(f"rows: expected objects {{field: value}}, got something else at rows {bad[:3]}", field="rows",
-                      lang=lang)
+        raise Refused.api("rows_not_objects", field="rows", lang=lang, rows=[i + 1 for i in bad[:3]])
     try:
         probabilities = _predict_rows(model, rows)
     except ValueError as exc:

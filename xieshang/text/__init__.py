@@ -35,7 +35,7 @@ from .advice import (
 from .data_check import CHECK_TEXT, check_text
 from .figures import FIGURE_TEXT, figure_text
 from .formats import LANGS, chance, check_lang, display_width, list_sep, money, percent, points
-from .page import UI, ui_texts
+from .page import API_ERRORS, UI, ui_texts
 from .reasons import HARDSHIP_DOCUMENTS, NO_REASON, REASON_TEMPLATES, category_name, hardship_documents, reason_text
 from .report import HEADINGS, change_words, heading
 
@@ -66,6 +66,7 @@ __all__ = [
     "NO_REASON",
     "ACTION_TEMPLATES",
     "HEADINGS",
+    "API_ERRORS",
     "UI",
     "ui_texts",
     "display_width",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from .formats import LANGS, chance, check_lang
 from .report import heading
 
-__all__ = ["UI", "ui_texts"]
+__all__ = ["API_ERRORS", "UI", "ui_texts"]
 
 UI: dict[str, dict[str, str]] = {
     "title": {"zh": "协商还款：获批可能性与还得起的方案", "en": "Negotiated repayment: the estimate and plans you can keep"},
@@ -62,6 +62,28 @@ UI: dict[str, dict[str, str]] = {
     "docs": {"zh": "接口文档", "en": "API documentation"},
 }
 """The web page's captions (buttons, section titles, units) in both languages; ``{...}`` are filled by the page."""
+
+
+API_ERRORS: dict[str, dict[str, str]] = {
+    "not_json": {"zh": "请求内容不是有效的 JSON（{detail}）",
+                 "en": "body: not valid JSON ({detail})"},
+    "body_not_object": {
+        "zh": "请求内容应是一个 JSON 对象，包含 applicant（必填）、target 和 lang；收到的是 {got}",
+        "en": "body: expected a JSON object {{\"applicant\": {{...}}, \"target\", \"lang\"}}, got {got}"},
+    "applicant_not_object": {
+        "zh": "applicant 应是一个 JSON 对象，每一项写“字段：值”；收到的是 {got}",
+        "en": "applicant: expected a JSON object {{field: value}}, got {got}"},
+    "unexpected_keys": {
+        "zh": "请求里有不认识的键：{keys}；只接受 applicant、target、lang",
+        "en": "body: unexpected key(s) {keys}; expected applicant, target, lang"},
+    "rows_not_list": {
+        "zh": "rows 应是一个不为空的 JSON 数组，每一项是一个“字段：值”的对象",
+        "en": "rows: expected a non-empty JSON array of objects {{field: value}}"},
+    "rows_not_objects": {
+        "zh": "rows 的每一项都应是“字段：值”的对象，第 {rows} 项不是",
+        "en": "rows: expected objects {{field: value}}, got something else at row(s) {rows} (counting from 1)"},
+}
+"""What the API says of a request it cannot read (a body that is no JSON, the wrong shape), in both languages."""
 
 
 def ui_texts(lang: str) -> dict[str, str]:
