@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from ..features import DomainFeatures
@@ -27,7 +26,7 @@ from .estimators import MonotoneLogistic
 from .lgbm import MonotoneLGBM
 from .selection import CandidateResult, cross_validate_candidate
 
-__all__ = ["AVAILABLE", "CANDIDATES", "FIT_ORDER", "make_candidates", "cross_validate_named", "warm_refit"]
+__all__ = ["AVAILABLE", "CANDIDATES", "FIT_ORDER", "make_candidates", "cross_validate_named"]
 
 CANDIDATES: tuple[str, ...] = ("logistic_monotone", "hgb_monotone", BLEND)
 """The default candidates (``ApprovalModel(candidates=...)``)."""
@@ -133,19 +132,3 @@ def cross_validate_named(
     pipe = make_candidates(seed, [name])[name]
     result = cross_validate_candidate(name, pipe, X, y, folds, seed=seed, progress=progress, probe_folds=PROBE_FOLDS)
     return result, pipe, {}
-
-
-def warm_refit(name: str, estimator: Any, result: CandidateResult, X: pd.DataFrame, y: np.ndarray) -> Any | None:
-    """The candidate refit on every row, started from its fold models where that helps; ``None`` elsewhere.
-
-    ``logistic_monotone`` starts from the mean of its fold models' curves
-    (:meth:`~xieshang.modeling.estimators.MonotoneLogistic.fit`, ``start``): its
-    loss is strictly convex, so the optimum is the one a cold start finds,
-    reached in about 40 % of the iterations (gatekeeper, gates and ours at
-    50,000 rows: 120 -> 49, 65 -> 25, 112 -> 45) and no farther from it (mean
-    |p diff| to a fit run to tol=1e-13: 0.00045 / 0.00045 / 0.00086 cold,
-    0.00045 / 0.00036 / 0.00044 warm).
-    """
-    if name != "logistic_monotone" or not result.fold_models:
-        return None
-    return clone(estimator).fit(X, y, logistic__start=[m[-1] for m in result.fold_models])
