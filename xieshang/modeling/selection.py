@@ -16,12 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedKFold
 
 from ..contract import FEATURES, LABEL
 from ..validation import validate_frame
-from .scores import decision_scores
+from .scores import binary_log_loss, decision_scores
 
 _DIRECTIONS = {f.name: f.direction for f in FEATURES}
 
@@ -196,7 +195,7 @@ def cross_validate_candidate(
         m = clone(estimator).fit(X.iloc[tr], y[tr])
         oof[te] = m.predict_proba(X.iloc[te])[:, 1]
         oof_score[te] = decision_scores(m, X.iloc[te])
-        losses.append(float(log_loss(y[te], oof[te], labels=[0, 1])))
+        losses.append(binary_log_loss(y[te], oof[te]))
         if probe_folds is None or k < probe_folds:
             for feat, v in direction_violations(m.predict_proba, X.iloc[te], seed=seed + k).items():
                 violations[feat] = max(v, violations.get(feat, 0.0))
