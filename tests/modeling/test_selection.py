@@ -20,6 +20,24 @@ def test_direction_check_catches_a_model_that_breaks_a_direction(test_rows):
     assert set(direction_violations(backwards, test_rows)) == {"past_overdue_count"}
 
 
+def test_one_probe_asks_every_model_of_a_fit_on_the_same_rows(test_rows):
+    from xieshang.modeling.selection import DirectionProbe
+
+    def backwards(X):
+        p = 1 / (1 + np.exp(-0.3 * X["past_overdue_count"].to_numpy(float)))
+        return np.column_stack([1 - p, p])
+
+    def flat(X):
+        return np.full((len(X), 2), 0.5)
+
+    probe = DirectionProbe.build(test_rows, seed=5)
+    seen = []
+    found = probe.violations(lambda X: seen.append(X) or backwards(X))
+    assert found == direction_violations(backwards, test_rows, seed=5) and set(found) == {"past_overdue_count"}
+    assert probe.violations(flat) == {}
+    assert len(seen) == 1 and len(seen[0]) == sum(n * rows for _, n, rows in probe.layout) > 0
+
+
 def test_folds_are_shared_stratified_and_seeded(data):
     y = data[LABEL].to_numpy()
     a, b = cv_folds(y, 4, seed=1), cv_folds(y, 4, seed=1)

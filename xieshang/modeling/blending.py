@@ -16,12 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.metrics import log_loss
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..features import DomainFeatures
-from .scores import decision_scores, row_log_loss
+from .scores import binary_log_loss, decision_scores, row_log_loss
 from .selection import CandidateResult
 
 __all__ = ["BLEND", "BLEND_GRID_STEP", "EARN_PLACE", "MonotoneBlend", "blend_candidates"]
@@ -235,7 +234,7 @@ def blend_candidates(
             w = w0
     z = S @ w
     oof = 1.0 / (1.0 + np.exp(-z))
-    fold_losses = [float(log_loss(y[te], oof[te], labels=[0, 1])) for _, te in folds]
+    fold_losses = [binary_log_loss(y[te], oof[te]) for _, te in folds]
     members = [(r.name, r) for r in results]
     models = [MonotoneBlend.from_fitted([(n, r.fold_models[k]) for n, r in members], w) for k in range(len(folds))]
     violations: dict[str, float] = {}

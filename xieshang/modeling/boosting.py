@@ -29,13 +29,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import log_loss
 from sklearn.pipeline import Pipeline
 
 from ..features import DomainFeatures
 from .blending import BLEND_GRID_STEP
 from .lgbm import MonotoneLGBM
-from .scores import row_log_loss
+from .scores import binary_log_loss, row_log_loss
 from .selection import CandidateResult, direction_violations
 from .tabulated import TabulatedHGB
 
@@ -309,7 +308,7 @@ def search_monotone_boosting(
     for k, (_tr, te) in enumerate(folds):
         m, score = (screened[best][1], screened[best][2]) if k == 0 else fit(capacity, k)
         oof_score[te] = score
-        losses.append(float(log_loss(y[te], 1.0 / (1.0 + np.exp(-score)), labels=[0, 1])))
+        losses.append(binary_log_loss(y[te], 1.0 / (1.0 + np.exp(-score))))
         iterations.append(_best_iteration(m))
         pipe = Pipeline([("features", features), ("hgb", m)])
         if probe_folds is None or k < probe_folds:

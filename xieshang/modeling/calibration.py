@@ -17,10 +17,9 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
-from sklearn.metrics import log_loss
 from sklearn.utils.validation import check_is_fitted
 
-from .scores import decision_scores
+from .scores import binary_log_loss, decision_scores
 from .selection import CandidateResult, cv_folds
 
 __all__ = ["CALIBRATION_METHODS", "DEFAULT_CLIP", "RefitCalibrated", "choose_calibration"]
@@ -174,9 +173,9 @@ def choose_calibration(
             p = _quick_calibrated(m, s[tr, 0], y[tr], s[te, 0])
             if p is None:  # the method (or this scikit-learn) has no direct path: the public one
                 p = _calibrate(scorer, s[tr], y[tr], m).predict_proba(s[te])[:, 1]
-            loss[m] += log_loss(y[te], np.clip(p, clip, 1.0 - clip), labels=[0, 1]) * len(te)
+            loss[m] += binary_log_loss(y[te], np.clip(p, clip, 1.0 - clip)) * len(te)
     scores = {m: float(v / len(y)) for m, v in loss.items()}
-    scores[NONE] = float(log_loss(y, np.clip(_sigmoid(result.oof_score), clip, 1.0 - clip), labels=[0, 1]))
+    scores[NONE] = binary_log_loss(y, np.clip(_sigmoid(result.oof_score), clip, 1.0 - clip))
     best = min(methods, key=lambda m: scores[m])
     return best, scores
 

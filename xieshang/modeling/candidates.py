@@ -40,9 +40,11 @@ FIT_ORDER: dict[str, int] = {"hgb_monotone": 1, "lgbm_monotone": 2}
 is screened blended with the one candidate fitted before it, the additive model."""
 
 
-PROBE_FOLDS = 1
-"""Fold models probed by the direction check (the first): they share the refit model's features and
-constraints, and the refit model, the one that predicts, is always probed."""
+PROBE_FOLDS = 0
+"""Fold models probed by the direction check: none. They share the refit model's features and constraints,
+and the refit model, the one that predicts, is always probed (``fit_recipe``) before any candidate is
+judged eligible or blended; probing the first fold model of each candidate as well cost a fit two more
+probes."""
 
 
 def _logistic_monotone(seed: int) -> Pipeline:

@@ -9,6 +9,7 @@ the scores every step shares (log-odds, per-row log loss) are in :mod:`~xieshang
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .scores import fast_matrix, row_log_loss
+from .scores import fast_matrix
 
 __all__ = ["MonotoneLogistic"]
 
@@ -91,19 +92,51 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         mean = getattr(self, "basis_mean_", None)
         return np.zeros(len(cols)) if mean is None else np.where(np.isin(cols, missing), 0.0, mean[:len(cols)])
 
-    def _basis(self, M: np.ndarray) -> np.ndarray:
-        """Ramp basis of a float matrix (columns as in ``fit``): one vectorised expression, every ramp at once."""
-        cols = self._ramp_columns()
-        lo = np.concatenate([k[:-1] for k in self.knots_])
-        width = np.concatenate([np.diff(k) for k in self.knots_])
-        B = np.clip((M[:, cols] - lo) / width, 0.0, 1.0)
-        nan = np.isnan(B)
-        if nan.any():
-            B = np.where(nan, self._blank_ramps()[None, :], B)
+    def _basis_blocks(self, M: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+        """The ramp basis of a float matrix (columns as in ``fit``), a few columns at a time.
+
+        Yields (first basis column, block): a block is the transpose of one column's ramps (float64, blanks
+        filled), then of the missing indicators. Each basis column is one contiguous row of its block, and
+        the whole basis is never held in float64 (nor gathered as ``M[:, cols]``).
+        """
+        blank = self._blank_ramps()
+        start = 0
+        for j, knots in enumerate(self.knots_):
+            stop = start + len(knots) - 1
+            block = np.clip((M[:, j] - knots[:-1, None]) / np.diff(knots)[:, None], 0.0, 1.0)
+            nan = np.isnan(M[:, j])
+            if nan.any():
+                block[:, nan] = blank[start:stop, None]
+            yield start, block
+            start = stop
         missing = getattr(self, "missing_columns_", np.empty(0, dtype=np.intp))
         if len(missing):  # one indicator per column seen missing in fit: missingness gets its own coefficient
-            B = np.hstack([B, np.isnan(M[:, missing]).astype(float)])
+            yield start, np.isnan(M[:, missing].T).astype(float)
+
+    def _n_basis(self) -> int:
+        return sum(len(k) - 1 for k in self.knots_) + len(getattr(self, "missing_columns_", ()))
+
+    def _basis(self, M: np.ndarray) -> np.ndarray:
+        """Ramp basis of a float matrix (columns as in ``fit``), in float64 and not centred."""
+        B = np.empty((len(M), self._n_basis()), order="F")
+        for start, block in self._basis_blocks(M):
+            B.T[start:start + len(block)] = block
         return B
+
+    def _centred_basis(self, M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The fit's basis: :meth:`_basis` minus its column means, in float32, and those means (float64).
+
+        Built block by block into one float32 array in column order, each column's mean summed along the
+        column: the same numbers, and the same products with them, as centring the whole float64 basis and
+        casting it, at a fraction of the memory traffic.
+        """
+        B = np.empty((len(M), self._n_basis()), dtype=np.float32, order="F")
+        mean = np.empty(B.shape[1])
+        for start, block in self._basis_blocks(M):
+            stop = start + len(block)
+            mean[start:stop] = block.mean(axis=1)
+            B.T[start:stop] = block - mean[start:stop, None]
+        return B, mean
 
     def fit(self, X: Any, y: Any) -> MonotoneLogistic:
         """Fit on numeric ``X`` (a DataFrame: directions apply by column name) and two-class labels ``y``.
@@ -139,19 +172,18 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
             signs += [directions.get(name, 0)] * (len(knots) - 1)
         signs += [0] * len(self.missing_columns_)
         self.basis_mean_ = None  # not a previous fit's: _basis fills blanks of fit's own missing columns with 0
-        B = self._basis(M)
-        self.basis_mean_ = B.mean(axis=0)
-        B -= self.basis_mean_  # centred: far better conditioned, same monotone fit
+        # Centred: far better conditioned, same monotone fit. The two products with the basis dominate the
+        # fit and are memory-bound: in float32 they take half the time; the loss, the residuals and the
+        # sums stay in float64.
+        B32, self.basis_mean_ = self._centred_basis(M)
         n, penalty = len(y), 1.0 / (float(self.C) * len(y))
-        # The two products with the basis dominate the fit and are memory-bound: in float32 they take half
-        # the time; the loss, the residuals and the sums stay in float64.
-        B32 = B.astype(np.float32)
-        del B
 
         def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
             z = (B32 @ theta[1:].astype(np.float32)).astype(float) + theta[0]
             r = (1.0 / (1.0 + np.exp(-z)) - y) / n
-            f = np.mean(row_log_loss(z, y)) + 0.5 * penalty * theta[1:] @ theta[1:]
+            # log(1 + e^z) - y z as log1p(e^-|z|) + max(z, 0) - y z: numpy's vectorised exp and log1p, ~8x
+            # faster than logaddexp's element-by-element path (a quarter of each call), within an ulp of it.
+            f = np.mean(np.log1p(np.exp(-np.abs(z))) + np.maximum(z, 0.0) - y * z) + 0.5 * penalty * theta[1:] @ theta[1:]
             grad = (B32.T @ (r * n).astype(np.float32)).astype(float) / n
             return f, np.concatenate([[r.sum()], grad + penalty * theta[1:]])
 

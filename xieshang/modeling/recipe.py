@@ -20,7 +20,7 @@ import pandas as pd
 from .blending import BLEND, MonotoneBlend, blend_candidates
 from .calibration import RefitCalibrated, choose_calibration
 from .candidates import FIT_ORDER, cross_validate_named
-from .selection import CandidateResult, cv_folds, direction_violations
+from .selection import CandidateResult, DirectionProbe, cv_folds
 
 __all__ = ["RecipeResult", "fit_recipe", "cv_subsample"]
 
@@ -75,6 +75,8 @@ class _Run:
     seed: int
     say: Say
     clip: float
+    probe: DirectionProbe | None = None
+    """The direction check's rows, built for the first refit and asked of every one."""
 
 
 def _calibrate_refit(run: _Run, res: CandidateResult, estimator: Any, fitted: Any | None = None,
@@ -84,8 +86,11 @@ def _calibrate_refit(run: _Run, res: CandidateResult, estimator: Any, fitted: An
     t0 = time.perf_counter()
     cal = RefitCalibrated(estimator, method=method, n_splits=run.n_splits, seed=run.seed).fit(
         run.X, run.y, oof_scores=res.oof_score, fitted_estimator=fitted, oof_labels=run.y_cv)
-    # The refit model is the one that predicts: it must respect the directions too.
-    for feat, v in direction_violations(cal.predict_proba, run.X, seed=run.seed + len(run.folds)).items():
+    # The refit model is the one that predicts: it must respect the directions too. Every refit of this
+    # fit is probed on the same rows: the probe is built once.
+    if run.probe is None:
+        run.probe = DirectionProbe.build(run.X, seed=run.seed + len(run.folds))
+    for feat, v in run.probe.violations(cal.predict_proba).items():
         res.violations[feat] = max(v, res.violations.get(feat, 0.0))
     refit_s = time.perf_counter() - t0
     run.say(f"  {res.name}: refit on all {len(run.y):,} rows ({refit_s:.1f} s)")

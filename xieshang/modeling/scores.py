@@ -1,6 +1,7 @@
 """The scores every modeling step shares: log-odds, per-row log loss, a calibrator's input, fast matrices.
 
 * :func:`log_odds` and :func:`row_log_loss`: stable at 0 and 1;
+* :func:`binary_log_loss`: scikit-learn's ``log_loss`` of 0/1 labels, without its checks;
 * :func:`decision_scores`: ``decision_function`` or the log-odds of ``predict_proba``;
 * :func:`fast_matrix`: a frame with a fit's own columns as a float matrix, without
   scikit-learn's per-call checks (what makes a one-row prediction fast).
@@ -13,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["decision_scores", "fast_matrix", "log_odds", "row_log_loss", "same_columns"]
+__all__ = ["binary_log_loss", "decision_scores", "fast_matrix", "log_odds", "row_log_loss", "same_columns"]
 
 _SAME_COLUMNS: dict[int, tuple[Any, pd.Index]] = {}
 
@@ -52,6 +53,18 @@ def fast_matrix(X: Any, names: Any) -> np.ndarray | None:
 def row_log_loss(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Log loss of every row from its log-odds ``z`` and 0/1 label ``y``: ``log(1 + e^z) - y z``, stable for any ``z``."""
     return np.logaddexp(0.0, z) - y * z
+
+
+def binary_log_loss(y: Any, p: Any) -> float:
+    """``sklearn.metrics.log_loss(y, p, labels=[0, 1])`` for 0/1 labels ``y`` and probabilities ``p`` of label 1.
+
+    The same number, bit for bit (each side clipped to machine epsilon, as scikit-learn does, and the
+    rows averaged the same way), without the label and input checks that cost ~3 ms a call: the fit
+    scores every fold, calibration method and blend this way, about thirty times.
+    """
+    p = np.asarray(p, dtype=float)
+    eps = np.finfo(p.dtype).eps
+    return float(np.mean(-np.log(np.clip(np.where(np.asarray(y) == 1, p, 1.0 - p), eps, 1 - eps))))
 
 
 def log_odds(p: Any) -> np.ndarray:

@@ -16,14 +16,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedKFold
 
 from ..contract import FEATURES, LABEL
 from ..validation import validate_frame
-from .scores import decision_scores
+from .scores import binary_log_loss, decision_scores
 
-__all__ = ["CandidateResult", "cv_folds", "cross_validate_candidate", "direction_violations", "holdout_split"]
+_DIRECTIONS = {f.name: f.direction for f in FEATURES}
+
+__all__ = ["CandidateResult", "DirectionProbe", "cv_folds", "cross_validate_candidate", "direction_violations",
+           "holdout_split"]
 
 
 def cv_folds(y: np.ndarray, n_splits: int = 5, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -69,6 +71,73 @@ class CandidateResult:
         return not self.violations
 
 
+@dataclass
+class DirectionProbe:
+    """Rows moved along a grid of every directed feature: built once, asked of any number of models.
+
+    Build it with :meth:`build`; :meth:`violations` asks one model. The
+    models of one fit are all probed on the same rows (:func:`~xieshang.modeling.recipe.fit_recipe`),
+    so the frame is built once for all of them.
+    """
+
+    frame: pd.DataFrame
+    """Every probe row, feature after feature, grid value after grid value."""
+    layout: list[tuple[str, int, int]]
+    """Per directed feature: its name, its grid's length and how many rows each grid value moves."""
+
+    @classmethod
+    def build(cls, X: pd.DataFrame, *, n_rows: int = 200, n_grid: int = 8, seed: int = 0) -> DirectionProbe:
+        """The probe of ``X``: ``n_rows`` of its rows (drawn with ``seed``), moved along each grid.
+
+        The grid is the observed quantiles for numbers (``n_grid`` of them), both values for booleans,
+        every level for ordered categories.
+        """
+        clean = validate_frame(X)
+        rng = np.random.default_rng(seed)
+        rows = clean.iloc[rng.choice(len(clean), size=min(n_rows, len(clean)), replace=False)]
+        probes: list[pd.DataFrame] = []
+        layout: list[tuple[str, int, int]] = []
+        for f in FEATURES:
+            if f.direction == 0:
+                continue
+            if f.kind == "bool":
+                grid: list[Any] = [False, True]
+            elif f.kind == "category":
+                grid = list(f.categories)
+            else:
+                values = clean[f.name].to_numpy(float)
+                values = values[~np.isnan(values)]  # missing values are not a point on the grid
+                if not len(values):
+                    continue
+                grid = list(np.unique(np.quantile(values, np.linspace(0, 1, n_grid))))
+                if f.kind == "int":
+                    grid = sorted({round(v) for v in grid})
+            if len(grid) >= 2:
+                moved = [rows.assign(**{f.name: v}) for v in grid]
+                if f.kind == "category":
+                    for m in moved:
+                        m[f.name] = pd.Categorical(m[f.name], categories=f.categories)
+                probes.append(pd.concat(moved, ignore_index=True))
+                layout.append((f.name, len(grid), len(rows)))
+        frame = pd.concat(probes, ignore_index=True) if probes else clean.iloc[:0]
+        return cls(frame, layout)
+
+    def violations(self, predict_proba: Callable[[pd.DataFrame], np.ndarray], *, tol: float = 1e-9) -> dict[str, float]:
+        """Feature name -> largest move of ``predict_proba`` against its direction (only those > ``tol``)."""
+        if not self.layout:
+            return {}
+        p_all = predict_proba(self.frame)[:, 1]  # one call for every probe: cheap even for slow pipelines
+        out: dict[str, float] = {}
+        start = 0
+        for name, n, n_rows in self.layout:
+            p = p_all[start:start + n * n_rows].reshape(n, n_rows)
+            start += n * n_rows
+            worst = float(np.max(-_DIRECTIONS[name] * np.diff(p, axis=0)))
+            if worst > tol:
+                out[name] = worst
+        return out
+
+
 def direction_violations(
     predict_proba: Callable[[pd.DataFrame], np.ndarray],
     X: pd.DataFrame,
@@ -83,7 +152,7 @@ def direction_violations(
     For every feature with a direction, ``n_rows`` rows of ``X`` are moved
     along a grid of values (observed quantiles for numbers, both values for
     booleans, every level for ordered categories) and the predicted approval
-    probability must never move against the direction.
+    probability must never move against the direction (:class:`DirectionProbe`).
 
     Parameters
     ----------
@@ -97,42 +166,7 @@ def direction_violations(
     dict
         Feature name -> largest move against its direction (only those > ``tol``).
     """
-    clean = validate_frame(X)
-    rng = np.random.default_rng(seed)
-    rows = clean.iloc[rng.choice(len(clean), size=min(n_rows, len(clean)), replace=False)]
-    probes: list[tuple[Any, int, pd.DataFrame]] = []
-    for f in FEATURES:
-        if f.direction == 0:
-            continue
-        if f.kind == "bool":
-            grid: list[Any] = [False, True]
-        elif f.kind == "category":
-            grid = list(f.categories)
-        else:
-            values = clean[f.name].to_numpy(float)
-            values = values[~np.isnan(values)]  # missing values are not a point on the grid
-            if not len(values):
-                continue
-            grid = list(np.unique(np.quantile(values, np.linspace(0, 1, n_grid))))
-            if f.kind == "int":
-                grid = sorted({round(v) for v in grid})
-        if len(grid) >= 2:
-            moved = [rows.assign(**{f.name: v}) for v in grid]
-            if f.kind == "category":
-                for m in moved:
-                    m[f.name] = pd.Categorical(m[f.name], categories=f.categories)
-            probes.append((f, len(grid), pd.concat(moved, ignore_index=True)))
-    # One call for every probe: cheap even for slow pipelines.
-    p_all = predict_proba(pd.concat([m for _, _, m in probes], ignore_index=True))[:, 1]
-    out: dict[str, float] = {}
-    start = 0
-    for f, n, moved in probes:
-        p = p_all[start:start + len(moved)].reshape(n, len(rows))
-        start += len(moved)
-        worst = float(np.max(-f.direction * np.diff(p, axis=0)))
-        if worst > tol:
-            out[f.name] = worst
-    return out
+    return DirectionProbe.build(X, n_rows=n_rows, n_grid=n_grid, seed=seed).violations(predict_proba, tol=tol)
 
 
 def cross_validate_candidate(
@@ -161,7 +195,7 @@ def cross_validate_candidate(
         m = clone(estimator).fit(X.iloc[tr], y[tr])
         oof[te] = m.predict_proba(X.iloc[te])[:, 1]
         oof_score[te] = decision_scores(m, X.iloc[te])
-        losses.append(float(log_loss(y[te], oof[te], labels=[0, 1])))
+        losses.append(binary_log_loss(y[te], oof[te]))
         if probe_folds is None or k < probe_folds:
             for feat, v in direction_violations(m.predict_proba, X.iloc[te], seed=seed + k).items():
                 violations[feat] = max(v, violations.get(feat, 0.0))
