@@ -118,6 +118,22 @@ def _already_clean(f: Feature, values: Any) -> bool:
     return bool(values.min() >= f.low and values.max() <= f.high)  # NaN fails both comparisons
 
 
+def _converted(f: Feature, values: Any) -> np.ndarray | None:
+    """What the full check returns for a float64 column of a ``missing_ok`` int or bool feature holding no
+    unknown (int64, bool), from a vectorised look; ``None`` when that is not the case (the full check words it).
+
+    Such a column is what a frame's other rows leave behind: one row of a file with an unknown
+    ``household_size`` elsewhere.
+    """
+    if not (f.missing_ok and f.kind in ("int", "bool") and isinstance(values, np.ndarray)
+            and values.dtype == np.float64 and len(values)) or np.isnan(values).any():
+        return None
+    if f.kind == "bool":
+        return values.astype(bool) if bool(((values == 0.0) | (values == 1.0)).all()) else None
+    ok = values.min() >= f.low and values.max() <= f.high and bool((values == np.round(values)).all())
+    return values.astype(np.int64) if ok else None
+
+
 def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
     """Validate ``X`` against the contract and return a clean copy.
 
@@ -154,8 +170,10 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
     arrays = column_arrays(X)
     fine = {f.name for f in FEATURES if f.name in arrays and _already_clean(f, arrays[f.name])}
     absent = [f.name for f in FEATURES if not f.required and f.name not in arrays]
-    if len(fine) + len(absent) == len(FEATURES) and not require_label:
-        return _clean_as_is(X, names, exact, fine, absent)
+    converted = {} if require_label else {f.name: c for f in FEATURES if f.name in arrays and f.name not in fine
+                                          and (c := _converted(f, arrays[f.name])) is not None}
+    if len(fine) + len(converted) + len(absent) == len(FEATURES) and not require_label:
+        return _clean_as_is(X, arrays, exact, converted)
     problems: list[str] = []
     missing = [f.name for f in FEATURES if f.required and f.name not in X.columns]
     if missing:
@@ -192,24 +210,17 @@ def _check_shape(X: Any) -> None:
         raise ValueError("invalid input: the frame is empty; expected at least one row")
 
 
-def _clean_as_is(X: pd.DataFrame, names: tuple[Any, ...], exact: bool, fine: set[str],
-                 absent: list[str]) -> pd.DataFrame:
-    """The fast path: every contract column already clean, nothing to convert.
+def _clean_as_is(X: pd.DataFrame, arrays: dict[Any, Any], exact: bool, converted: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The fast path: every contract column clean, converted by :func:`_converted` or absent (then unknown).
 
-    Copy-on-write makes the result independent of ``X``.
+    Copy-on-write makes the exact frame's copy independent of ``X``; the other frames are built from
+    (copies of) the columns' arrays, cheaper than selecting columns and setting the absent ones.
     """
-    k = len(FEATURE_NAMES)
-    if exact:  # the same frame; a copy is cheaper than selecting its columns
+    if exact and not converted:  # the same frame; a copy is cheaper than selecting its columns
         return X.copy(deep=not _COPY_ON_WRITE)
-    if not absent and names[:k] == FEATURE_NAMES:  # contract columns first, extras after
-        return X.iloc[:, :k].copy(deep=not _COPY_ON_WRITE)
-    if not absent:
-        return X[list(FEATURE_NAMES)]
-    present = [n for n in FEATURE_NAMES if n in fine]
-    partial = X[present].copy(deep=not _COPY_ON_WRITE)
-    for name in absent:  # an optional column: unknown in every row
-        partial[name] = np.nan
-    return partial[list(FEATURE_NAMES)]
+    data = {n: converted[n] if n in converted else arrays[n] if n in arrays else np.full(len(X), np.nan)
+            for n in FEATURE_NAMES}  # an absent optional column: unknown in every row
+    return pd.DataFrame(data, index=X.index, copy=True)
 
 
 def _checked_columns(X: pd.DataFrame, fine: set[str], problems: list[str]) -> dict[str, pd.Series]:
