@@ -16,9 +16,13 @@ from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 
 from .flat_trees import FLAT_MAX_CELLS, flatten_trees, walk_flat_trees
 from .scores import fast_matrix, same_columns
-from .tabulate import interval_index, tabulate_trees
+from .tabulate import interval_index, interval_indices, tabulate_trees
 
 __all__ = ["TabulatedHGB"]
+
+FEW_CELLS = 100_000
+"""Up to this many (row, cut) pairs, every column's intervals come from one comparison
+(:func:`~xieshang.modeling.tabulate.interval_indices`) instead of a ``searchsorted`` call per column."""
 
 
 class TabulatedHGB(HistGradientBoostingClassifier):
@@ -140,8 +144,11 @@ class TabulatedHGB(HistGradientBoostingClassifier):
         for lo in range(0, len(M), outer):
             block = M[lo:lo + outer]
             bb = b[:len(block)]
-            for f in used:
-                bb[:, f] = interval_index(t["cuts"][f], block[:, f])
+            if "cut_matrix" in t and len(block) * t["cut_matrix"].size <= FEW_CELLS:  # one call for every column
+                bb[:, used] = interval_indices(t["cut_matrix"], t["cut_counts"], block[:, used])
+            else:
+                for f in used:
+                    bb[:, f] = interval_index(t["cuts"][f], block[:, f])
             for i in range(0, len(block), inner):
                 part = bb[i:i + inner]
                 idx = first.take(part[:, f0] + rowstart)
