@@ -162,6 +162,8 @@ def _clean_as_is(X: pd.DataFrame, arrays: dict[Any, Any], exact: bool, converted
         if X.columns.name is None:
             out.columns = _CONTRACT_COLUMNS
         return out
+    if not converted:  # selected, reordered, an absent optional column added as unknown: one call
+        return X.reindex(columns=_CONTRACT_COLUMNS)
     data = {n: converted[n] if n in converted else arrays[n] if n in arrays else np.full(len(X), np.nan)
             for n in FEATURE_NAMES}  # an absent optional column: unknown in every row
     return pd.DataFrame(data, index=X.index, columns=_CONTRACT_COLUMNS, copy=True)
