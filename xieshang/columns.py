@@ -31,12 +31,14 @@ from .cells import (
 )
 from .contract import FEATURES, Feature
 
-__all__ = ["already_clean", "check_column", "check_scalars", "category_dtype", "column_arrays", "column_names",
+__all__ = ["CONTRACT_COLUMNS", "already_clean", "check_column", "check_scalars", "category_dtype", "column_arrays", "column_names",
            "converted_column", "row_numbers", "value_examples"]
 
 _MAX_SHOWN = 3  # bad row indices quoted per problem
 _CATEGORY_DTYPES = {f.name: pd.CategoricalDtype(pd.Index(f.categories), ordered=False)
                     for f in FEATURES if f.kind == "category"}
+CONTRACT_COLUMNS = pd.Index([f.name for f in FEATURES])
+"""The contract's column names as one shared Index: frames built with it are read without iterating their names."""
 _EXACT_DTYPES = {"float": np.dtype(np.float64), "int": np.dtype(np.int64), "bool": np.dtype(np.bool_)}
 _BY_IDENTITY: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
 

@@ -51,6 +51,7 @@ from .cells import (
     to_bool,
 )
 from .columns import (
+    CONTRACT_COLUMNS,
     already_clean,
     category_dtype,
     check_column,
@@ -68,7 +69,6 @@ __all__ = ["validate_frame", "applicant_frame", "applicant_fields", "closest_fie
            "column_arrays", "category_dtype"]
 
 _NAMES = frozenset(f.name for f in FEATURES)
-_CONTRACT_COLUMNS = pd.Index(FEATURE_NAMES)
 
 
 # Without copy-on-write (pandas < 3 by default) a shallow copy would share data with the input.
@@ -160,13 +160,13 @@ def _clean_as_is(X: pd.DataFrame, arrays: dict[Any, Any], exact: bool, converted
     if exact and not converted:  # the same frame; a copy is cheaper than selecting its columns
         out = X.copy(deep=not _COPY_ON_WRITE)
         if X.columns.name is None:
-            out.columns = _CONTRACT_COLUMNS
+            out.columns = CONTRACT_COLUMNS
         return out
     if not converted:  # selected, reordered, an absent optional column added as unknown: one call
-        return X.reindex(columns=_CONTRACT_COLUMNS)
+        return X.reindex(columns=CONTRACT_COLUMNS)
     data = {n: converted[n] if n in converted else arrays[n] if n in arrays else np.full(len(X), np.nan)
             for n in FEATURE_NAMES}  # an absent optional column: unknown in every row
-    return pd.DataFrame(data, index=X.index, columns=_CONTRACT_COLUMNS, copy=True)
+    return pd.DataFrame(data, index=X.index, columns=CONTRACT_COLUMNS, copy=True)
 
 
 def _checked_columns(X: pd.DataFrame, fine: set[str], problems: list[str]) -> dict[str, pd.Series]:
