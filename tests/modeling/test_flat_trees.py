@@ -6,7 +6,7 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier as HGB
 
 from xieshang.modeling import TabulatedHGB
-from xieshang.modeling.flat_trees import FLAT_MAX_CELLS, flatten_trees, walk_flat_trees
+from xieshang.modeling.flat_trees import FLAT_MAX_CELLS, MAX_SPLITS, flatten_trees, walk_flat_trees
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,19 @@ def test_seven_leaf_trees_are_flattened_and_give_scikit_learns_values_bit_for_bi
     assert len(X) * len(seven.flat_trees_["roots"]) > FLAT_MAX_CELLS  # the last one took scikit-learn's walk
     M = X.to_numpy()
     np.testing.assert_array_equal(walk_flat_trees(seven.flat_trees_, M), HGB.decision_function(seven, X))
+    # Six splits a tree at most: every split answered at once, the leaf read from the answers' pattern;
+    # level by level (the path of larger trees) gives the same values.
+    assert "leaf_table" in seven.flat_trees_ and seven.flat_trees_["split_feature"].shape[1] <= MAX_SPLITS
+    steps = {k: v for k, v in seven.flat_trees_.items() if k != "leaf_table"}
+    np.testing.assert_array_equal(walk_flat_trees(steps, M), HGB.decision_function(seven, X))
+
+
+def test_larger_trees_walk_level_by_level_with_scikit_learns_values(holed):
+    X, y = holed
+    big = TabulatedHGB(max_leaf_nodes=31, max_iter=15, random_state=0).fit(X, y)
+    assert big.flat_trees_ is not None and "leaf_table" not in big.flat_trees_  # more than MAX_SPLITS splits
+    rows = X.iloc[:50]
+    np.testing.assert_array_equal(big.predict_proba(rows), HGB.predict_proba(big, rows))
 
 
 @pytest.mark.filterwarnings("ignore:X does not have valid feature names")
