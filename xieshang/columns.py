@@ -31,7 +31,7 @@ from .cells import (
 )
 from .contract import FEATURES, Feature
 
-__all__ = ["CONTRACT_COLUMNS", "already_clean", "check_column", "check_scalars", "category_dtype", "column_arrays", "column_names",
+__all__ = ["CONTRACT_COLUMNS", "already_clean", "by_identity", "check_column", "check_scalars", "category_dtype", "column_arrays", "column_names", "contract_frame",
            "converted_column", "row_numbers", "value_examples"]
 
 _MAX_SHOWN = 3  # bad row indices quoted per problem
@@ -40,17 +40,17 @@ _CATEGORY_DTYPES = {f.name: pd.CategoricalDtype(pd.Index(f.categories), ordered=
 CONTRACT_COLUMNS = pd.Index([f.name for f in FEATURES])
 """The contract's column names as one shared Index: frames built with it are read without iterating their names."""
 _EXACT_DTYPES = {"float": np.dtype(np.float64), "int": np.dtype(np.int64), "bool": np.dtype(np.bool_)}
-_BY_IDENTITY: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
+_BY_IDENTITY: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
 
 
-def _remembered(objects: tuple[Any, ...], compute: Any) -> Any:
-    """``compute()`` for these immutable objects (an Index, a dtype), remembered by their identity.
+def by_identity(what: str, objects: tuple[Any, ...], compute: Any) -> Any:
+    """``compute()``, the ``what`` of these immutable objects (an Index, a dtype), remembered by their identity.
 
     Iterating an Index of strings backed by Arrow (pandas 3) or comparing categories costs tens of
     microseconds, more than the rest of a one-row check; the frames of one source share these objects.
     The entries keep the objects alive, so an id is never reused while remembered.
     """
-    key = tuple(id(o) for o in objects)
+    key = (what, *(id(o) for o in objects))
     seen = _BY_IDENTITY.get(key)
     if seen is not None and all(a is b for a, b in zip(seen[0], objects)):
         return seen[1]
@@ -63,12 +63,12 @@ def _remembered(objects: tuple[Any, ...], compute: Any) -> Any:
 
 def column_names(columns: pd.Index) -> tuple[Any, ...]:
     """The column names of a frame, as a tuple."""
-    return _remembered((columns,), lambda: tuple(columns.tolist()))
+    return by_identity("names", (columns,), lambda: tuple(columns.tolist()))
 
 
 def _contract_dtype(dtype: Any, contract: pd.CategoricalDtype) -> bool:
     """Whether a categorical ``dtype`` has the contract's categories, in order."""
-    return dtype is contract or _remembered((dtype, contract), lambda: bool(
+    return dtype is contract or by_identity("contract dtype", (dtype, contract), lambda: bool(
         dtype == contract and dtype.categories.equals(contract.categories)))
 
 
@@ -137,6 +137,20 @@ def converted_column(f: Feature, values: Any) -> np.ndarray | None:
         return values.astype(bool) if bool(((values == 0.0) | (values == 1.0)).all()) else None
     ok = values.min() >= f.low and values.max() <= f.high and bool((values == np.round(values)).all())
     return values.astype(np.int64) if ok else None
+
+
+def contract_frame(data: dict[str, Any], index: pd.Index) -> pd.DataFrame:
+    """The frame of the contract's columns from ``data`` (one array each, already in the contract's dtypes,
+    as long as ``index``), on the shared :data:`CONTRACT_COLUMNS`; the arrays are used as they are.
+
+    pandas' own constructor from arrays it need not check costs a fifth of building from a dict (which
+    checks and sanitises every column again); the public one answers where pandas lacks it.
+    """
+    try:
+        return pd.DataFrame._from_arrays([data[name] for name in CONTRACT_COLUMNS], columns=CONTRACT_COLUMNS,
+                                         index=index, verify_integrity=False)
+    except (AttributeError, TypeError):  # another pandas
+        return pd.DataFrame(data, index=index, columns=CONTRACT_COLUMNS, copy=False)
 
 
 def category_dtype(name: str) -> pd.CategoricalDtype:

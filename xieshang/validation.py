@@ -53,11 +53,13 @@ from .cells import (
 from .columns import (
     CONTRACT_COLUMNS,
     already_clean,
+    by_identity,
     category_dtype,
     check_column,
     check_scalars,
     column_arrays,
     column_names,
+    contract_frame,
     converted_column,
     row_numbers,
     value_examples,
@@ -103,7 +105,9 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
     names = column_names(X.columns)
     # Exactly the contract's names (our own frames, and every model call on them): nothing to rename.
     exact = names == FEATURE_NAMES
-    mapping = {} if exact else column_mapping(X.columns)  # Chinese / English labels, odd spacing or case
+    # Chinese / English labels, odd spacing or case; worked out once per columns Index (immutable).
+    columns = X.columns
+    mapping = {} if exact else by_identity("mapping", (columns,), lambda: column_mapping(columns))
     if mapping:
         X = X.rename(columns=mapping)
         names = column_names(X.columns)
@@ -162,11 +166,10 @@ def _clean_as_is(X: pd.DataFrame, arrays: dict[Any, Any], exact: bool, converted
         if X.columns.name is None:
             out.columns = CONTRACT_COLUMNS
         return out
-    if not converted:  # selected, reordered, an absent optional column added as unknown: one call
-        return X.reindex(columns=CONTRACT_COLUMNS)
-    data = {n: converted[n] if n in converted else arrays[n] if n in arrays else np.full(len(X), np.nan)
-            for n in FEATURE_NAMES}  # an absent optional column: unknown in every row
-    return pd.DataFrame(data, index=X.index, columns=CONTRACT_COLUMNS, copy=True)
+    # Selected, reordered, converted, an absent optional column unknown in every row; never the input's arrays.
+    data = {n: converted[n] if n in converted else arrays[n].copy() if n in arrays else np.full(len(X), np.nan)
+            for n in FEATURE_NAMES}
+    return contract_frame(data, X.index)
 
 
 def _checked_columns(X: pd.DataFrame, fine: set[str], problems: list[str]) -> dict[str, pd.Series]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..columns import CONTRACT_COLUMNS
+from ..columns import contract_frame
 from ..contract import FEATURES, Feature, feature
 from ..outputs import proba_and_log_odds
 from ..validation import category_dtype, column_arrays
@@ -113,21 +113,7 @@ def stack(batches: list[Rows]) -> pd.DataFrame:
             data[name][start + i] = code
     for name in _CATEGORY_NAMES:  # the contract's shared dtype: the model's validation skips comparing categories
         data[name] = pd.Categorical.from_codes(data[name], dtype=category_dtype(name))
-    return _frame(data, int(ends[-1]) if len(ends) else 0)
-
-
-def _frame(data: dict[str, Any], n: int) -> pd.DataFrame:
-    """The frame of the stacked columns (fresh arrays of ``n`` values each, in the contract's dtypes) on the
-    contract's shared columns Index.
-
-    pandas' own constructor from arrays it need not check costs a fifth of building from a dict (which
-    checks and sanitises every column again); the public one answers where pandas lacks it.
-    """
-    try:
-        return pd.DataFrame._from_arrays([data[name] for name in CONTRACT_COLUMNS], columns=CONTRACT_COLUMNS,
-                                         index=pd.RangeIndex(n), verify_integrity=False)
-    except (AttributeError, TypeError):  # another pandas
-        return pd.DataFrame(data, columns=CONTRACT_COLUMNS, copy=False)
+    return contract_frame(data, pd.RangeIndex(int(ends[-1]) if len(ends) else 0))  # fresh arrays
 
 
 def row_of(frame: pd.DataFrame) -> dict[str, Any]:
