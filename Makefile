@@ -14,7 +14,7 @@ export MPLBACKEND ?= Agg
 # mkdocs-material prints a banner about its successor on every build: not ours to act on here.
 export NO_MKDOCS_2_WARNING ?= 1
 
-.PHONY: help install lint data train serve test test-fast fuzz bench bench-worlds bench-fit bench-scale bench-missing bench-dask bench-dice robustness docs data-docs notebook clean samples
+.PHONY: help install lint data train serve test test-fast fuzz bench bench-worlds bench-answer bench-fit bench-scale bench-missing bench-dask bench-dice robustness docs data-docs notebook clean samples
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,14 +52,17 @@ test-fast: $(STAMP)  ## The suite without the slow end-to-end tests (marked slow
 fuzz: $(STAMP)  ## 10,000 generated files (encodings, separators, types, indexes, headers) through check, predict and train
 	$(BIN)/python scripts/fuzz_files.py --cases 10000
 
-bench: $(STAMP)  ## Run the quick benchmarks (not bench_scale, bench_worlds, bench_calibration, bench_missing, bench_dask); keep figures in reports/bench/
+bench: $(STAMP)  ## Run the quick benchmarks (not bench_scale, bench_worlds, bench_explain_worlds, bench_calibration, bench_missing, bench_dask); keep figures in reports/bench/
 	@mkdir -p reports/bench; set -o pipefail; \
-	for b in bench/bench_*.py; do case $$b in bench/bench_scale.py|bench/bench_worlds.py|bench/bench_calibration.py|bench/bench_missing.py|bench/bench_dask.py) continue;; esac; \
+	for b in bench/bench_*.py; do case $$b in bench/bench_scale.py|bench/bench_worlds.py|bench/bench_explain_worlds.py|bench/bench_calibration.py|bench/bench_missing.py|bench/bench_dask.py) continue;; esac; \
 		echo "== $$b"; $(BIN)/python $$b | tee reports/bench/$$(basename $$b .py).txt || exit 1; done
 
 bench-worlds: $(STAMP)  ## The project beside a plain baseline, EBM and LightGBM on every world of the zoo (installs the bench extra; ~60 min)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_worlds.py | tee reports/bench/bench_worlds.txt
+
+bench-answer: $(STAMP)  ## One-row predict_proba and explain on the default model of every world of the zoo (~10 min)
+	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_explain_worlds.py | tee reports/bench/bench_explain_worlds.txt
 
 bench-fit: $(STAMP)  ## Fit time and peak memory at 50k, 200k and 1M rows (~10 min)
 	@mkdir -p reports/bench; set -o pipefail; $(BIN)/python bench/bench_scale.py --fit-curve | tee reports/bench/bench_fit.txt

@@ -349,3 +349,30 @@ def test_fast_path_for_frames_in_the_contract_names():
         assert out[f.name].astype(str).tolist() == df[f.name].astype(str).tolist()
     with pytest.raises(KeyError):
         category_dtype("monthly_income")
+
+
+def test_rows_of_a_frame_with_unknowns_elsewhere_give_what_the_full_checks_give():
+    """A float column of a missing_ok int or bool feature without an unknown in these rows (a slice of a frame
+    with unknowns elsewhere) comes back as the full checks return it: int64 / bool, a copy; odd values still worded."""
+    df = generate(30, seed=4)[list(FEATURE_NAMES)]
+    holed = df.assign(household_size=df["household_size"].astype(float).fillna(2.0),
+                      info_verified=df["info_verified"].astype(float).fillna(1.0))
+    holed.loc[holed.index[0], ["household_size", "info_verified"]] = np.nan
+    for rows in (holed.iloc[[3]], holed.iloc[5:9], holed.iloc[5:9].drop(columns="savings")):
+        assert rows["household_size"].dtype == np.float64 and not rows["household_size"].isna().any()
+        out = validate_frame(rows)
+        pd.testing.assert_frame_equal(out, validate_frame(_as_objects(rows)))
+        assert out["household_size"].dtype == np.int64 and out["info_verified"].dtype == bool
+        out.loc[out.index[0], "household_size"] = 9  # the caller's to change, not a view of the input
+        assert rows["household_size"].iloc[0] == df.loc[rows.index[0], "household_size"]
+    for column, value, fragment in (("household_size", 2.5, "non-integer value(s) 2.5"),
+                                    ("household_size", 99.0, "out-of-range value(s) 99"),
+                                    ("info_verified", 0.5, "info_verified: expected")):
+        bad = holed.iloc[5:9].copy()
+        bad.loc[bad.index[1], column] = value
+        with pytest.raises(ValueError, match=column) as fast:
+            validate_frame(bad)
+        assert fragment in str(fast.value)
+        with pytest.raises(ValueError) as full:
+            validate_frame(_as_objects(bad))
+        assert str(fast.value) == str(full.value)

@@ -1,12 +1,15 @@
 """Checking and converting one contract column: numbers, booleans, categories, each problem worded.
 
-:func:`xieshang.validation.validate_frame` calls :func:`check_column` for every
-column that is not already clean; the cells are read by :mod:`xieshang.cells`.
+:func:`xieshang.validation.validate_frame` reads a frame's columns with :func:`column_arrays`, keeps
+those :func:`already_clean` or cheaply :func:`converted_column`, and calls :func:`check_column` for every
+other column; the cells are read by :mod:`xieshang.cells`.
 Each problem is one line naming the column, what was expected, what was got
 and at which rows.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,13 +31,127 @@ from .cells import (
 )
 from .contract import FEATURES, Feature
 
-__all__ = ["check_column", "check_scalars", "category_dtype", "row_numbers", "value_examples"]
+__all__ = ["CONTRACT_COLUMNS", "already_clean", "by_identity", "check_column", "check_scalars", "category_dtype", "column_arrays", "column_names", "contract_frame",
+           "converted_column", "row_numbers", "value_examples"]
 
 _MAX_SHOWN = 3  # bad row indices quoted per problem
 _CATEGORY_DTYPES = {f.name: pd.CategoricalDtype(pd.Index(f.categories), ordered=False)
                     for f in FEATURES if f.kind == "category"}
+_NAMES = tuple(f.name for f in FEATURES)  # iterating the Index below would cost tens of microseconds
+CONTRACT_COLUMNS = pd.Index(_NAMES)
+"""The contract's column names as one shared Index: frames built with it are read without iterating their names."""
+_EXACT_DTYPES = {"float": np.dtype(np.float64), "int": np.dtype(np.int64), "bool": np.dtype(np.bool_)}
+_BY_IDENTITY: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
 
 
+def by_identity(what: str, objects: tuple[Any, ...], compute: Any) -> Any:
+    """``compute()``, the ``what`` of these immutable objects (an Index, a dtype), remembered by their identity.
+
+    Iterating an Index of strings backed by Arrow (pandas 3) or comparing categories costs tens of
+    microseconds, more than the rest of a one-row check; the frames of one source share these objects.
+    The entries keep the objects alive, so an id is never reused while remembered.
+    """
+    key = (what, *(id(o) for o in objects))
+    seen = _BY_IDENTITY.get(key)
+    if seen is not None and all(a is b for a, b in zip(seen[0], objects)):
+        return seen[1]
+    value = compute()
+    if len(_BY_IDENTITY) > 512:  # bounded in a long process
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[key] = (objects, value)
+    return value
+
+
+def column_names(columns: pd.Index) -> tuple[Any, ...]:
+    """The column names of a frame, as a tuple."""
+    return by_identity("names", (columns,), lambda: tuple(columns.tolist()))
+
+
+def _contract_dtype(dtype: Any, contract: pd.CategoricalDtype) -> bool:
+    """Whether a categorical ``dtype`` has the contract's categories, in order."""
+    return dtype is contract or by_identity("contract dtype", (dtype, contract), lambda: bool(
+        dtype == contract and dtype.categories.equals(contract.categories)))
+
+
+def column_arrays(X: pd.DataFrame) -> dict[Any, Any]:
+    """Column name -> its values (a NumPy array, or a ``Categorical``), without a Series per column.
+
+    On a small frame building a Series per column costs more than the work
+    done on it; pandas' own per-column accessor is used where the installed
+    pandas has it (about 20x cheaper), ``DataFrame.items`` otherwise.
+    """
+    get = getattr(X, "_get_column_array", None)
+    if get is not None:
+        try:
+            return {name: get(i) for i, name in enumerate(column_names(X.columns))}
+        except Exception:  # another pandas: fall back to the public API
+            pass
+    return {name: (col.array if isinstance(col.dtype, pd.CategoricalDtype) else col.to_numpy())
+            for name, col in X.items()}
+
+
+def already_clean(f: Feature, values: Any) -> bool:
+    """Whether a column is already what its check returns: the contract's dtype and only valid values.
+
+    Vectorised, no per-value Python. A column that is not goes through the
+    full check of :func:`check_column`, which words its problems; a clean column
+    raises none there either, so both paths give the same result.
+    """
+    if f.kind == "category":
+        dtype = category_dtype(f.name)
+        # The contract's own dtype object (category_dtype) skips comparing the categories.
+        return (isinstance(values, pd.Categorical) and _contract_dtype(values.dtype, dtype)
+                and bool((values.codes >= (-1 if f.missing_ok else 0)).all()))
+    if not isinstance(values, np.ndarray):
+        return False
+    if f.missing_ok and f.kind in ("int", "bool") and values.dtype == np.float64:
+        # What the full check returns for such a column holding unknowns: float64 with NaN.
+        nan = np.isnan(values)
+        if not nan.any():
+            return False  # the full check gives int64 / bool here
+        known = values[~nan]
+        if f.kind == "bool":
+            return bool(((known == 0.0) | (known == 1.0)).all())
+        return bool(known.size == 0 or (known.min() >= f.low and known.max() <= f.high
+                                        and (known == np.round(known)).all()))
+    if values.dtype != _EXACT_DTYPES[f.kind]:
+        return False
+    if f.kind == "bool":
+        return True
+    if f.missing_ok and f.kind == "float":  # unknown (NaN) is a valid value here
+        known = values[~np.isnan(values)]
+        return bool(known.size == 0 or (known.min() >= f.low and known.max() <= f.high))
+    return bool(values.min() >= f.low and values.max() <= f.high)  # NaN fails both comparisons
+
+
+def converted_column(f: Feature, values: Any) -> np.ndarray | None:
+    """What the full check returns for a float64 column of a ``missing_ok`` int or bool feature holding no
+    unknown (int64, bool), from a vectorised look; ``None`` when that is not the case (the full check words it).
+
+    Such a column is what a frame's other rows leave behind: one row of a file with an unknown
+    ``household_size`` elsewhere.
+    """
+    if not (f.missing_ok and f.kind in ("int", "bool") and isinstance(values, np.ndarray)
+            and values.dtype == np.float64 and len(values)) or np.isnan(values).any():
+        return None
+    if f.kind == "bool":
+        return values.astype(bool) if bool(((values == 0.0) | (values == 1.0)).all()) else None
+    ok = values.min() >= f.low and values.max() <= f.high and bool((values == np.round(values)).all())
+    return values.astype(np.int64) if ok else None
+
+
+def contract_frame(data: dict[str, Any], index: pd.Index) -> pd.DataFrame:
+    """The frame of the contract's columns from ``data`` (one array each, already in the contract's dtypes,
+    as long as ``index``), on the shared :data:`CONTRACT_COLUMNS`; the arrays are used as they are.
+
+    pandas' own constructor from arrays it need not check costs a fifth of building from a dict (which
+    checks and sanitises every column again); the public one answers where pandas lacks it.
+    """
+    try:
+        return pd.DataFrame._from_arrays([data[name] for name in _NAMES], columns=CONTRACT_COLUMNS,
+                                         index=index, verify_integrity=False)
+    except (AttributeError, TypeError):  # another pandas
+        return pd.DataFrame(data, index=index, columns=CONTRACT_COLUMNS, copy=False)
 
 
 def category_dtype(name: str) -> pd.CategoricalDtype:

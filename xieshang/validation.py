@@ -50,8 +50,21 @@ from .cells import (
     is_text,
     to_bool,
 )
-from .columns import category_dtype, check_column, check_scalars, row_numbers, value_examples
-from .contract import FEATURE_NAMES, FEATURES, LABEL, MISSING_OK_NAMES, TRUTH, Feature, feature
+from .columns import (
+    CONTRACT_COLUMNS,
+    already_clean,
+    by_identity,
+    category_dtype,
+    check_column,
+    check_scalars,
+    column_arrays,
+    column_names,
+    contract_frame,
+    converted_column,
+    row_numbers,
+    value_examples,
+)
+from .contract import FEATURE_NAMES, FEATURES, LABEL, MISSING_OK_NAMES, TRUTH, feature
 from .headers import HEADER_ALIASES, canonical_name, column_mapping, header_key
 
 __all__ = ["validate_frame", "applicant_frame", "applicant_fields", "closest_field", "validate_labels",
@@ -62,61 +75,6 @@ _NAMES = frozenset(f.name for f in FEATURES)
 
 # Without copy-on-write (pandas < 3 by default) a shallow copy would share data with the input.
 _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_on_write") is True
-
-_EXACT_DTYPES = {"float": np.dtype(np.float64), "int": np.dtype(np.int64), "bool": np.dtype(np.bool_)}
-
-
-def column_arrays(X: pd.DataFrame) -> dict[Any, Any]:
-    """Column name -> its values (a NumPy array, or a ``Categorical``), without a Series per column.
-
-    On a small frame building a Series per column costs more than the work
-    done on it; pandas' own per-column accessor is used where the installed
-    pandas has it (about 20x cheaper), ``DataFrame.items`` otherwise.
-    """
-    get = getattr(X, "_get_column_array", None)
-    if get is not None:
-        try:
-            return {name: get(i) for i, name in enumerate(X.columns)}
-        except Exception:  # another pandas: fall back to the public API
-            pass
-    return {name: (col.array if isinstance(col.dtype, pd.CategoricalDtype) else col.to_numpy())
-            for name, col in X.items()}
-
-
-def _already_clean(f: Feature, values: Any) -> bool:
-    """Whether a column is already what its check returns: the contract's dtype and only valid values.
-
-    Vectorised, no per-value Python. A column that is not goes through the
-    full check of :data:`_CHECKS`, which words its problems; a clean column
-    raises none there either, so both paths give the same result.
-    """
-    if f.kind == "category":
-        dtype = category_dtype(f.name)
-        # The contract's own dtype object (category_dtype) skips comparing the categories.
-        return (isinstance(values, pd.Categorical)
-                and (values.dtype is dtype or (values.dtype == dtype and values.categories.equals(dtype.categories)))
-                and bool((values.codes >= (-1 if f.missing_ok else 0)).all()))
-    if not isinstance(values, np.ndarray):
-        return False
-    if f.missing_ok and f.kind in ("int", "bool") and values.dtype == np.float64:
-        # What the full check returns for such a column holding unknowns: float64 with NaN.
-        nan = np.isnan(values)
-        if not nan.any():
-            return False  # the full check gives int64 / bool here
-        known = values[~nan]
-        if f.kind == "bool":
-            return bool(((known == 0.0) | (known == 1.0)).all())
-        return bool(known.size == 0 or (known.min() >= f.low and known.max() <= f.high
-                                        and (known == np.round(known)).all()))
-    if values.dtype != _EXACT_DTYPES[f.kind]:
-        return False
-    if f.kind == "bool":
-        return True
-    if f.missing_ok and f.kind == "float":  # unknown (NaN) is a valid value here
-        known = values[~np.isnan(values)]
-        return bool(known.size == 0 or (known.min() >= f.low and known.max() <= f.high))
-    return bool(values.min() >= f.low and values.max() <= f.high)  # NaN fails both comparisons
-
 
 def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
     """Validate ``X`` against the contract and return a clean copy.
@@ -144,18 +102,22 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
         unknown categories, a bad label.
     """
     _check_shape(X)
-    names = tuple(X.columns.tolist())
+    names = column_names(X.columns)
     # Exactly the contract's names (our own frames, and every model call on them): nothing to rename.
     exact = names == FEATURE_NAMES
-    mapping = {} if exact else column_mapping(X.columns)  # Chinese / English labels, odd spacing or case
+    # Chinese / English labels, odd spacing or case; worked out once per columns Index (immutable).
+    columns = X.columns
+    mapping = {} if exact else by_identity("mapping", (columns,), lambda: column_mapping(columns))
     if mapping:
         X = X.rename(columns=mapping)
-        names = tuple(X.columns.tolist())
+        names = column_names(X.columns)
     arrays = column_arrays(X)
-    fine = {f.name for f in FEATURES if f.name in arrays and _already_clean(f, arrays[f.name])}
+    fine = {f.name for f in FEATURES if f.name in arrays and already_clean(f, arrays[f.name])}
     absent = [f.name for f in FEATURES if not f.required and f.name not in arrays]
-    if len(fine) + len(absent) == len(FEATURES) and not require_label:
-        return _clean_as_is(X, names, exact, fine, absent)
+    converted = {} if require_label else {f.name: c for f in FEATURES if f.name in arrays and f.name not in fine
+                                          and (c := converted_column(f, arrays[f.name])) is not None}
+    if len(fine) + len(converted) + len(absent) == len(FEATURES) and not require_label:
+        return _clean_as_is(X, arrays, exact, converted)
     problems: list[str] = []
     missing = [f.name for f in FEATURES if f.required and f.name not in X.columns]
     if missing:
@@ -192,24 +154,22 @@ def _check_shape(X: Any) -> None:
         raise ValueError("invalid input: the frame is empty; expected at least one row")
 
 
-def _clean_as_is(X: pd.DataFrame, names: tuple[Any, ...], exact: bool, fine: set[str],
-                 absent: list[str]) -> pd.DataFrame:
-    """The fast path: every contract column already clean, nothing to convert.
+def _clean_as_is(X: pd.DataFrame, arrays: dict[Any, Any], exact: bool, converted: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The fast path: every contract column clean, converted by :func:`~xieshang.columns.converted_column` or absent (then unknown).
 
-    Copy-on-write makes the result independent of ``X``.
+    Copy-on-write makes the exact frame's copy independent of ``X``; the other frames are built from
+    (copies of) the columns' arrays, cheaper than selecting columns and setting the absent ones. Every
+    clean frame shares one columns Index, whose names the next steps then read without iterating it.
     """
-    k = len(FEATURE_NAMES)
-    if exact:  # the same frame; a copy is cheaper than selecting its columns
-        return X.copy(deep=not _COPY_ON_WRITE)
-    if not absent and names[:k] == FEATURE_NAMES:  # contract columns first, extras after
-        return X.iloc[:, :k].copy(deep=not _COPY_ON_WRITE)
-    if not absent:
-        return X[list(FEATURE_NAMES)]
-    present = [n for n in FEATURE_NAMES if n in fine]
-    partial = X[present].copy(deep=not _COPY_ON_WRITE)
-    for name in absent:  # an optional column: unknown in every row
-        partial[name] = np.nan
-    return partial[list(FEATURE_NAMES)]
+    if exact and not converted:  # the same frame; a copy is cheaper than selecting its columns
+        out = X.copy(deep=not _COPY_ON_WRITE)
+        if X.columns.name is None:
+            out.columns = CONTRACT_COLUMNS
+        return out
+    # Selected, reordered, converted, an absent optional column unknown in every row; never the input's arrays.
+    data = {n: converted[n] if n in converted else arrays[n].copy() if n in arrays else np.full(len(X), np.nan)
+            for n in FEATURE_NAMES}
+    return contract_frame(data, X.index)
 
 
 def _checked_columns(X: pd.DataFrame, fine: set[str], problems: list[str]) -> dict[str, pd.Series]:

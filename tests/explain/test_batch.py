@@ -57,3 +57,24 @@ def test_explain_frame_and_explain_say_the_same_on_mixed_rows(pool, small_model)
             one, two = answer(b), answer(explain(small_model, apps.iloc[[i]], target=0.6, lang=lang))
             assert one["rest"] == two["rest"]
             assert one["floats"] == pytest.approx(two["floats"], rel=1e-9, abs=1e-12)
+
+
+def test_stacked_rows_are_the_frame_pandas_public_constructor_builds(pool, monkeypatch):
+    import numpy as np
+
+    from xieshang.columns import CONTRACT_COLUMNS
+    from xieshang.explain._batch import Rows, row_of, stack
+    from xieshang.validation import applicant_frame, validate_frame
+
+    holed = with_blanks(pool.head(20), seed=3)
+    rows = [row_of(applicant_frame(holed.iloc[[i]])) for i in range(3)]
+    batches = [Rows(r, 4) for r in rows]
+    batches[1].cols["plan_months"] = np.array([12, 24, 36, 48])
+    batches[2].cell(1, "communication", "proactive")
+    fast = stack(batches)
+    assert fast.columns is CONTRACT_COLUMNS and len(fast) == 12
+    pd.testing.assert_frame_equal(validate_frame(fast), fast)  # clean: in the contract's dtypes already
+    monkeypatch.delattr(pd.DataFrame, "_from_arrays")  # a pandas without it: the public constructor
+    pd.testing.assert_frame_equal(stack(batches), fast)
+    assert fast["plan_months"].iloc[4:8].tolist() == [12, 24, 36, 48]
+    assert fast["communication"].iloc[9] == "proactive"

@@ -91,3 +91,15 @@ def test_calibration_is_scored_on_probabilities_clipped_as_the_model_predicts():
         q = IsotonicRegression(out_of_bounds="clip").fit(res.oof_score[tr], y[tr]).predict(res.oof_score[te])
         zero_for_approved += int(((q == 0) & (y[te] == 1)).sum())
     assert zero_for_approved > 0
+
+
+def test_isotonic_calibration_is_applied_without_scikit_learns_per_call_checks(data, test_rows, monkeypatch):
+    from sklearn.isotonic import IsotonicRegression
+
+    X, y = data.drop(columns=[LABEL, TRUTH]), data[LABEL].to_numpy()
+    pipe = make_candidates(0, ["logistic_monotone"])["logistic_monotone"]
+    res = cross_validate_candidate("logistic_monotone", pipe, X, y, cv_folds(y, 3, seed=0))
+    ours = RefitCalibrated(pipe, method="isotonic").fit(X, y, oof_scores=res.oof_score)
+    expected = ours.calibrator_.predict_proba(ours.decision_function(test_rows)[:, None])
+    monkeypatch.setattr(IsotonicRegression, "predict", lambda *a: pytest.fail("IsotonicRegression.predict called"))
+    np.testing.assert_array_equal(ours.predict_proba(test_rows), expected)

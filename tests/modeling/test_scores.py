@@ -1,8 +1,12 @@
-"""Tests for xieshang.modeling.scores: the scores every modeling step shares."""
+"""Tests for xieshang.modeling.scores: the scores and decision values every modeling step shares."""
 
 import numpy as np
+import pytest
 from sklearn.metrics import log_loss
+from sklearn.pipeline import Pipeline
 
+from xieshang.contract import LABEL, TRUTH
+from xieshang.modeling import decision_scores, make_candidates
 from xieshang.modeling.scores import binary_log_loss
 
 
@@ -18,3 +22,11 @@ def test_binary_log_loss_is_scikit_learns_bit_for_bit():
             assert binary_log_loss(labels, p) == log_loss(labels, p, labels=[0, 1])
     # Certain and wrong: clipped to machine epsilon, finite.
     assert binary_log_loss([1, 0], [0.0, 1.0]) == log_loss([1, 0], [0.0, 1.0], labels=[0, 1]) > 30
+
+
+def test_a_pipelines_steps_are_run_directly_with_the_same_values(data, test_rows, monkeypatch):
+    X, y = data.drop(columns=[LABEL, TRUTH]), data[LABEL].to_numpy()
+    pipe = make_candidates(0, ["hgb_monotone"])["hgb_monotone"].fit(X, y)
+    expected = pipe.decision_function(test_rows)
+    monkeypatch.setattr(Pipeline, "decision_function", lambda *a: pytest.fail("Pipeline.decision_function called"))
+    np.testing.assert_array_equal(decision_scores(pipe, test_rows), expected)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..columns import contract_frame
 from ..contract import FEATURES, Feature, feature
 from ..outputs import proba_and_log_odds
 from ..validation import category_dtype, column_arrays
@@ -112,7 +113,7 @@ def stack(batches: list[Rows]) -> pd.DataFrame:
             data[name][start + i] = code
     for name in _CATEGORY_NAMES:  # the contract's shared dtype: the model's validation skips comparing categories
         data[name] = pd.Categorical.from_codes(data[name], dtype=category_dtype(name))
-    return pd.DataFrame(data)
+    return contract_frame(data, pd.RangeIndex(int(ends[-1]) if len(ends) else 0))  # fresh arrays
 
 
 def row_of(frame: pd.DataFrame) -> dict[str, Any]:

@@ -17,7 +17,8 @@ The recipe :class:`~xieshang.model.ApprovalModel` follows when it is fitted:
    split, at a rate :data:`~.boosting.REFIT_SHRINK` times smaller for that many
    times the iterations found in the folds).
 
-Modules (each one job): :mod:`.tabulate` (trees summed into lookup tables),
+Modules (each one job): :mod:`.tabulate` (trees summed into lookup tables), :mod:`.flat_trees`
+(larger trees as flat node arrays, walked at once),
 :mod:`.tabulated` (the boosting that predicts from them), :mod:`.scores` (log-odds and
 log loss every step shares),
 :mod:`.estimators`, :mod:`.selection` (folds, direction check, scoring),

@@ -75,6 +75,11 @@ def _apply_calibration(calibrated: CalibratedClassifierCV, scores: np.ndarray) -
         proba = np.column_stack([1.0 - p, p])
     elif inner.method == "temperature":
         proba = np.asarray(calibrator.predict(scores), dtype=float)
+    elif inner.method == "isotonic" and getattr(calibrator, "out_of_bounds", None) == "clip" and hasattr(calibrator, "f_"):
+        # IsotonicRegression.predict's own steps (clip, interpolate, cast), without its input checks.
+        t = scores[:, 0].astype(calibrator.X_thresholds_.dtype, copy=False)
+        p = np.asarray(calibrator.f_(np.clip(t, calibrator.X_min_, calibrator.X_max_)).astype(t.dtype), dtype=float)
+        proba = np.column_stack([1.0 - p, p])
     else:
         p = np.asarray(calibrator.predict(scores[:, 0]), dtype=float)
         proba = np.column_stack([1.0 - p, p])

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.pipeline import Pipeline
 
 __all__ = ["binary_log_loss", "decision_scores", "fast_matrix", "log_odds", "row_log_loss", "same_columns"]
 
@@ -74,7 +75,15 @@ def log_odds(p: Any) -> np.ndarray:
 
 
 def decision_scores(model: Any, X: Any) -> np.ndarray:
-    """The score a calibrator works on: ``decision_function`` if there is one, else the log-odds of ``predict_proba``."""
+    """The score a calibrator works on: ``decision_function`` if there is one, else the log-odds of ``predict_proba``.
+
+    A fitted pipeline's steps are run directly: scikit-learn's ``Pipeline`` checks it is fitted on every
+    call (about 0.1 ms, a tenth of a one-row prediction); the steps are the same calls.
+    """
+    if isinstance(model, Pipeline) and all(hasattr(t, "transform") for _, t in model.steps[:-1]):
+        for _, step in model.steps[:-1]:
+            X = step.transform(X)
+        model = model.steps[-1][1]
     if hasattr(model, "decision_function"):
         return np.asarray(model.decision_function(X), dtype=float).reshape(-1)
     return log_odds(np.asarray(model.predict_proba(X), dtype=float)[:, 1])

@@ -12,11 +12,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 
+from .flat_trees import FLAT_MAX_CELLS, flatten_trees, walk_flat_trees
 from .scores import fast_matrix, same_columns
-from .tabulate import interval_index, tabulate_trees
+from .tabulate import interval_index, interval_indices, tabulate_trees
 
 __all__ = ["TabulatedHGB"]
+
+FEW_CELLS = 100_000
+"""Up to this many (row, cut) pairs, every column's intervals come from one comparison
+(:func:`~xieshang.modeling.tabulate.interval_indices`) instead of a ``searchsorted`` call per column."""
 
 
 class TabulatedHGB(HistGradientBoostingClassifier):
@@ -28,7 +34,11 @@ class TabulatedHGB(HistGradientBoostingClassifier):
     the order of floating-point sums), without scikit-learn's Python call per
     tree, which dominates a one-row prediction of hundreds of small trees.
     A missing value follows each node's learned side, as in scikit-learn.
-    Otherwise scikit-learn's own prediction is used.
+    Otherwise a few rows walk every tree at once through the flat node arrays
+    of :mod:`~xieshang.modeling.flat_trees` (the same values, bit for bit), and
+    more rows scikit-learn's own walk of the fitted trees, without its per-call
+    input checks; anything but a frame with the columns of ``fit`` or a numeric
+    matrix goes through scikit-learn's ``predict_proba`` and its checks.
     The parameters are those of ``HistGradientBoostingClassifier``.
 
     Attributes
@@ -37,6 +47,9 @@ class TabulatedHGB(HistGradientBoostingClassifier):
         The tables (see :func:`~xieshang.modeling.tabulate.tabulate_trees`), or ``None`` when the trees cannot be
         tabulated (or the tables did not reproduce scikit-learn's decision
         values on the training rows).
+    flat_trees_ : dict or None
+        The trees as flat node arrays (:func:`~xieshang.modeling.flat_trees.flatten_trees`) when they are
+        not tabulated, or ``None`` (tabulated, or not reproducing scikit-learn's values bit for bit).
     never_seen_ : numpy.ndarray of int
         Columns unknown (NaN) in every training row (an optional column a file
         lacks): nothing can be learned from them, so they are held constant,
@@ -44,20 +57,13 @@ class TabulatedHGB(HistGradientBoostingClassifier):
     """
 
     def _held(self, X: Any) -> Any:
-        """``X`` with the never-seen columns held at 0 (a copy only when there are any).
+        """``X`` with the never-seen columns held at 0 (a copy only when there are any), for scikit-learn's own path.
 
-        A frame with the columns of ``fit`` that the tables can answer becomes a float matrix first:
-        copying a matrix costs microseconds, a frame (and setting its columns) a millisecond.
+        The fast paths hold them on a float matrix instead (:meth:`_matrix`).
         """
         cols = getattr(self, "never_seen_", None)
         if cols is None or not len(cols):
             return X
-        if getattr(self, "tables_", None) is not None:
-            M = fast_matrix(X, getattr(self, "feature_names_in_", None))
-            if M is not None:
-                M = M.copy()
-                M[:, cols] = 0.0
-                return M
         if isinstance(X, pd.DataFrame):
             X = X.copy()
             X.iloc[:, cols] = 0.0
@@ -70,7 +76,7 @@ class TabulatedHGB(HistGradientBoostingClassifier):
         """Fit as ``HistGradientBoostingClassifier``, then tabulate the trees (checked on training rows)."""
         from scipy import sparse
 
-        self.tables_ = None
+        self.tables_: dict[str, Any] | None = None
         # Dense input only (scikit-learn's own checks refuse sparse input with their message).
         M = None if sparse.issparse(X) else np.asarray(X)
         if M is not None:  # anything not plainly numeric is left to scikit-learn's own checks and messages
@@ -83,18 +89,34 @@ class TabulatedHGB(HistGradientBoostingClassifier):
         self.never_seen_ = np.flatnonzero(never_seen)
         X = self._held(X)
         super().fit(X, y, sample_weight=sample_weight, **fit_params)
-        tables = tabulate_trees(self) if dense else None
-        if tables is not None:
-            self.tables_ = tables
-            # Checked on the first rows and on rows with missing values (their own routing).
-            M = np.asarray(X, dtype=float)
-            nan_rows = np.flatnonzero(np.isnan(M).any(axis=1))[:512]
-            rows = np.union1d(np.arange(min(M.shape[0], 512)), nan_rows)
-            probe = X.iloc[rows] if isinstance(X, pd.DataFrame) else M[rows]
+        self.flat_trees_: dict[str, Any] | None = None
+        if dense:
+            self._compile(X)
+        return self
+
+    @staticmethod
+    def _probe(X: Any, n: int) -> Any:
+        """The first ``n`` rows of ``X`` and up to ``n`` rows with missing values (their own routing)."""
+        M = np.asarray(X, dtype=float)
+        nan_rows = np.flatnonzero(np.isnan(M).any(axis=1))[:n]
+        rows = np.union1d(np.arange(min(M.shape[0], n)), nan_rows)
+        return X.iloc[rows] if isinstance(X, pd.DataFrame) else M[rows]
+
+    def _compile(self, X: Any) -> None:
+        """The tables, else the flat trees, each kept only if it gives scikit-learn's values on training rows."""
+        self.tables_ = tabulate_trees(self)
+        if self.tables_ is not None:
+            probe = self._probe(X, 512)
             fast = self._tabulated(probe)
             if fast is None or not np.allclose(fast, super().decision_function(probe), rtol=1e-9, atol=1e-9):
                 self.tables_ = None
-        return self
+        if self.tables_ is None:
+            self.flat_trees_ = flatten_trees(self)
+            probe = self._probe(X, 64)  # bit for bit: the same additions in the same order
+            M = self._matrix(probe)
+            if self.flat_trees_ is not None and (M is None or not np.array_equal(
+                    walk_flat_trees(self.flat_trees_, M), super().decision_function(probe))):
+                self.flat_trees_ = None
 
     def _tabulated(self, X: Any) -> np.ndarray | None:
         """Decision values from the tables (missing values included), or ``None`` where scikit-learn's must answer."""
@@ -122,8 +144,11 @@ class TabulatedHGB(HistGradientBoostingClassifier):
         for lo in range(0, len(M), outer):
             block = M[lo:lo + outer]
             bb = b[:len(block)]
-            for f in used:
-                bb[:, f] = interval_index(t["cuts"][f], block[:, f])
+            if "cut_matrix" in t and len(block) * t["cut_matrix"].size <= FEW_CELLS:  # one call for every column
+                bb[:, used] = interval_indices(t["cut_matrix"], t["cut_counts"], block[:, used])
+            else:
+                for f in used:
+                    bb[:, f] = interval_index(t["cuts"][f], block[:, f])
             for i in range(0, len(block), inner):
                 part = bb[i:i + inner]
                 idx = first.take(part[:, f0] + rowstart)
@@ -131,25 +156,78 @@ class TabulatedHGB(HistGradientBoostingClassifier):
                 out[lo + i:lo + i + inner] += flat.take(idx).sum(axis=1)
         return out
 
+    def _matrix(self, X: Any) -> np.ndarray | None:
+        """``X`` as a float matrix (never-seen columns held at 0) the fast paths may take, or ``None``.
+
+        A frame with exactly the columns of ``fit`` (:func:`~xieshang.modeling.scores.fast_matrix`), or a
+        numeric matrix of as many columns; anything else goes through scikit-learn's checks and messages.
+        """
+        if isinstance(X, pd.DataFrame):
+            M = fast_matrix(X, getattr(self, "feature_names_in_", None))
+        elif isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "fiub" and len(X):
+            M = np.asarray(X, dtype=float)
+        else:
+            M = None
+        if M is None or M.shape[1] != getattr(self, "n_features_in_", -1):
+            return None
+        cols = getattr(self, "never_seen_", None)
+        if cols is not None and len(cols):
+            M = M.copy()  # never the caller's data
+            M[:, cols] = 0.0
+        return M
+
+    def _walked(self, M: np.ndarray) -> np.ndarray | None:
+        """Log-odds of a binary model from its fitted trees, as ``_raw_predict`` sums them, without its checks.
+
+        scikit-learn's own tree walk (``_predict_iterations``) on the float matrix, from the same
+        baseline in the same order: the same values, bit for bit. Its input checks cost more than
+        walking a few hundred rows through a few hundred trees. ``None`` for another scikit-learn's internals.
+        """
+        try:
+            if self.n_trees_per_iteration_ != 1:
+                return None
+            raw = np.zeros((len(M), 1), dtype=self._baseline_prediction.dtype, order="F")
+            raw += self._baseline_prediction
+            self._predict_iterations(M, self._predictors, raw, False, _openmp_effective_n_threads())
+        except (AttributeError, TypeError):
+            return None
+        return raw[:, 0]
+
+    def _raw(self, X: Any) -> np.ndarray | None:
+        """Log-odds of the positive class from the tables, else from the flat trees (a few rows) or scikit-learn's
+        own walk without its checks; ``None``: ask scikit-learn."""
+        M = self._matrix(X)
+        if M is None:
+            return None
+        out = self._tabulated(M)
+        if out is not None:
+            return out
+        flat = getattr(self, "flat_trees_", None)  # None: not compiled (or fitted before it was)
+        if flat is not None and len(M) * len(flat["roots"]) <= FLAT_MAX_CELLS:
+            return walk_flat_trees(flat, M)
+        return self._walked(M)
+
     def decision_function(self, X: Any) -> np.ndarray:
         """Log-odds of the positive class, shape (n,)."""
-        X = self._held(X)
-        out = self._tabulated(X)
-        return super().decision_function(X) if out is None else out
+        out = self._raw(X)
+        return super().decision_function(self._held(X)) if out is None else out
 
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Probabilities of the two classes, shape (n, 2)."""
+    @staticmethod
+    def _proba(out: np.ndarray) -> np.ndarray:
+        """As scikit-learn's binomial loss: the logistic of the log-odds, then its complement."""
         from scipy.special import expit
 
-        X = self._held(X)
-        out = self._tabulated(X)
-        if out is None:
-            return super().predict_proba(X)
         p = expit(out)
         return np.column_stack([1.0 - p, p])
 
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Probabilities of the two classes, shape (n, 2)."""
+        out = self._raw(X)
+        return super().predict_proba(self._held(X)) if out is None else self._proba(out)
+
     def predict(self, X: Any) -> np.ndarray:
-        """The class whose log-odds win (as scikit-learn: the first class on a tie)."""
-        X = self._held(X)
-        out = self._tabulated(X)
-        return super().predict(X) if out is None else self.classes_[(out > 0).astype(np.int64)]
+        """The most probable class (as scikit-learn: the first class on a tie)."""
+        out = self._raw(X)
+        if out is None:
+            return super().predict(self._held(X))
+        return self.classes_[np.argmax(self._proba(out), axis=1)]
