@@ -102,15 +102,13 @@ def validate_frame(X: Any, *, require_label: bool = False) -> pd.DataFrame:
         unknown categories, a bad label.
     """
     _check_shape(X)
-    names = column_names(X.columns)
     # Exactly the contract's names (our own frames, and every model call on them): nothing to rename.
-    exact = names == FEATURE_NAMES
+    exact = column_names(X.columns) == FEATURE_NAMES
     # Chinese / English labels, odd spacing or case; worked out once per columns Index (immutable).
     columns = X.columns
     mapping = {} if exact else by_identity("mapping", (columns,), lambda: column_mapping(columns))
     if mapping:
         X = X.rename(columns=mapping)
-        names = column_names(X.columns)
     arrays = column_arrays(X)
     fine = {f.name for f in FEATURES if f.name in arrays and already_clean(f, arrays[f.name])}
     absent = [f.name for f in FEATURES if not f.required and f.name not in arrays]

@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 
 from .flat_trees import FLAT_MAX_CELLS, flatten_trees, walk_flat_trees
 from .scores import fast_matrix, same_columns
@@ -188,8 +187,10 @@ class TabulatedHGB(HistGradientBoostingClassifier):
                 return None
             raw = np.zeros((len(M), 1), dtype=self._baseline_prediction.dtype, order="F")
             raw += self._baseline_prediction
+            from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+
             self._predict_iterations(M, self._predictors, raw, False, _openmp_effective_n_threads())
-        except (AttributeError, TypeError):
+        except (AttributeError, TypeError, ImportError):
             return None
         return raw[:, 0]
 
