@@ -171,7 +171,7 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
             self.knots_.append(knots)
             signs += [directions.get(name, 0)] * (len(knots) - 1)
         signs += [0] * len(self.missing_columns_)
-        self.basis_mean_ = None  # not a previous fit's: _basis fills blanks of fit's own missing columns with 0
+        self.basis_mean_ = None  # not a previous fit's: _basis_blocks fills blanks of fit's own missing columns with 0
         # Centred: far better conditioned, same monotone fit. The two products with the basis dominate the
         # fit and are memory-bound: in float32 they take half the time; the loss, the residuals and the
         # sums stay in float64.

@@ -86,8 +86,8 @@ def _calibrate_refit(run: _Run, res: CandidateResult, estimator: Any, fitted: An
     t0 = time.perf_counter()
     cal = RefitCalibrated(estimator, method=method, n_splits=run.n_splits, seed=run.seed).fit(
         run.X, run.y, oof_scores=res.oof_score, fitted_estimator=fitted, oof_labels=run.y_cv)
-    # The refit model is the one that predicts: it must respect the directions too. Every refit of this
-    # fit is probed on the same rows: the probe is built once.
+    # The refit model is the one that predicts: it is the one the direction check probes (PROBE_FOLDS).
+    # Every refit of this fit is probed on the same rows: the probe is built once.
     if run.probe is None:
         run.probe = DirectionProbe.build(run.X, seed=run.seed + len(run.folds))
     for feat, v in run.probe.violations(cal.predict_proba).items():

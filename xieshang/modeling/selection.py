@@ -67,7 +67,7 @@ class CandidateResult:
 
     @property
     def monotone(self) -> bool:
-        """Whether every fold model respects the contract's directions."""
+        """Whether no probed model (the refit, and any fold model probed) moves against a contract direction."""
         return not self.violations
 
 
