@@ -1,5 +1,7 @@
 """Tests for xieshang.modeling.boosting: capacity and length chosen on the folds."""
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -69,6 +71,8 @@ def test_lightgbm_capacity_is_screened_and_refit_like_the_others(data, test_rows
     assert found.result.monotone
     refit = found.estimator.fit(X, y)
     assert refit.named_steps["hgb"].n_iter_ == found.n_iter
+    again = pickle.loads(pickle.dumps(refit))  # a saved model answers as the fitted one, to the bit
+    np.testing.assert_array_equal(again.decision_function(test_rows), refit.decision_function(test_rows))
     assert not direction_violations(refit.predict_proba, test_rows.drop(columns=[LABEL, TRUTH]), seed=0)
 
 
