@@ -28,6 +28,17 @@ def test_explanation_chart_draws_reasons_and_actions(lang):
     assert missing_glyphs(render(fig)) == []
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_chart_never_shows_a_chance_of_0_or_100_percent(lang):
+    # The model clips to [0.001, 0.999]: formatted as a percentage that reads 0 % or 100 %, as certain.
+    exp = stand_in_explanation(lang)
+    exp.probability = 0.003
+    ax = plots.explanation_chart(exp).axes[0]
+    shown = " ".join([ax.get_title(), *(t.get_text() for t in ax.texts), *ax.get_legend_handles_labels()[1]])
+    assert xieshang.text.chance(0.003, lang) in ax.get_title()
+    assert " 0%" not in shown and "100%" not in shown
+
+
 def test_explanation_chart_of_a_real_explanation(oracle, X):
     explain = xieshang.explain
     p = oracle.predict_proba(X)[:, 1]

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..text import FIGURE_TEXT, figure_text
+from ..text import FIGURE_TEXT, chance, figure_text
 from .canvas import COLORS, drawing, new_axes
 from .labels import change_text, short_label, value_label
 
@@ -73,7 +73,7 @@ def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
                 color = COLORS["reach"] if q >= target else COLORS["short"]
                 ax.annotate("", xy=(q, y), xytext=(p, y),
                             arrowprops={"arrowstyle": "-|>", "color": color, "lw": 2.2 if kind == "action" else 1.4})
-                ax.text(max(q, p) + 0.01, y, figure_text("action_note", lang, p=q, cost=float(obj.cost)),
+                ax.text(max(q, p) + 0.01, y, figure_text("action_note", lang, p=chance(q, lang), cost=float(obj.cost)),
                         va="center", fontsize="small", color=color)
         ax.set_yticks(ys, [lab for _, lab, _ in rows], fontsize="small")
         kinds = [k for k, _, _ in rows]
@@ -87,7 +87,7 @@ def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
         for k in range(1, len(rows)):
             if kinds[k] != kinds[k - 1]:
                 ax.axhline(bottoms[k - 1], color="#bbbbbb", lw=0.8)
-        ax.axvline(p, color=COLORS["now"], lw=1.5, label=f"{figure_text('now', lang)} {p:.0%}")
+        ax.axvline(p, color=COLORS["now"], lw=1.5, label=f"{figure_text('now', lang)} {chance(p, lang)}")
         ax.axvline(target, color=COLORS["reach"], lw=1.2, ls="--", label=figure_text("target", lang, target=target))
         ax.set_xlim(0, 1.12)
         ax.set_xticks(np.linspace(0, 1, 6))
@@ -98,7 +98,7 @@ def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
         if status not in FIGURE_TEXT[lang]:
             reached = getattr(exp, "reached", None)
             status = None if reached is None or not actions else "reached" if reached else "best_reachable"
-        title = figure_text("explain_title", lang, p=p, target=target)
+        title = figure_text("explain_title", lang, p=chance(p, lang), target=target)
         if status is not None:
             title += "\n" + figure_text(status, lang)
         ax.set_title(title, fontsize="medium")

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from .. import contract
 from ..inspection import proba_fn, whatif, with_values
 from ..rules import affordable, plan_terms
-from ..text import figure_text
+from ..text import chance, figure_text
 from ..validation import applicant_frame
 from .canvas import COLORS, drawing, new_axes
 from .effects import draw_levels
@@ -72,7 +72,7 @@ def whatif_curve(
         x_now = float(current) if f.is_numeric else int(np.flatnonzero(g == current)[0]) if current in g else None
         if x_now is not None:
             ax.plot([x_now], [now_p], marker="*", ms=13, color=COLORS["now"], ls="none",
-                    label=f"{figure_text('now', lang)}: {value_label(name, current, lang)} → {now_p:.0%}")
+                    label=f"{figure_text('now', lang)}: {value_label(name, current, lang)} → {chance(now_p, lang)}")
         if f.is_numeric:
             inst, disp = plan_terms(with_values(row, name, g))
             bad = ~affordable(inst, disp)
