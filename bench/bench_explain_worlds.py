@@ -38,15 +38,11 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from blind_worlds import BLIND
-from policy_worlds import BLIND as POLICY
-from worlds import WORLDS
+from bench_worlds import ALL_WORLDS
 
 from xieshang import train
 from xieshang.contract import FEATURE_NAMES, LABEL, NUMERIC_NAMES, TRUTH
 from xieshang.explain import explain
-
-ALL_WORLDS = {**WORLDS, **BLIND, **POLICY}
 
 
 def _model(world: str, rows: int, seed: int, cache: Path | None):
