@@ -61,16 +61,16 @@ class Refused(ValueError):
         A list of row numbers (``rows``) is joined as each language lists numbers.
         """
         def fill(lang_: str) -> str:
-            own = {k: ("\u3001" if lang_ == "zh" else ", ").join(map(str, v)) if isinstance(v, list) else v
-                   for k, v in values.items()}
+            own = {k: T.list_sep(lang_).join(map(str, v)) if isinstance(v, list) else v for k, v in values.items()}
             return T.API_ERRORS[key][lang_].format(**own)
 
         texts = {lang_: fill(lang_) for lang_ in T.LANGS}
         return cls(texts["en"], field=field, lang=lang, texts=texts)
 
-    def in_lang(self, lang: str) -> Refused:
-        """The same refusal, to be answered in ``lang``."""
-        return Refused(str(self), field=self.field, rows=self.rows, lang=lang, texts=self.texts)
+    def in_lang(self, lang: str, rows: Sequence[Mapping[Any, Any]] | None = None) -> Refused:
+        """The same refusal, to be answered in ``lang`` (about ``rows``, where given)."""
+        return Refused(str(self), field=self.field, rows=self.rows if rows is None else rows, lang=lang,
+                       texts=self.texts)
 
     def says(self, lang: str) -> str:
         """The message in ``lang``: the API's own where it has one, else the library's."""
@@ -115,6 +115,11 @@ def _checked(rows: Sequence[Mapping[Any, Any]], lang: str) -> list[dict[str, Any
             for i in report.problems if i.code in _CHECK_CODES]
 
 
+def _said(exc: ValueError, lang: str) -> str:
+    """The refusal's message in ``lang``: the API's own words where it has them, else the library's."""
+    return exc.says(lang) if isinstance(exc, Refused) else str(exc)
+
+
 def field_errors(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang: str) -> list[dict[str, Any]]:
     """Every bad field of a refused request, each ``{"field", "label", "message"}`` in ``lang``.
 
@@ -130,8 +135,7 @@ def field_errors(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang
     field = exc.field if isinstance(exc, Refused) else None
     if field is not None or lead in ("target", "lang"):  # explain's own checks name them first
         field = field or lead
-        said = exc.says(lang) if isinstance(exc, Refused) else str(exc)
-        return [{"field": field, "label": field, "message": said}]
+        return [{"field": field, "label": field, "message": _said(exc, lang)}]
     errors = _unknown_keys(rows, lang) + _checked(rows, lang) if rows else []
     if not errors:  # nothing more specific: the library's message as it is
         errors = [{"field": None, "label": None, "message": str(exc)}]
@@ -140,6 +144,5 @@ def field_errors(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang
 
 def error_body(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang: str) -> dict[str, Any]:
     """The 422 body: ``{"detail": {"message", "title", "errors": [...]}}``."""
-    message = exc.says(lang) if isinstance(exc, Refused) else str(exc)
-    return {"detail": {"message": message, "title": T.UI["fix_fields"][lang],
+    return {"detail": {"message": _said(exc, lang), "title": T.UI["fix_fields"][lang],
                        "errors": field_errors(exc, rows, lang)}}

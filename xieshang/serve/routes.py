@@ -70,7 +70,7 @@ _PREDICT_BODY = {"requestBody": {"required": True, "description": "Rows to score
 
 
 def _parse(raw: bytes) -> Any:
-    try:  # orjson reads plain UTF-8 JSON in half the time; what only ``json`` reads (1e999, NaN, UTF-16) goes there
+    try:  # orjson reads plain UTF-8 JSON in ~0.6 of the time; what only ``json`` reads (1e999, NaN, UTF-16) goes there
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
         pass
@@ -135,7 +135,7 @@ def _one(work: Any, model: Any, raw: bytes, query_lang: str) -> bytes:
     try:
         return bytes(work(model, applicant, target, lang))
     except Refused as exc:
-        raise Refused(str(exc), field=exc.field, rows=[applicant], lang=lang, texts=exc.texts) from None
+        raise exc.in_lang(lang, rows=[applicant]) from None
     except ValueError as exc:
         raise Refused(str(exc), rows=[applicant], lang=lang) from None
 
