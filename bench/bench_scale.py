@@ -3,7 +3,9 @@
 Run: ``python bench/bench_scale.py [--scale 1.0] [--reference 0.1]``, or
 ``python bench/bench_scale.py --fit-curve`` (``make bench-fit``): only the fit
 of ``ApprovalModel`` at 50k, 200k and 1M rows, each in its own process, with
-its peak memory and how time grows (target: 1M rows in at most 5 minutes).
+its peak memory and how time grows (target of issue 21: 1M rows in at most 120 s; the fit
+alone, not the generation of its rows, with its CPU seconds beside: one thread, so under load from
+other work the CPU seconds stay close to what the fit takes on an idle machine).
 
 Every step runs the real command line in its own process, and its peak
 resident memory (``ru_maxrss`` of that process) is read when it ends:
@@ -56,11 +58,13 @@ elif step == "fit":
     from xieshang import ApprovalModel, generate
     df = generate(args[0], seed=0)
     X, y = df.drop(columns=["approved", "true_probability"]), df["approved"]
+    t, cpu = time.perf_counter(), time.process_time()  # the fit alone, not the rows' generation
     t = time.perf_counter()  # the fit alone
     model = ApprovalModel(seed=0).fit(X, y)
     extra = {"candidate": model.candidate_, "calibration": model.calibration_,
              "capacity": model.cv_results_.get("hgb_monotone", {}).get("capacity"),
-             "n_iter": model.cv_results_.get("hgb_monotone", {}).get("n_iter")}
+             "n_iter": model.cv_results_.get("hgb_monotone", {}).get("n_iter"),
+             "cpu_seconds": time.process_time() - cpu}
 elif step == "write_score_file":
     import pyarrow as pa, pyarrow.parquet as pq
     from xieshang.generator import generate
@@ -111,7 +115,8 @@ def run_size(scale: float, work: Path) -> dict[str, dict[str, float]]:
 
 
 FIT_SIZES = (50_000, 200_000, 1_000_000)
-FIT_TARGET_S = 300.0
+FIT_TARGET_S = 120.0
+"""Issue 21's target for the fit on 1,000,000 rows (issue 4's was 300 s)."""
 
 
 def fit_curve(sizes: tuple[int, ...]) -> None:
@@ -125,7 +130,7 @@ def fit_curve(sizes: tuple[int, ...]) -> None:
         for n in sizes:
             r = run_step("fit", [n], Path(work))
             rows.append((n, r))
-            print(f"  {n:>9,} rows: {r['seconds']:.1f} s, peak {r['peak_mib']:,.0f} MiB "
+            print(f"  {n:>9,} rows: {r['seconds']:.1f} s ({r['cpu_seconds']:.1f} s CPU), peak {r['peak_mib']:,.0f} MiB "
                   f"({r['candidate']} + {r['calibration']}; boosting {r['capacity']} on the folds, refit "
                   f"{r['n_iter']} iterations at 1/{REFIT_SHRINK} of the rate)",
                   flush=True)
