@@ -1,4 +1,4 @@
-"""The API's refusals in the request's language: 422 (target, lang, bodies), 413, 500 and 404, keys kept.
+"""The API's refusals in the request's language: 422 (target, lang, bodies), 413, 500, 404 and 405, keys kept.
 
 The language of an answer: the body's ``lang``, else the query's, else Chinese; where it is not known
 (the body not read, or ``lang`` itself unsupported) the query's ``lang`` if supported, else each language,
@@ -88,6 +88,15 @@ def test_an_internal_error_is_a_500_in_the_query_language_else_in_both(model_pat
 def test_no_example_is_a_404_in_the_query_language_else_in_both(small, query, langs):
     r = small.get(f"/v1/example{query}")
     assert r.status_code == 404 and r.json() == {"detail": {"message": _said("no_example", langs)}}
+
+
+@pytest.mark.parametrize("query, langs", WITHOUT_BODY)
+def test_no_such_address_or_method_is_404_or_405_in_the_query_language_else_in_both(client, query, langs):
+    r = client.get(f"/v1/no-such-thing{query}")
+    assert r.status_code == 404 and r.json() == {"detail": {"message": _said("not_found", langs)}}
+    r = client.put(f"/v1/explain{query}", json={})
+    assert r.status_code == 405 and r.headers["allow"] == "POST"  # the header of before, kept
+    assert r.json() == {"detail": {"message": _said("method_not_allowed", langs, method="PUT", allowed="POST")}}
 
 
 # -- 422 of lang: the language asked for is not one we have -------------------------------------------

@@ -18,8 +18,10 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from .. import __version__
 from .problems import api_text, known_lang
@@ -158,6 +160,7 @@ def create_app(model_path: str | Path | None = None, *, max_body_bytes: int = MA
     # Starlette answers an unexpected error itself (a plain-text "Internal Server Error") before _Guard sees it:
     # this handler words that answer; _Guard still logs the error without its message.
     app.add_exception_handler(Exception, _internal_error)
+    app.add_exception_handler(HTTPException, _http_error)
     _add_pages(app)
     return _Guard(app, max_body_bytes)
 
@@ -168,6 +171,20 @@ async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _internal_error_body(lang: str | None) -> dict[str, Any]:
     return {"detail": {"message": api_text("internal_error", lang)}}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """No such address (404) or method (405), in the query's ``lang`` else both, as every refusal of the API."""
+    assert isinstance(exc, HTTPException)
+    lang = known_lang(request.query_params.get("lang"))
+    if exc.status_code == 404:
+        message = api_text("not_found", lang)
+    elif exc.status_code == 405:
+        message = api_text("method_not_allowed", lang, method=request.method,
+                           allowed=(exc.headers or {}).get("Allow", "GET"))
+    else:  # none other is raised by this app: FastAPI's own answer
+        return await http_exception_handler(request, exc)
+    return JSONResponse({"detail": {"message": message}}, status_code=exc.status_code, headers=exc.headers)
 
 
 def _add_pages(app: FastAPI) -> None:

@@ -99,6 +99,12 @@ API_ERRORS: dict[str, dict[str, str]] = {
     "internal_error": {
         "zh": "服务内部出错，这次请求没有处理，发来的内容也没有保存。请稍后再试。",
         "en": "internal error: the request was not answered and nothing of it was kept; please try again later"},
+    "not_found": {
+        "zh": "这个地址不存在。接口列表见 /docs。",
+        "en": "not found: no such address; the endpoints are listed at /docs"},
+    "method_not_allowed": {
+        "zh": "这个地址不接受 {method} 请求，请改用 {allowed}。",
+        "en": "{method} is not allowed here; use {allowed}"},
     "no_example": {
         "zh": "这里没有示例申请人：示例文件只随代码仓库提供。",
         "en": "no example applicant here: the example file comes with the repository only"},
