@@ -9,9 +9,11 @@ ReDoc is off: even from local files it fetches its logo from its CDN.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import logging
 import os
+import re
 import traceback
 from pathlib import Path
 from typing import Any
@@ -19,11 +21,12 @@ from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from .. import __version__
+from .. import text as T
 from .problems import api_text, known_lang
 from .routes import router
 
@@ -187,12 +190,24 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": {"message": message}}, status_code=exc.status_code, headers=exc.headers)
 
 
+_HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+def _page_html(lang: str) -> str:
+    """``index.html`` with the words shown before its script runs (or without it) in ``lang``: ``{{key}}`` of UI."""
+    other = next(x for x in T.LANGS if x != lang)
+    words = {**T.ui_texts(lang), "html_lang": _HTML_LANG[lang], "other_html_lang": _HTML_LANG[other]}
+    template = (_STATIC / "index.html").read_text(encoding="utf-8")
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: html.escape(words[m.group(1)]), template)
+
+
 def _add_pages(app: FastAPI) -> None:
     app.mount("/static/page", StaticFiles(directory=_STATIC), name="page")
+    pages = {lang: _page_html(lang) for lang in T.LANGS}
 
     @app.get("/", include_in_schema=False)
-    def page() -> FileResponse:
-        return FileResponse(_STATIC / "index.html", media_type="text/html; charset=utf-8")
+    def page(request: Request) -> HTMLResponse:  # ?lang=en as the page's script reads it: English, else Chinese
+        return HTMLResponse(pages["en" if request.query_params.get("lang") == "en" else "zh"])
 
     @app.get("/static/font.otf", include_in_schema=False)
     def font() -> FileResponse:  # the bundled CJK font: no system CJK font needed, nothing from outside

@@ -55,6 +55,7 @@ UI: dict[str, dict[str, str]] = {
     "down_payment_value": {"zh": "{pct}（约 {money} 元）", "en": "{pct} (about {money} RMB)"},
     "needs_hardship": {"zh": "先写明困难原因", "en": "state the hardship first"},
     "unavailable": {"zh": "服务暂时无法回答，请稍后再试。", "en": "The service cannot answer right now; please try again."},
+    "needs_script": {"zh": "这个页面要开启 JavaScript 才能使用。", "en": "This page needs JavaScript to work."},
     "unit:RMB": {"zh": "元", "en": "RMB"},
     "unit:RMB/month": {"zh": "元/月", "en": "RMB/month"},
     "unit:days": {"zh": "天", "en": "days"},
