@@ -214,3 +214,14 @@ def test_the_api_docs_render_offline(server, browser):
     page.wait_for_selector(".opblock-summary-path[data-path='/v1/explain']", timeout=TIMEOUT)
     assert not outside, outside
     page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_page_the_api_cannot_build_says_so_in_its_language(server, browser, lang):
+    page = browser.new_page()
+    page.route("**/v1/contract", lambda route: route.fulfill(status=500, body="{}", content_type="application/json"))
+    page.goto(f"{server.url}/?lang={lang}")
+    page.wait_for_function("document.getElementById('status').textContent !== ''", timeout=TIMEOUT)
+    assert page.text_content("#status") == T.UI["unavailable"][lang]
+    assert page.text_content("#title") == T.UI["title"][lang]  # the captions came with the HTML
+    page.close()

@@ -9,18 +9,25 @@ ReDoc is off: even from local files it fetches its logo from its CDN.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import logging
 import os
+import re
 import traceback
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
-from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from .. import __version__
+from .. import text as T
+from .problems import api_text, known_lang
 from .routes import router
 
 __all__ = ["create_app", "run", "app_from_env", "DEFAULT_MODEL", "MAX_BODY_BYTES"]
@@ -42,6 +49,10 @@ class _Guard:
     The body is read whole (up to the limit) before the app sees it, so a
     refused body is never parsed. An unexpected error is logged by its type
     and code location only: exception messages may quote an applicant's values.
+    Both answers are :data:`xieshang.text.API_ERRORS` in the query's ``lang``
+    (``?lang=en``), the one language known without the body, else in each
+    language, one a line (:func:`~xieshang.serve.problems.api_text`); the 500
+    is sent by the app's own handler where the app got to answer, by this where not.
     """
 
     def __init__(self, app: Any, max_bytes: int):
@@ -52,9 +63,10 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        lang = _query_lang(scope)
         length = dict(scope["headers"]).get(b"content-length", b"0")
         if not length.isdigit() or int(length) > self.max_bytes:
-            await self._too_large(send)
+            await self._too_large(send, lang)
             return
         chunks, size, more = [], 0, True
         while more:
@@ -64,7 +76,7 @@ class _Guard:
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             if size > self.max_bytes:
-                await self._too_large(send)
+                await self._too_large(send, lang)
                 return
             more = message.get("more_body", False)
         body, started, replayed = b"".join(chunks), False, False
@@ -88,15 +100,20 @@ class _Guard:
             _log.error("internal error %s (message withheld: it may hold applicant data) at\n%s",
                        type(exc).__name__, where)
             if not started:
-                await _send_json(send, 500, {"detail": {"message": "internal error; the request was not kept"}})
+                await _send_json(send, 500, _internal_error_body(lang))
 
-    async def _too_large(self, send: Any) -> None:
-        await _send_json(send, 413, {"detail": {"message": f"request body over {self.max_bytes:,} bytes; "
-                                                          "send fewer rows per request"}})
+    async def _too_large(self, send: Any, lang: str | None) -> None:
+        await _send_json(send, 413, {"detail": {"message": api_text("too_large", lang, limit=f"{self.max_bytes:,}")}})
+
+
+def _query_lang(scope: dict[str, Any]) -> str | None:
+    """The query's ``lang`` where supported (``None``: each language)."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return known_lang(query.get("lang", [None])[0])
 
 
 async def _send_json(send: Any, status: int, payload: dict[str, Any]) -> None:
-    body = json.dumps(payload).encode()
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
@@ -143,16 +160,54 @@ def create_app(model_path: str | Path | None = None, *, max_body_bytes: int = MA
     app.state.model_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     app.state.example = _read_example(Path(example) if example is not None else None)
     app.include_router(router)
+    # Starlette answers an unexpected error itself (a plain-text "Internal Server Error") before _Guard sees it:
+    # this handler words that answer; _Guard still logs the error without its message.
+    app.add_exception_handler(Exception, _internal_error)
+    app.add_exception_handler(HTTPException, _http_error)
     _add_pages(app)
     return _Guard(app, max_body_bytes)
 
 
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(_internal_error_body(known_lang(request.query_params.get("lang"))), status_code=500)
+
+
+def _internal_error_body(lang: str | None) -> dict[str, Any]:
+    return {"detail": {"message": api_text("internal_error", lang)}}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """No such address (404) or method (405), in the query's ``lang`` else both, as every refusal of the API."""
+    assert isinstance(exc, HTTPException)
+    lang = known_lang(request.query_params.get("lang"))
+    if exc.status_code == 404:
+        message = api_text("not_found", lang)
+    elif exc.status_code == 405:
+        message = api_text("method_not_allowed", lang, method=request.method,
+                           allowed=(exc.headers or {}).get("Allow", "GET"))
+    else:  # none other is raised by this app: FastAPI's own answer
+        return await http_exception_handler(request, exc)
+    return JSONResponse({"detail": {"message": message}}, status_code=exc.status_code, headers=exc.headers)
+
+
+_HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+def _page_html(lang: str) -> str:
+    """``index.html`` with the words shown before its script runs (or without it) in ``lang``: ``{{key}}`` of UI."""
+    other = next(x for x in T.LANGS if x != lang)
+    words = {**T.ui_texts(lang), "html_lang": _HTML_LANG[lang], "other_html_lang": _HTML_LANG[other]}
+    template = (_STATIC / "index.html").read_text(encoding="utf-8")
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: html.escape(words[m.group(1)]), template)
+
+
 def _add_pages(app: FastAPI) -> None:
     app.mount("/static/page", StaticFiles(directory=_STATIC), name="page")
+    pages = {lang: _page_html(lang) for lang in T.LANGS}
 
     @app.get("/", include_in_schema=False)
-    def page() -> FileResponse:
-        return FileResponse(_STATIC / "index.html", media_type="text/html; charset=utf-8")
+    def page(request: Request) -> HTMLResponse:  # ?lang=en as the page's script reads it: English, else Chinese
+        return HTMLResponse(pages["en" if request.query_params.get("lang") == "en" else "zh"])
 
     @app.get("/static/font.otf", include_in_schema=False)
     def font() -> FileResponse:  # the bundled CJK font: no system CJK font needed, nothing from outside

@@ -1,13 +1,20 @@
 """Bad input -> one HTTP 422 body naming every bad field, in the request's language.
 
 The verdict is the library's: a request is refused when
-:func:`xieshang.validation.applicant_frame` / :func:`~xieshang.validation.validate_frame`
-(or ``explain``'s own checks of ``target`` and ``lang``) raise ``ValueError``;
-that message is returned verbatim as ``message``. The per-field ``errors`` are
-the library's words too: the data check's findings
+:func:`xieshang.validation.applicant_frame` / :func:`~xieshang.validation.validate_frame`,
+:func:`xieshang.explain.check_target` or :func:`xieshang.text.check_lang` raise
+``ValueError``. The applicant's refusal is returned verbatim as ``message``;
+what the library says of ``target`` and ``lang`` (English only) and what the API
+says of a body it cannot read are the API's words instead,
+:data:`xieshang.text.API_ERRORS`, in both languages (:class:`Refused`). The
+per-field ``errors`` are the library's words too: the data check's findings
 (:func:`xieshang.check.check_frame`, written in Chinese and English; its rows
 count from 1) and, for a key the contract does not know, the closest field
 (:func:`xieshang.validation.closest_field`).
+
+Where the request's language is not known (``lang`` itself unsupported, or the
+body not read), every text is given in each language, Chinese first, one a
+line (:func:`in_langs`): the same keys, so a client reads the body as always.
 """
 
 from __future__ import annotations
@@ -22,9 +29,34 @@ from ..contract import MISSING_OK_NAMES, feature
 from ..headers import canonical_name
 from ..validation import closest_field
 
-__all__ = ["Refused", "field_errors", "error_body"]
+__all__ = ["Refused", "field_errors", "error_body", "api_text", "in_langs", "known_lang"]
 
 _CHECK_CODES = ("bad_values", "blank_not_allowed", "missing_columns", "empty")
+
+
+def known_lang(query_lang: str | None) -> str | None:
+    """The language of an answer given without the body: the query's ``lang`` where supported, else ``None`` (each)."""
+    return query_lang if query_lang in T.LANGS else None
+
+
+def in_langs(texts: Sequence[str]) -> str:
+    """Texts in each language (``T.LANGS`` order: Chinese first) as one, a line each; one text said alike once."""
+    return "\n".join(dict.fromkeys(texts))
+
+
+def _filled(key: str, values: Mapping[str, Any]) -> dict[str, str]:
+    """:data:`~xieshang.text.API_ERRORS` ``[key]`` in each language; a list (row numbers) joined as each lists them."""
+    def fill(lang: str) -> str:
+        own = {k: T.list_sep(lang).join(map(str, v)) if isinstance(v, list) else v for k, v in values.items()}
+        return T.API_ERRORS[key][lang].format(**own)
+
+    return {lang: fill(lang) for lang in T.LANGS}
+
+
+def api_text(key: str, lang: str | None, **values: Any) -> str:
+    """:data:`~xieshang.text.API_ERRORS` ``[key]`` filled with ``values``, in ``lang`` (``None``: not known, so each)."""
+    texts = _filled(key, values)
+    return texts[lang] if lang is not None and lang in texts else in_langs([texts[lang_] for lang_ in T.LANGS])
 
 
 class Refused(ValueError):
@@ -39,42 +71,46 @@ class Refused(ValueError):
     rows : sequence of mappings, optional
         The applicant(s) as sent, for the per-field messages.
     lang : {"zh", "en"}, optional
-        The language to answer in (the request's; ``None``: not known yet).
+        The language to answer in (the request's; ``None``: not known, so each language).
     texts : mapping, optional
         The message in each language (the API's own, :data:`xieshang.text.API_ERRORS`), where the
         library's English ``message`` is not all there is.
+    also : str, optional
+        The library's refusal of ``rows``, refused with this one (every bad field named at once).
     """
 
     def __init__(self, message: str, *, field: str | None = None,
                  rows: Sequence[Mapping[Any, Any]] | None = None, lang: str | None = None,
-                 texts: Mapping[str, str] | None = None):
+                 texts: Mapping[str, str] | None = None, also: str | None = None):
         super().__init__(message)
         self.field = field
         self.rows = rows
         self.lang = lang
         self.texts = texts
+        self.also = also
 
     @classmethod
-    def api(cls, key: str, *, field: str, lang: str | None = None, **values: Any) -> Refused:
+    def api(cls, key: str, *, field: str, lang: str | None = None, also: str | None = None,
+            **values: Any) -> Refused:
         """The API's own refusal :data:`~xieshang.text.API_ERRORS` ``[key]``, filled with ``values`` in each language.
 
         A list of row numbers (``rows``) is joined as each language lists numbers.
         """
-        def fill(lang_: str) -> str:
-            own = {k: T.list_sep(lang_).join(map(str, v)) if isinstance(v, list) else v for k, v in values.items()}
-            return T.API_ERRORS[key][lang_].format(**own)
+        texts = _filled(key, values)
+        return cls(texts["en"], field=field, lang=lang, texts=texts, also=also)
 
-        texts = {lang_: fill(lang_) for lang_ in T.LANGS}
-        return cls(texts["en"], field=field, lang=lang, texts=texts)
-
-    def in_lang(self, lang: str, rows: Sequence[Mapping[Any, Any]] | None = None) -> Refused:
+    def in_lang(self, lang: str | None, rows: Sequence[Mapping[Any, Any]] | None = None) -> Refused:
         """The same refusal, to be answered in ``lang`` (about ``rows``, where given)."""
         return Refused(str(self), field=self.field, rows=self.rows if rows is None else rows, lang=lang,
-                       texts=self.texts)
+                       texts=self.texts, also=self.also)
 
-    def says(self, lang: str) -> str:
-        """The message in ``lang``: the API's own where it has one, else the library's."""
-        return self.texts[lang] if self.texts and lang in self.texts else str(self)
+    def says(self, lang: str | None) -> str:
+        """The message in ``lang`` (``None``: in each): the API's own where it has one, else the library's."""
+        if not self.texts:
+            return str(self)
+        if lang is not None and lang in self.texts:
+            return self.texts[lang]
+        return in_langs([self.texts[lang_] for lang_ in T.LANGS])
 
 
 def _label(name: str | None, lang: str) -> str | None:
@@ -92,24 +128,49 @@ def _unknown_keys(rows: Sequence[Mapping[Any, Any]], lang: str) -> list[dict[str
     out = []
     for key in keys:
         guess = closest_field(key)
-        named = f"{guess}({_label(guess, lang)})" if lang == "zh" else f"{guess} ({_label(guess, lang)})"
+        named = f"{guess}（{_label(guess, lang)}）" if lang == "zh" else f"{guess} ({_label(guess, lang)})"
         text = (T.UI["unknown_field"][lang].format(key=key, guess=named)
                 if guess else T.UI["unknown_field_no_guess"][lang].format(key=key))
         out.append({"field": str(key), "label": str(key), "message": text, "suggestion": guess})
     return out
 
 
+def _one_key_each(rows: Sequence[Mapping[Any, Any]], lang: str) -> list[dict[str, Any]]:
+    """A field given under two keys of one applicant (``credit_score`` and ``信用分``): the library refuses it."""
+    out = {}
+    for row in rows:
+        keys: dict[str, list[str]] = {}
+        for k in row:
+            if (name := canonical_name(k)) is not None:
+                keys.setdefault(name, []).append(str(k))
+        out.update({name: ks for name, ks in keys.items() if len(ks) > 1 and name not in out})
+    return [{"field": name, "label": _label(name, lang),
+             "message": T.API_ERRORS["one_key_each"][lang].format(keys=T.list_sep(lang).join(ks), field=name,
+                                                                  label=_label(name, lang))}
+            for name, ks in out.items()]
+
+
 def _checked(rows: Sequence[Mapping[Any, Any]], lang: str) -> list[dict[str, Any]]:
     from ..check import check_frame
 
+    headers: dict[str, dict[Any, None]] = {}
+    for row in rows:
+        for k in row:
+            if (name := canonical_name(k)) is not None:
+                headers.setdefault(name, {})[k] = None
+    # a field under one key in every row keeps it (the check names it); under several, its name (rows may differ)
+    rename = {k: k if len(keys) == 1 else name for name, keys in headers.items() for k in keys}
     known = []
     for row in rows:  # as the library reads it: what may be unknown may be left out
-        fields = {k: v for k, v in row.items() if canonical_name(k) is not None}
+        fields: dict[Any, Any] = {}
+        for k, v in row.items():
+            if k in rename:
+                fields.setdefault(rename[k], v)  # a field twice in one row: the first (the other is named above)
         given = {canonical_name(k) for k in fields}
         known.append({**fields, **{name: None for name in MISSING_OK_NAMES if name not in given}})
     try:
         report = check_frame(pd.DataFrame(known))
-    except (ValueError, TypeError):  # e.g. two headers meaning one column: the library's message says it
+    except (ValueError, TypeError):  # what the check cannot read: the library's message says it
         return []
     return [{"field": i.column, "label": _label(i.column, lang), "message": i.text(lang)}
             for i in report.problems if i.code in _CHECK_CODES]
@@ -126,23 +187,39 @@ def field_errors(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang
     Parameters
     ----------
     exc : ValueError
-        The library's refusal.
+        The library's refusal, or the API's (:class:`Refused`: about its ``field``, and the applicant's
+        own bad fields where it was refused with them).
     rows : sequence of mappings, optional
         The applicant(s) as sent, when the refusal may be about them.
     lang : {"zh", "en"}
     """
-    lead = str(exc).split(":", 1)[0].strip()
     field = exc.field if isinstance(exc, Refused) else None
-    if field is not None or lead in ("target", "lang"):  # explain's own checks name them first
-        field = field or lead
-        return [{"field": field, "label": field, "message": _said(exc, lang)}]
-    errors = _unknown_keys(rows, lang) + _checked(rows, lang) if rows else []
+    own = [{"field": field, "label": field, "message": _said(exc, lang)}] if field is not None else []
+    also = exc.also if isinstance(exc, Refused) else None
+    if field is not None and also is None:
+        return own
+    errors = _unknown_keys(rows, lang) + _one_key_each(rows, lang) + _checked(rows, lang) if rows else []
     if not errors:  # nothing more specific: the library's message as it is
-        errors = [{"field": None, "label": None, "message": str(exc)}]
-    return errors
+        errors = [{"field": None, "label": None, "message": also if also is not None else str(exc)}]
+    return own + errors
 
 
-def error_body(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang: str) -> dict[str, Any]:
-    """The 422 body: ``{"detail": {"message", "title", "errors": [...]}}``."""
-    return {"detail": {"message": _said(exc, lang), "title": T.UI["fix_fields"][lang],
-                       "errors": field_errors(exc, rows, lang)}}
+def _body(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang: str) -> dict[str, Any]:
+    also = exc.also if isinstance(exc, Refused) else None
+    message = _said(exc, lang) if also is None else f"{_said(exc, lang)}\n{also}"
+    return {"message": message, "title": T.UI["fix_fields"][lang], "errors": field_errors(exc, rows, lang)}
+
+
+def error_body(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang: str | None) -> dict[str, Any]:
+    """The 422 body: ``{"detail": {"message", "title", "errors": [...]}}``.
+
+    With ``lang`` ``None`` (the request's language not known) each text is in each language
+    (:func:`in_langs`), the keys and the errors as in one.
+    """
+    if lang is not None:
+        return {"detail": _body(exc, rows, lang)}
+    each = [_body(exc, rows, lang_) for lang_ in T.LANGS]
+    errors = [{k: in_langs([e[k] for e in same]) if isinstance(same[0][k], str) else same[0][k] for k in same[0]}
+              for same in zip(*(b["errors"] for b in each), strict=True)]
+    return {"detail": {"message": in_langs([b["message"] for b in each]),
+                       "title": in_langs([b["title"] for b in each]), "errors": errors}}

@@ -36,7 +36,7 @@ from .. import text as T
 from ..contract import FEATURE_NAMES, MISSING_OK_NAMES
 from ..headers import column_mapping
 from ..validation import applicant_fields, applicant_frame, validate_frame
-from .problems import Refused, error_body
+from .problems import Refused, api_text, error_body, known_lang
 from .schema import API_VERSION, applicant_schema, contract_fields
 from .whatif import what_if_controls
 
@@ -85,13 +85,43 @@ def _dumps(content: Any) -> bytes:
     return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
-def _lang(body: Any, query_lang: str) -> str:
+def _shown(value: Any) -> str:
+    """A value as the client sent it (JSON), cut short: what a refusal says it got."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _lang(body: Any, query_lang: str | None) -> str:
     """The request's language: ``lang`` in the body or the query, else Chinese; an unsupported one is refused."""
-    return T.check_lang(body.get("lang") if isinstance(body, Mapping) and "lang" in body else query_lang)
+    lang = body.get("lang") if isinstance(body, Mapping) and "lang" in body else query_lang or "zh"
+    try:
+        return T.check_lang(lang)
+    except ValueError:  # the library's verdict, the API's words
+        raise Refused.api("bad_lang", field="lang", got=_shown(lang)) from None
 
 
-def _query_lang(request: Request) -> str:
-    return request.query_params.get("lang", "zh")
+def _query_lang(request: Request) -> str | None:
+    """``lang`` of the query, as sent (``None``: not given)."""
+    return request.query_params.get("lang")
+
+
+def _target(target: Any, applicant: Mapping[str, Any]) -> float:
+    """``target`` as ``explain`` checks it; refused in the API's words, with the applicant's own bad fields."""
+    from ..explain import check_target
+
+    try:
+        return check_target(target)
+    except ValueError:
+        pass
+    try:
+        applicant_frame(applicant)
+        also = None
+    except ValueError as exc:
+        also = str(exc)
+    raise Refused.api("bad_target", field="target", also=also, got=_shown(target))
 
 
 def _applicant(body: Any) -> tuple[dict[str, Any], float]:
@@ -115,7 +145,7 @@ async def _run(request: Request, work: Any, *args: Any, **kwargs: Any) -> Any:
     return await to_thread.run_sync(functools.partial(work, *args, **kwargs), limiter=state.model_limiter)
 
 
-def _one(work: Any, model: Any, raw: bytes, query_lang: str) -> bytes:
+def _one(work: Any, model: Any, raw: bytes, query_lang: str | None) -> bytes:
     """Parse a one-applicant body and answer it with ``work(model, applicant, target, lang)`` (in the worker thread).
 
     Raises
@@ -123,15 +153,13 @@ def _one(work: Any, model: Any, raw: bytes, query_lang: str) -> bytes:
     Refused
         Bad input, with the language to answer in and the applicant it is about.
     """
-    lang = query_lang
+    lang = known_lang(query_lang)  # until the body is read: the query's, else each language
     try:
         body = _parse(raw)
         lang = _lang(body, query_lang)
         applicant, target = _applicant(body)
     except Refused as exc:
         raise exc.in_lang(lang) from None
-    except ValueError as exc:  # an unsupported lang: its message is English
-        raise Refused(str(exc), field="lang", lang="en") from None
     try:
         return bytes(work(model, applicant, target, lang))
     except Refused as exc:
@@ -147,18 +175,18 @@ async def _answer(request: Request, work: Any, media_type: str = "application/js
         return Response(await _run(request, work, request.app.state.model, raw, _query_lang(request)),
                         media_type=media_type)
     except Refused as exc:
-        lang = exc.lang if exc.lang in T.LANGS else "zh"
+        lang = exc.lang if exc.lang in T.LANGS else None
         return Response(await _run(request, _error_bytes, exc, lang), status_code=422, media_type="application/json")
 
 
-def _error_bytes(exc: Refused, lang: str) -> bytes:
+def _error_bytes(exc: Refused, lang: str | None) -> bytes:
     return _dumps(error_body(exc, exc.rows, lang))
 
 
 def _explain_bytes(model: Any, applicant: dict[str, Any], target: Any, lang: str) -> bytes:
     from .. import explain
 
-    return _dumps(explain(model, applicant, target=target, lang=lang).to_dict())
+    return _dumps(explain(model, applicant, target=_target(target, applicant), lang=lang).to_dict())
 
 
 @router.post("/v1/explain", openapi_extra=_one_body("One applicant, the target probability and the language."),
@@ -173,7 +201,7 @@ def _png(model: Any, applicant: dict[str, Any], target: Any, lang: str) -> bytes
 
     from .. import explain
 
-    exp = explain(model, applicant, target=target, lang=lang)
+    exp = explain(model, applicant, target=_target(target, applicant), lang=lang)
     with _FIGURE_LOCK:
         fig = exp.plot()
         try:
@@ -236,16 +264,14 @@ def _predict_rows(model: Any, rows: list[dict[Any, Any]]) -> list[float]:
     return list(model.predict_proba(clean)[:, 1].tolist())  # Python floats
 
 
-def _predict_bytes(model: Any, raw: bytes, query_lang: str, sha256: str) -> bytes:
+def _predict_bytes(model: Any, raw: bytes, query_lang: str | None, sha256: str) -> bytes:
     """Parse, check and score a /v1/predict body in the worker thread (10,000 rows are megabytes of JSON)."""
-    lang = query_lang
+    lang = known_lang(query_lang)
     try:
         body = _parse(raw)
         lang = _lang(body, query_lang)
     except Refused as exc:
         raise exc.in_lang(lang) from None
-    except ValueError as exc:
-        raise Refused(str(exc), field="lang", lang="en") from None
     rows = body.get("rows") if isinstance(body, Mapping) else body
     if not isinstance(rows, list) or not rows:
         raise Refused.api("rows_not_list", field="rows", lang=lang)
@@ -279,8 +305,9 @@ async def ui_endpoint(lang: str = "zh") -> Response:
     """Captions and the disclaimer, for the page."""
     try:
         return JSONResponse(T.ui_texts(lang))
-    except ValueError as exc:
-        return JSONResponse(error_body(exc, None, "en"), status_code=422)
+    except ValueError:
+        return JSONResponse(error_body(Refused.api("bad_lang", field="lang", got=_shown(lang)), None, None),
+                            status_code=422)
 
 
 @router.get("/v1/example", summary="The example applicant the page starts from")
@@ -288,7 +315,8 @@ async def example_endpoint(request: Request) -> Response:
     """``data/examples/applicant.json`` (404 where the package runs without the repository)."""
     example = request.app.state.example
     if example is None:
-        return JSONResponse({"detail": {"message": "no example applicant here"}}, status_code=404)
+        return JSONResponse({"detail": {"message": api_text("no_example", known_lang(_query_lang(request)))}},
+                            status_code=404)
     return JSONResponse(example)
 
 

@@ -55,6 +55,7 @@ UI: dict[str, dict[str, str]] = {
     "down_payment_value": {"zh": "{pct}（约 {money} 元）", "en": "{pct} (about {money} RMB)"},
     "needs_hardship": {"zh": "先写明困难原因", "en": "state the hardship first"},
     "unavailable": {"zh": "服务暂时无法回答，请稍后再试。", "en": "The service cannot answer right now; please try again."},
+    "needs_script": {"zh": "这个页面要开启 JavaScript 才能使用。", "en": "This page needs JavaScript to work."},
     "unit:RMB": {"zh": "元", "en": "RMB"},
     "unit:RMB/month": {"zh": "元/月", "en": "RMB/month"},
     "unit:days": {"zh": "天", "en": "days"},
@@ -82,8 +83,35 @@ API_ERRORS: dict[str, dict[str, str]] = {
     "rows_not_objects": {
         "zh": "rows 的每一项都应是“字段：值”的对象，第 {rows} 项不是",
         "en": "rows: expected objects {{field: value}}, got something else at row(s) {rows} (counting from 1)"},
+    "one_key_each": {
+        "zh": "同一项填了两次：{keys} 都是指 {field}（{label}），请只保留一个",
+        "en": "{keys}: all mean {field} ({label}); keep one of them"},
+    # What explain itself refuses, in the API's words: the library's messages are English only.
+    "bad_target": {
+        "zh": "target 是希望达到的获批概率，应填 0 和 1 之间的小数（不含 0 和 1），例如 0.6；收到的是 {got}",
+        "en": "target: expected the probability to reach, a number strictly between 0 and 1 such as 0.6, got {got}"},
+    "bad_lang": {
+        "zh": "lang 是回答用的语言，只能填 zh（中文）或 en（英文）；收到的是 {got}",
+        "en": "lang: expected zh (Chinese) or en (English), got {got}"},
+    # Said without reading the body (xieshang.serve.app): a body over the limit, a failure of our own.
+    "too_large": {
+        "zh": "请求内容超过 {limit} 字节，未予处理。请分批发送，每批少放一些行。",
+        "en": "request body over {limit} bytes; send fewer rows per request"},
+    "internal_error": {
+        "zh": "服务内部出错，这次请求没有处理，发来的内容也没有保存。请稍后再试。",
+        "en": "internal error: the request was not answered and nothing of it was kept; please try again later"},
+    "not_found": {
+        "zh": "这个地址不存在。接口列表见 /docs。",
+        "en": "not found: no such address; the endpoints are listed at /docs"},
+    "method_not_allowed": {
+        "zh": "这个地址不接受 {method} 请求，请改用 {allowed}。",
+        "en": "{method} is not allowed here; use {allowed}"},
+    "no_example": {
+        "zh": "这里没有示例申请人：示例文件只随代码仓库提供。",
+        "en": "no example applicant here: the example file comes with the repository only"},
 }
-"""What the API says of a request it cannot read (a body that is no JSON, the wrong shape), in both languages."""
+"""What the API says when it refuses a request (a body that is no JSON, the wrong shape, too large; a bad
+``target`` or ``lang``) or cannot answer it, in both languages."""
 
 
 def ui_texts(lang: str) -> dict[str, str]:

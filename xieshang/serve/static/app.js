@@ -376,4 +376,5 @@ async function boot() {
   update();
 }
 
-boot();
+// Nothing to build the page from (the API did not answer): say so, in the words the server put in the HTML.
+boot().catch(() => { $("#status").textContent = document.body.dataset.unavailable; });
