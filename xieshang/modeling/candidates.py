@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from ..features import DomainFeatures
@@ -28,8 +27,7 @@ from .estimators import MonotoneLogistic
 from .lgbm import MonotoneLGBM
 from .selection import CandidateResult, cross_validate_candidate
 
-__all__ = ["AVAILABLE", "CANDIDATES", "FIT_ORDER", "make_candidates", "cross_validate_named", "warm_refit",
-           "WARM_TOL_SHRINK"]
+__all__ = ["AVAILABLE", "CANDIDATES", "FIT_ORDER", "make_candidates", "cross_validate_named"]
 
 CANDIDATES: tuple[str, ...] = ("logistic_monotone", "hgb_monotone", BLEND)
 """The default candidates (``ApprovalModel(candidates=...)``)."""
@@ -135,29 +133,3 @@ def cross_validate_named(
     pipe = make_candidates(seed, [name])[name]
     result = cross_validate_candidate(name, pipe, X, y, folds, seed=seed, progress=progress, probe_folds=PROBE_FOLDS)
     return result, pipe, {}
-
-
-WARM_TOL_SHRINK = 10
-"""A warm refit's tolerance is this many times tighter than a cold one's. Started near the optimum, L-BFGS-B
-stops sooner, on a point a little farther from the optimum than a cold start reaches (``ours`` at 400,000
-rows: 93 iterations against 177, mean |p̂ − p| 0.00652 against 0.00645); a tenth of the tolerance lands as
-close as the cold start (135 iterations, 0.00643)."""
-
-
-def warm_refit(name: str, estimator: Any, result: CandidateResult, X: pd.DataFrame, y: np.ndarray) -> Any | None:
-    """The candidate refit on every row, started from its fold models where that helps; ``None`` elsewhere.
-
-    Only where the refit sees more rows than the folds did (a large training set, cross-validated on a
-    subsample: :func:`~xieshang.modeling.recipe.cv_subsample`), and only ``logistic_monotone``: it starts
-    from the mean of its fold models' curves (:meth:`~xieshang.modeling.estimators.MonotoneLogistic.fit`,
-    ``start``), at a :data:`WARM_TOL_SHRINK` times tighter tolerance. Its loss is strictly convex, so the
-    optimum is the one a cold start finds, in fewer iterations of the costliest loss of the fit (one row
-    of the basis per training row). Where the folds saw every row, the refit starts cold, so that a model
-    of up to ``max_cv_rows`` rows is the same bit for bit: started warm there, six worlds of the zoo moved
-    at the fifth decimal for 0.3-0.5 s (docs/benchmarks-peers.md).
-    """
-    if name != "logistic_monotone" or not result.fold_models or len(y) <= len(result.oof):
-        return None
-    warm = clone(estimator)
-    warm.set_params(logistic__tol=warm.get_params()["logistic__tol"] / WARM_TOL_SHRINK)
-    return warm.fit(X, y, logistic__start=[m[-1] for m in result.fold_models])

@@ -9,7 +9,7 @@ the scores every step shares (log-odds, per-row log loss) are in :mod:`~xieshang
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -138,43 +138,8 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
             B.T[start:stop] = block - mean[start:stop, None]
         return B, mean
 
-    def _start_from(self, models: Sequence[MonotoneLogistic], signs: np.ndarray) -> np.ndarray | None:
-        """A starting point (intercept, then coefficients) whose curves are the mean of ``models``' curves.
-
-        Each model's contribution of every column is evaluated at this fit's knots; the differences between
-        neighbouring knots are the ramps' coefficients. Only a starting point for L-BFGS-B: the optimum does
-        not depend on it (the loss is strictly convex). ``None`` when the models are not of these columns.
-        """
-        width = len(self.knots_)
-        ok = [m for m in models if len(getattr(m, "knots_", ())) == width and hasattr(m, "curves_")]
-        if not ok:
-            return None
-        T = np.empty((max(len(k) for k in self.knots_), width))
-        for j, knots in enumerate(self.knots_):
-            T[:, j] = np.pad(knots, (0, len(T) - len(knots)), mode="edge")
-        curves, const = np.zeros((len(T), width)), 0.0
-        ind = np.zeros(width)
-        for m in ok:
-            const += m.curves_["const"] / len(ok)
-            j = 0
-            for start, block in m._basis_blocks(T):
-                if j < width:
-                    curves[:, j] += m.coef_[start:start + len(block)] @ block / len(ok)
-                    j += 1
-                else:  # the indicators of the columns seen missing: their coefficients, averaged
-                    ind[m.missing_columns_] += m.coef_[start:] / len(ok)
-        coef = np.concatenate([np.diff(curves[:len(k), j]) for j, k in enumerate(self.knots_)]
-                              + [ind[self.missing_columns_]])
-        coef = np.where(signs > 0, np.maximum(coef, 0.0), np.where(signs < 0, np.minimum(coef, 0.0), coef))
-        const += float(curves[0].sum())
-        return np.concatenate([[const + float(np.asarray(self.basis_mean_) @ coef)], coef])
-
-    def fit(self, X: Any, y: Any, *, start: Sequence[MonotoneLogistic] | None = None) -> MonotoneLogistic:
+    def fit(self, X: Any, y: Any) -> MonotoneLogistic:
         """Fit on numeric ``X`` (a DataFrame: directions apply by column name) and two-class labels ``y``.
-
-        ``start``: models fitted on the same columns (other rows, other knots) whose mean curves the
-        optimisation starts from (:meth:`_start_from`): fewer iterations to the same optimum, up to the
-        tolerance ``tol``.
 
         Raises
         ------
@@ -224,10 +189,8 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
 
         bounds = [(None, None)] + [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs]
         rate = np.clip(y.mean(), 1e-6, 1 - 1e-6)
-        theta0 = self._start_from(start, np.asarray(signs)) if start else None
-        if theta0 is None:
-            theta0 = np.zeros(B32.shape[1] + 1)
-            theta0[0] = np.log(rate / (1 - rate))
+        theta0 = np.zeros(B32.shape[1] + 1)
+        theta0[0] = np.log(rate / (1 - rate))
         res = minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
                        options={"maxiter": int(self.max_iter), "ftol": float(self.tol)})
         self.intercept_, self.coef_, self.n_iter_ = float(res.x[0]), res.x[1:], int(res.nit)

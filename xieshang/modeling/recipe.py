@@ -19,7 +19,7 @@ import pandas as pd
 
 from .blending import BLEND, MonotoneBlend, blend_candidates
 from .calibration import RefitCalibrated, choose_calibration
-from .candidates import FIT_ORDER, cross_validate_named, warm_refit
+from .candidates import FIT_ORDER, cross_validate_named
 from .selection import CandidateResult, DirectionProbe, cv_folds
 
 __all__ = ["RecipeResult", "fit_recipe", "cv_subsample"]
@@ -84,8 +84,6 @@ def _calibrate_refit(run: _Run, res: CandidateResult, estimator: Any, fitted: An
     """Choose ``res``'s calibration, refit (or take ``fitted``), check its directions; its ``cv_results`` entry."""
     method, scores = choose_calibration(res, run.y_cv, run.folds, methods=run.calibration, clip=run.clip)
     t0 = time.perf_counter()
-    if fitted is None:
-        fitted = warm_refit(res.name, estimator, res, run.X, run.y)
     cal = RefitCalibrated(estimator, method=method, n_splits=run.n_splits, seed=run.seed).fit(
         run.X, run.y, oof_scores=res.oof_score, fitted_estimator=fitted, oof_labels=run.y_cv)
     # The refit model is the one that predicts: it is the one the direction check probes (PROBE_FOLDS).
