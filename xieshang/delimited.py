@@ -45,7 +45,7 @@ class DelimitedLayout:
         """``"GB18030, separator ';'"`` (or in Chinese), as the check's report says it."""
         sep = separator_name(self.sep)
         if lang == "zh":
-            return f"编码 {self.encoding.label_zh},分隔符 {'制表符' if self.sep == chr(9) else sep}"
+            return f"编码 {self.encoding.label_zh}，分隔符 {'制表符' if self.sep == chr(9) else sep}"
         return f"encoding {self.encoding.label}, separator {sep}"
 
 

@@ -159,7 +159,7 @@ class Source:
     def describe(self, lang: str = "en") -> str:
         """How the file was read, for a report: format, and a text file's encoding and separator."""
         if self.layout is not None:
-            return ("CSV," if lang == "zh" else "CSV, ") + self.layout.describe(lang)
+            return ("CSV，" if lang == "zh" else "CSV, ") + self.layout.describe(lang)
         if self.format == "xlsx":
             return f"Excel 工作表 {self._reader.sheet_name!r}" if lang == "zh" else f"Excel, sheet {self._reader.sheet_name!r}"
         return "Parquet"
