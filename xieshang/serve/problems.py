@@ -11,8 +11,8 @@ per-field ``errors`` are the library's words: the data check's findings
 count from 1) and, for a key the contract does not know, the closest field
 (:func:`xieshang.validation.closest_field`). The applicant's refusal as a whole,
 ``message``, is the library's own (English) message in an English answer, and in
-a Chinese one those per-field messages under one heading (:func:`applicant_message`),
-so a Chinese answer holds no English the library wrote.
+a Chinese one those per-field messages under one heading (:func:`applicant_message`);
+the library's own in either language only where no field can be named.
 
 Where the request's language is not known (``lang`` itself unsupported, or the
 body not read), every text is given in each language, Chinese first, one a
