@@ -1,6 +1,7 @@
 """The data check before any fit (xieshang.check and `xieshang check`)."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -52,7 +53,51 @@ def test_every_fault_is_counted_with_its_rows(text_rows):
                    "plan_months: 1 invalid value(s) 'twelve'", "not ready to train (4 problems)"):
         assert needle in en, needle
     zh = r.render("zh")
-    assert "credit_score(信用分)\uff1a1 个无效值 '2000'\uff08在第 13 行\uff09" in zh and "有 4 个问题" in zh
+    assert "credit_score\uff08信用分\uff09\uff1a1 个无效值 '2000'\uff08在第 13 行\uff09" in zh and "有 4 个问题" in zh
+
+
+_QUOTED = re.compile(r"'[^']*'")  # a value as the file holds it, quoted as Python shows it
+_CJK = r"[\u4e00-\u9fff]"
+
+
+def _chinese_faults(zh: str) -> list[str]:
+    """ASCII punctuation in Chinese text, and a Chinese character touching a digit or a Latin letter."""
+    bare = _QUOTED.sub("V", zh)
+    for f in FEATURES:  # the contract's own labels (近24个月逾期次数, 借款账龄(月)) are the contract's
+        bare = bare.replace(f.label_zh, "标签")
+    marks = [m.group() for m in re.finditer(r"[,:;()?]", bare)
+             if not (bare[m.start() - 1: m.start()].isdigit() and bare[m.end(): m.end() + 1].isdigit())]
+    unspaced = re.findall(rf"{_CJK}[A-Za-z0-9]|[A-Za-z0-9]{_CJK}", bare)
+    return marks + unspaced
+
+
+def test_the_chinese_report_is_written_as_chinese(text_rows):
+    """Full-width punctuation, 、 between row numbers and names, a space between Chinese and numbers or names."""
+    df = text_rows.head(200).copy()
+    df.loc[10:17, "credit_score"] = "2000"  # more bad cells than the examples shown: 第 ... 行等 8 处
+    df.loc[5, "hardship_reason"] = "jobless"
+    df.loc[6, "monthly_income"] = ""
+    df.loc[7, "income_proof"] = "maybe"
+    df.loc[8, LABEL] = "2"
+    df = df.drop(columns=["plan_months", "outstanding_balance"]).assign(copy=df[LABEL])
+    df = pd.concat([df, df.iloc[[1, 2]]], ignore_index=True)
+    df = pd.concat([df, df[["copy"]]], axis=1)  # an extra column twice
+    r = check_frame(df, first_line=2, source="requests.csv")
+    assert {"bad_values", "blank_not_allowed", "missing_columns", "bad_labels"} <= set(_codes(r, "problems"))
+    assert {"duplicate_columns", "leak", "duplicates"} <= set(_codes(r, "warnings"))
+    zh = r.render("zh")
+    for needle in ("数据检查：requests.csv", "模型不使用的列（predict 原样保留）：copy", "问题（训练前必须修正）：",
+                   "缺少列：outstanding_balance（欠款总额）、plan_months（申请分期期数）；",
+                   "8 个无效值 '2000'（在第 12、13、14、15、16 行等 8 处）；应为 350 到 950 之间的整数",
+                   "（AUC 1.000），", "（在第 202、203 行；首次出现在第 3、4 行）", "列名重复：copy；predict"):
+        assert needle in zh, needle
+    assert _chinese_faults(zh) == []
+    others = [check_frame(rows) for rows in (text_rows.head(15), text_rows.head(120), text_rows.drop(columns=[LABEL]))]
+    assert {"too_few_rows", "small_sample", "no_label"} <= {i.code for o in others for i in o.problems + o.warnings}
+    for report in (r, *others):
+        assert _chinese_faults(report.render("zh")) == []
+        for issue in report.problems + report.warnings:  # as the API shows them
+            assert _chinese_faults(issue.zh) == [], issue.zh
 
 
 def test_row_numbers_without_a_file_are_one_based(text_rows):
@@ -154,7 +199,7 @@ def test_cli_check(tmp_path, text_rows, capsys):
     assert "Result: ready to train." in capsys.readouterr().out
     assert main(["check", str(bad)]) == 1
     out = capsys.readouterr().out
-    assert "hardship_reason(困难原因)" in out and "在第 2 行" in out
+    assert "hardship_reason（困难原因）" in out and "在第 2 行" in out
     assert main(["check", str(bad), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["ok"] is False
 

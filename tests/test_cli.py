@@ -149,7 +149,7 @@ def test_train_refuses_a_messy_file_with_the_report(tmp_path):
     res = run("train", "--data", str(tmp_path / "messy.csv"), "--out", str(tmp_path / "m"), "--reports",
               str(tmp_path / "r"))
     assert res.returncode == 2 and "Traceback" not in res.stderr
-    assert "communication(沟通态度)\uff1a1 个无效值 'rude'\uff08在第 6 行\uff09" in res.stdout
+    assert "communication\uff08沟通态度\uff09\uff1a1 个无效值 'rude'\uff08在第 6 行\uff09" in res.stdout
     assert "xieshang check" in res.stderr
 
 

@@ -39,7 +39,7 @@ from .cells import (
 from .check_report import EXAMPLES, KINDS, CheckReport, ColumnCheck, Issue
 from .contract import FEATURES, LABEL, TRUTH, VALUE_LABELS, Feature, feature
 from .headers import column_mapping
-from .text import LANGS, check_text
+from .text import LANGS, check_text, list_sep
 from .validation import validate_frame
 
 __all__ = ["CheckReport", "ColumnCheck", "Issue", "check_frame", "min_rows_per_label",
@@ -91,7 +91,7 @@ def _expected_in(f: Feature, lang: str) -> str:
     if f.kind == "bool":
         text = check_text("expect_bool", lang, contract=f.expected())
     elif f.kind == "category":
-        values = check_text("name_sep", lang).join(
+        values = list_sep(lang).join(
             check_text("category_value", lang, value=c, label=labels[c][0]) if c in labels else c
             for c in f.categories)
         text = check_text("expect_category", lang, values=values, contract=f.expected())
@@ -99,7 +99,7 @@ def _expected_in(f: Feature, lang: str) -> str:
         what = check_text("integer" if f.kind == "int" else "number", lang)
         text = check_text("expect_range", lang, low=f.low, high=f.high, what=what, contract=f.expected())
     if f.kind == "category" and labels:
-        text += check_text("chinese_labels", lang, labels=", ".join(labels[c][0] for c in f.categories if c in labels))
+        text += check_text("chinese_labels", lang, labels=list_sep(lang).join(labels[c][0] for c in f.categories if c in labels))
     return text
 
 
@@ -115,16 +115,20 @@ class _Where:
         return [int(self.lines[i]) for i in np.flatnonzero(mask)[:EXAMPLES]]
 
     def at(self, mask: np.ndarray) -> dict[str, str]:
-        """"lines 3, 5 and 2 more" for ``mask``, in both languages."""
+        """"lines 3, 5 and 2 more" (第 3、5 行等 4 处) for ``mask``, in both languages."""
         rows, total = self.rows(mask), int(mask.sum())
         more = total - len(rows)
-        shown = ", ".join(map(str, rows))
         out = {}
         for lang in LANGS:
-            text = check_text("at_line" if self.unit == "line" else "at_row", lang, shown=shown,
-                              s="s" if total > 1 else "")
+            text = check_text("at_line" if self.unit == "line" else "at_row", lang,
+                              shown=list_sep(lang).join(map(str, rows)), s="s" if total > 1 else "")
             out[lang] = text + (check_text("at_more", lang, total=total, more=more) if more else "")
         return out
+
+    def numbers(self, mask: np.ndarray) -> dict[str, str]:
+        """The first few line (or row) numbers of ``mask`` as each language lists them ("3, 5" / 第 3、5 行)."""
+        key = "first_line" if self.unit == "line" else "first_row"
+        return {lang: check_text(key, lang, shown=list_sep(lang).join(map(str, self.rows(mask)))) for lang in LANGS}
 
 
 @dataclass
@@ -243,7 +247,7 @@ def _name_columns(df: pd.DataFrame, found: _Findings) -> tuple[pd.DataFrame, dic
         return None
     if df.columns.has_duplicates:  # contract columns twice are ambiguous (above); extras are passed through as written
         dup_cols = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
-        found.warnings.append(_issue("duplicate_columns", names=", ".join(dup_cols)))
+        found.warnings.append(_issue("duplicate_columns", names=_listed(dup_cols)))
         df = df.loc[:, ~df.columns.duplicated()]
     frame = df.rename(columns=mapping) if mapping else df
     return frame, {v: k for k, v in mapping.items()}
@@ -253,9 +257,14 @@ def _check_required(frame: pd.DataFrame, found: _Findings) -> None:
     """A problem naming every required contract column that is absent."""
     absent = [f.name for f in FEATURES if f.required and f.name not in frame.columns]
     if absent:
-        names = {lang: check_text("name_sep", lang).join(
+        names = {lang: list_sep(lang).join(
             check_text("named", lang, name=a, label=_label(feature(a), lang)) for a in absent) for lang in LANGS}
         found.problems.append(_issue("missing_columns", names=names))
+
+
+def _listed(items: Sequence[str]) -> dict[str, str]:
+    """``items`` as each language lists them (:func:`xieshang.text.list_sep`), for :func:`_issue`."""
+    return {lang: list_sep(lang).join(items) for lang in LANGS}
 
 
 def _label(f: Feature, lang: str) -> str:
@@ -293,7 +302,7 @@ def _column_check(f: Feature, col: pd.Series, header: Any, cls: np.ndarray, foun
     if bad.any():
         cc.bad_values = list(dict.fromkeys(show_value(normalize(v)) for v in col.astype(object)[bad][:200]))[:3]
         found.problems.append(_issue("bad_values", f.name, column=column, count=int(bad.sum()),
-                                     values=", ".join(cc.bad_values), at=where.at(bad), expected=_expected(f)))
+                                     values=_listed(cc.bad_values), at=where.at(bad), expected=_expected(f)))
     miss = cls == UNKNOWN
     if miss.any() and not f.missing_ok:
         found.problems.append(_issue("blank_not_allowed", f.name, column=column, count=int(miss.sum()),
@@ -368,5 +377,5 @@ def _check_duplicates(frame: pd.DataFrame, found: _Findings) -> int:
     if dup.any():
         first = frame.duplicated(keep=False).to_numpy() & ~dup
         found.warnings.append(_issue("duplicates", count=int(dup.sum()), at=found.where.at(dup),
-                                     first=", ".join(map(str, found.where.rows(first)))))
+                                     first=found.where.numbers(first)))
     return int(dup.sum())

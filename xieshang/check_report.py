@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .contract import feature
-from .text import check_lang, check_text, display_width
+from .text import check_lang, check_text, display_width, list_sep
 
 __all__ = ["CheckReport", "ColumnCheck", "Issue", "KINDS", "EXAMPLES"]
 
@@ -110,14 +110,14 @@ class CheckReport:
     def render(self, lang: str = "zh") -> str:
         """The report as text in ``lang`` ("zh" or "en")."""
         lang = check_lang(lang)
-        out = [check_text("title", lang) + (f": {self.source}" if self.source else "")]
+        out = [check_text("title_source", lang, source=self.source) if self.source else check_text("title", lang)]
         size = check_text("rows", lang, rows=self.rows)
         if self.approved is not None:
             size += check_text("labels", lang, approved=self.approved, rate=self.label_rate or 0.0,
                                refused=self.refused)
         out.append(size)
         if self.extra_columns:
-            out.append(check_text("extra_columns", lang, names=", ".join(self.extra_columns)))
+            out.append(check_text("extra_columns", lang, names=list_sep(lang).join(self.extra_columns)))
         noisy = [c for c in self.columns if c.missing or c.out_of_range or c.wrong_type or c.unknown_category]
         if self.columns and not noisy:
             out.append(check_text("all_valid", lang, n=len(self.columns)))
@@ -125,7 +125,7 @@ class CheckReport:
             out += ["", *self._table(noisy, lang), check_text("blank_note", lang)]
         for key, items in (("problems", self.problems), ("warnings", self.warnings)):
             if items:
-                out += ["", check_text(key, lang) + ":"]
+                out += ["", check_text(key, lang)]
                 out.extend(f"  {i}. {item.text(lang)}" for i, item in enumerate(items, 1))
         out.append("")
         n = len(self.problems)
@@ -140,10 +140,10 @@ class CheckReport:
         for c in noisy:
             f = feature(c.name)
             label = f.label_zh if lang == "zh" else f.label_en
-            name = f"{c.name} ({label})" if len(label) <= 24 else c.name
+            name = check_text("named", lang, name=c.name, label=label) if len(label) <= 24 else c.name
             order = ("out_of_range", "wrong_type", "unknown_category", "missing")  # faults first
             shown = list(dict.fromkeys(r for k in order for r in c.examples.get(k, [])))[:EXAMPLES]
-            table.append((name, *(_pct(getattr(c, k)) for k in KINDS), ", ".join(map(str, shown))))
+            table.append((name, *(_pct(getattr(c, k)) for k in KINDS), list_sep(lang).join(map(str, shown))))
         widths = [max(display_width(row[i]) for row in table) for i in range(len(head))]
         return ["  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in table]
 

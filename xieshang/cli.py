@@ -70,6 +70,7 @@ def _read_checked(args: argparse.Namespace, path: str, *, require_label: bool, t
     from .check import check_frame
     from .files import read_records
     from .model import ApprovalModel
+    from .text import check_text
 
     rec = read_records(path, encoding=args.encoding, sep=_sep(args.sep))
     n_splits = ApprovalModel().n_splits  # the folds training will use
@@ -78,7 +79,7 @@ def _read_checked(args: argparse.Namespace, path: str, *, require_label: bool, t
     frame = decimal_commas(rec.frame, rec.sep)
     report = check_frame(frame, require_label=require_label, test_size=test_size, n_splits=n_splits,
                          first_line=rec.lines if rec.unit == "line" else None,
-                         source=f"{path} ({rec.read_as[args.lang]})")
+                         source=check_text("read_as", args.lang, path=path, how=rec.read_as[args.lang]))
     return frame, report
 
 

@@ -45,7 +45,7 @@ class DelimitedLayout:
         """``"GB18030, separator ';'"`` (or in Chinese), as the check's report says it."""
         sep = separator_name(self.sep)
         if lang == "zh":
-            return f"编码 {self.encoding.label_zh},分隔符 {'制表符' if self.sep == chr(9) else sep}"
+            return f"编码 {self.encoding.label_zh}，分隔符 {'制表符' if self.sep == chr(9) else sep}"
         return f"encoding {self.encoding.label}, separator {sep}"
 
 
@@ -58,7 +58,7 @@ def ragged_message(header_fields: int, bad: list[tuple[int, int]], total: int) -
         f"{total} row(s) do not have the header's {header_fields} fields ({shown}{more}); expected every line to "
         "have as many fields as the header: a separator at the end of a line, or one inside an unquoted value "
         "(a decimal comma, a comma in a name), shifts every value after it; quote such values or remove the extra "
-        f"separator, then try again (有 {total} 行的字段数与表头的 {header_fields} 个不同:{shown_zh};"
+        f"separator, then try again (有 {total} 行的字段数与表头的 {header_fields} 个不同：{shown_zh}；"
         "请检查行尾多余的分隔符或未加引号的逗号)"
     )
 
@@ -152,7 +152,7 @@ class DelimitedReader:
                     yielded = True
             if header is None:
                 raise ValueError(f"{self.path}: cannot read as csv: the file is empty (no header line); expected a "
-                                 "first line naming the columns (文件没有表头:第一行应为列名)")
+                                 "first line naming the columns (文件没有表头：第一行应为列名)")
             if not yielded:
                 yield self._frame(header, [], []), float(raw.tell())
 
@@ -170,7 +170,7 @@ class DelimitedReader:
         enc = self.layout.encoding
         return (f"{self.path}: near line {line}: bytes that are not {enc.label} ({exc.reason}); expected one "
                 "encoding for the whole file: save it again as UTF-8, or name its encoding with --encoding "
-                f"(第 {line} 行附近有不是 {enc.label_zh} 的字节:请把文件另存为 UTF-8,或用 --encoding 指明编码)")
+                f"(第 {line} 行附近有不是 {enc.label_zh} 的字节：请把文件另存为 UTF-8，或用 --encoding 指明编码)")
 
     def _quoted_chunks(self, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, float]]:
         enc = self.layout.encoding
@@ -197,7 +197,7 @@ class DelimitedReader:
                     rows, lines, yielded = [], [], True
             if header is None:
                 raise ValueError(f"{self.path}: cannot read as csv: the file is empty (no header line); expected a first line naming the columns "
-                                 "(文件没有表头:第一行应为列名)")
+                                 "(文件没有表头：第一行应为列名)")
             if rows or not yielded:
                 yield self._frame(header, rows, lines), float(raw.tell())
 
@@ -258,7 +258,7 @@ class DelimitedWriter:
             enc = self.layout.encoding
             raise ValueError(
                 f"the output cannot hold {bad!r} in {enc.label} (the input's encoding); expected text that "
-                f"encoding can write: give --out-encoding utf-8 (输出编码 {enc.label_zh} 写不了 {bad!r}:"
+                f"encoding can write: give --out-encoding utf-8 (输出编码 {enc.label_zh} 写不了 {bad!r}："
                 "请加 --out-encoding utf-8)"
             ) from None
         self._header = False

@@ -67,9 +67,9 @@ class TextEncoding:
 
     @property
     def label_zh(self) -> str:
-        """The same in Chinese: ``"UTF-8(带 BOM)"``."""
+        """The same in Chinese: ``"UTF-8（带 BOM）"``."""
         base = self.label.removesuffix(" with BOM")
-        return base + ("(带 BOM)" if self.bom else "")
+        return base + ("（带 BOM）" if self.bom else "")
 
 
 def check_encoding(name: str) -> str:
@@ -85,7 +85,7 @@ def check_encoding(name: str) -> str:
     except (LookupError, TypeError):
         raise ValueError(
             f"unknown encoding {name!r}; expected a name such as utf-8, gb18030, gbk, big5, utf-16, latin-1 "
-            f"(未知的编码 {name!r}:请写 utf-8、gb18030、gbk、big5、utf-16 或 latin-1 等)"
+            f"(未知的编码 {name!r}：请写 utf-8、gb18030、gbk、big5、utf-16 或 latin-1 等)"
         ) from None
 
 
@@ -136,7 +136,7 @@ def detect_encoding(sample: bytes, encoding: str | None = None) -> TextEncoding:
             raise ValueError(
                 f"the file does not read as {encoding}: its first bytes are not valid in that encoding; "
                 "expected the encoding the file was saved in: leave out --encoding to let it be detected "
-                f"(文件不是 {encoding} 编码:去掉 --encoding 让程序自动识别,或写上文件真正的编码)"
+                f"(文件不是 {encoding} 编码：去掉 --encoding 让程序自动识别，或写上文件真正的编码)"
             )
         return TextEncoding(name, b"", False)
     utf16 = _utf16_without_bom(sample)
@@ -149,7 +149,7 @@ def detect_encoding(sample: bytes, encoding: str | None = None) -> TextEncoding:
     raise ValueError(
         "cannot tell the file's text encoding: it is not UTF-8, UTF-16 or GB18030/GBK; "
         "expected one of those, or name it with --encoding (e.g. --encoding big5, --encoding latin-1) "
-        "(无法识别文件编码:不是 UTF-8、UTF-16 或 GB18030/GBK;请用 --encoding 指明,如 --encoding big5)"
+        "(无法识别文件编码：不是 UTF-8、UTF-16 或 GB18030/GBK；请用 --encoding 指明，如 --encoding big5)"
     )
 
 

@@ -25,7 +25,7 @@ __all__ = ["require_openpyxl", "XlsxReader", "XlsxWriter", "excel_value"]
 
 _EXTRA = ("reading or writing .xlsx needs the optional 'excel' extra (openpyxl), which is not installed; "
           "install it with: pip install 'xieshang[excel]', or save the sheet as CSV "
-          "(读写 .xlsx 需要安装可选组件 excel:pip install 'xieshang[excel]';或把表格另存为 CSV)")
+          "(读写 .xlsx 需要安装可选组件 excel：pip install 'xieshang[excel]'；或把表格另存为 CSV)")
 
 
 def require_openpyxl() -> Any:
@@ -64,7 +64,7 @@ class XlsxReader:
             raise ValueError(
                 f"{self.path}: cannot read as an Excel workbook ({type(exc).__name__}: {str(exc)[:200]}); "
                 "expected an .xlsx file saved by Excel, WPS or LibreOffice: open and save it again, or save it as CSV "
-                "(无法按 Excel 工作簿读取:请重新保存为 .xlsx 或 CSV)"
+                "(无法按 Excel 工作簿读取：请重新保存为 .xlsx 或 CSV)"
             ) from None
         self.sheet_name = str(self._sheet.title)
 
@@ -98,7 +98,7 @@ class XlsxReader:
             self.close()
         if header is None:
             raise ValueError(f"{self.path}: the first worksheet is empty; expected a header row naming the columns "
-                             "(第一个工作表是空的:第一行应为列名)")
+                             "(第一个工作表是空的：第一行应为列名)")
         if rows or not yielded:
             yield self._frame(header, rows, lines), float(lines[-1] if lines else 0)
 
@@ -155,7 +155,7 @@ class XlsxWriter:
                 raise ValueError(
                     f"row {number} of the output holds a value a worksheet cannot store ({type(exc).__name__}: "
                     f"{str(exc)[:80]!r}), such as a control character; expected text Excel can hold: write a .csv "
-                    "or .parquet output instead (工作表存不下这个值,例如控制字符:请输出 .csv 或 .parquet)"
+                    "or .parquet output instead (工作表存不下这个值，例如控制字符：请输出 .csv 或 .parquet)"
                 ) from None
 
     def close(self) -> None:

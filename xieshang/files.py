@@ -39,7 +39,7 @@ def table_format(path: str | os.PathLike) -> str:
     except KeyError:
         raise ValueError(
             f"{os.fspath(path)}: unsupported file extension {ext or '(none)'!r}; expected .csv, .parquet or .xlsx "
-            f"(.tsv is read as delimited text) (不支持的文件类型 {ext or '(无)'!r}:请用 .csv、.parquet 或 .xlsx)"
+            f"(.tsv is read as delimited text) (不支持的文件类型 {ext or '（无）'!r}：请用 .csv、.parquet 或 .xlsx)"
         ) from None
 
 
@@ -52,7 +52,7 @@ def _refuse_read_only(target: Path) -> None:
     if not mode & 0o222 or not os.access(target, os.W_OK):
         raise ValueError(
             f"{target}: the file exists and is read-only, so it is not replaced; expected a new or writable output "
-            "path: choose another file name, or make it writable first (文件只读,不会被覆盖:请换一个输出文件名)"
+            "path: choose another file name, or make it writable first (文件只读，不会被覆盖：请换一个输出文件名)"
         )
 
 
@@ -67,10 +67,10 @@ def check_output(path: str | os.PathLike, *, no_clobber: bool = False) -> None:
     """
     target = Path(path)
     if target.is_dir():
-        raise ValueError(f"{target}: is a directory; expected a file path (这是一个文件夹,请给出文件路径)")
+        raise ValueError(f"{target}: is a directory; expected a file path (这是一个文件夹，请给出文件路径)")
     if no_clobber and (target.exists() or target.is_symlink()):
         raise ValueError(f"{target}: already exists and --no-clobber was given; expected a new file name: choose "
-                         "another, or leave out --no-clobber to replace it (文件已存在,--no-clobber 不允许覆盖)")
+                         "another, or leave out --no-clobber to replace it (文件已存在，--no-clobber 不允许覆盖)")
     _refuse_read_only(target)
 
 
@@ -93,7 +93,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """
     target = Path(path)
     if target.is_dir():
-        raise ValueError(f"{target}: is a directory; expected a file path (这是一个文件夹,请给出文件路径)")
+        raise ValueError(f"{target}: is a directory; expected a file path (这是一个文件夹，请给出文件路径)")
     _refuse_read_only(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -266,14 +266,14 @@ def read_json_object(path: str | os.PathLike) -> dict[str, Any]:
         text = data[len(enc.bom):].decode(enc.name)
     except UnicodeDecodeError as exc:
         raise ValueError(f"{p}: not readable as {enc.label} text ({exc.reason} at byte {exc.start}); "
-                         "expected a JSON file saved as UTF-8 (JSON 文件编码无法识别:请另存为 UTF-8)") from None
+                         "expected a JSON file saved as UTF-8 (JSON 文件编码无法识别：请另存为 UTF-8)") from None
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         keys = [k for k, _ in items]
         twice = sorted({k for k in keys if keys.count(k) > 1})
         if twice:
             raise ValueError(f"{p}: the key(s) {', '.join(map(repr, twice))} appear more than once; expected each "
-                             f"field once: keep one (JSON 里字段重复出现:{'、'.join(twice)};每个字段只写一次)")
+                             f"field once: keep one (JSON 里字段重复出现：{'、'.join(twice)}；每个字段只写一次)")
         return dict(items)
 
     def integer(text: str) -> int:

@@ -141,8 +141,8 @@ def column_mapping(columns: Iterable[Hashable]) -> dict[Hashable, str]:
     if dup:
         what = "; ".join(f"{' and '.join(repr(str(c)) for _, c in cols)} both mean {name!r} "
                          f"(columns {' and '.join(str(p) for p, _ in cols)})" for name, cols in dup.items())
-        zh = ";".join(f"第 {'、'.join(str(p) for p, _ in cols)} 列都是 {name}" for name, cols in dup.items())
-        raise ValueError(f"ambiguous columns: {what} (同一列出现两次:{zh}); keep one of each and rename or drop the other")
+        zh = "；".join(f"第 {'、'.join(str(p) for p, _ in cols)} 列都是 {name}" for name, cols in dup.items())
+        raise ValueError(f"ambiguous columns: {what} (同一列出现两次：{zh}); keep one of each and rename or drop the other")
     return {cols[0][1]: name for name, cols in seen.items() if cols[0][1] != name}
 
 

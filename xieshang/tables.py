@@ -159,7 +159,7 @@ class Source:
     def describe(self, lang: str = "en") -> str:
         """How the file was read, for a report: format, and a text file's encoding and separator."""
         if self.layout is not None:
-            return ("CSV," if lang == "zh" else "CSV, ") + self.layout.describe(lang)
+            return ("CSV，" if lang == "zh" else "CSV, ") + self.layout.describe(lang)
         if self.format == "xlsx":
             return f"Excel 工作表 {self._reader.sheet_name!r}" if lang == "zh" else f"Excel, sheet {self._reader.sheet_name!r}"
         return "Parquet"
@@ -207,7 +207,7 @@ def open_source(path: str | os.PathLike, *, encoding: str | None = None, sep: st
         raise ValueError(
             f"{p}: is a directory, not a file; expected one .csv, .parquet or .xlsx file: for a folder of "
             "Parquet parts (as Spark writes), give one part file, or combine them first "
-            "(这是一个文件夹,不是文件:请给出其中的一个文件)")
+            "(这是一个文件夹，不是文件：请给出其中的一个文件)")
     if not p.exists():
         raise ValueError(f"{p}: no such file; expected the path of a .csv, .parquet or .xlsx file (文件不存在)")
     if encoding is not None:
@@ -286,7 +286,7 @@ class _Sink:
             raise ValueError(
                 f"{self.source.path}: the column name(s) {', '.join(map(repr, twice))} appear more than once, which a "
                 "Parquet file cannot hold readably; expected unique names in a Parquet output: write a .csv or .xlsx "
-                "output (names kept as written), or rename the columns (Parquet 不能有同名的列:请输出 .csv 或 .xlsx)"
+                "output (names kept as written), or rename the columns (Parquet 不能有同名的列：请输出 .csv 或 .xlsx)"
             )
         keep = [i for i, name in enumerate(base.column_names) if name not in new]
         base = base.select(keep)

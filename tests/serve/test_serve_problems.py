@@ -8,6 +8,7 @@ Chinese first, one a line (docs/web.md, "The language of a refusal").
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -15,7 +16,7 @@ from xieshang import explain
 from xieshang import text as T
 from xieshang.contract import FEATURES
 from xieshang.explain import check_target
-from xieshang.serve.problems import Refused, api_text, error_body, in_langs, known_lang
+from xieshang.serve.problems import Refused, api_text, applicant_message, error_body, in_langs, known_lang
 from xieshang.validation import applicant_frame
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -166,7 +167,10 @@ def test_a_bad_target_is_refused_with_every_bad_field_of_the_applicant(client, e
     with pytest.raises(ValueError, match=r"credit_score: expected an integer in \[350, 950\]") as info:
         applicant_frame(applicant)
     own = T.API_ERRORS["bad_target"][lang].format(got='"high"')
-    assert detail["message"] == f"{own}\n{info.value}"  # the applicant's refusal verbatim, as without a bad target
+    # the applicant's refusal as without a bad target: the library's in English, the fields' own in Chinese
+    applicant_said = str(info.value) if lang == "en" else applicant_message(str(info.value), detail["errors"][1:], lang)
+    assert detail["message"] == f"{own}\n{applicant_said}"
+    assert ("expected" in detail["message"]) == (lang == "en")
     assert ("350 到 950" if lang == "zh" else "[350, 950]") in detail["errors"][1]["message"]
 
 
@@ -204,12 +208,43 @@ def test_error_body_in_both_languages_keeps_the_keys_and_the_errors_of_one(examp
         applicant_frame(applicant)
     one = {lang: error_body(info.value, [applicant], lang)["detail"] for lang in T.LANGS}
     both = error_body(info.value, [applicant], None)["detail"]
-    assert set(both) == set(one["en"]) and both["message"] == str(info.value)  # said alike: once
+    assert set(both) == set(one["en"]) and one["en"]["message"] == str(info.value)
+    assert both["message"] == f"{one['zh']['message']}\n{one['en']['message']}"
     assert len(both["errors"]) == len(one["en"]["errors"]) == 1
     error = both["errors"][0]
     assert set(error) == set(one["en"]["errors"][0]) and error["suggestion"] == "credit_score"
     assert error["message"] == f"{one['zh']['errors'][0]['message']}\n{one['en']['errors'][0]['message']}"
     assert one["zh"]["errors"][0]["message"] == "credit_scor：没有这一项，你是不是想填 credit_score（信用分）？"
+
+
+# -- the applicant's refusal as a whole (message): the library's in English, its fields' own in Chinese -----
+
+
+@pytest.mark.parametrize("url", ["/v1/explain", "/v1/predict"])
+def test_a_chinese_refusal_of_the_applicant_says_every_bad_field_in_chinese(client, example, url):
+    applicant = {**example, "credit_scor": 600, "plan_months": 0, "communication": "rude"}
+    body = {"rows": [example, applicant]} if url == "/v1/predict" else {"applicant": applicant}
+    zh, en = (client.post(url, json={**body, "lang": lang}).json()["detail"] for lang in ("zh", "en"))
+    assert set(zh) == set(en) == {"message", "title", "errors"}  # the keys of before
+    with pytest.raises(ValueError) as info:
+        applicant_frame(applicant)
+    # English: the library's own, as the Python API raises it (predict's names the unknown key alone)
+    assert en["message"] == str(info.value) or (url == "/v1/predict" and "did you mean credit_score" in en["message"])
+    lines = zh["message"].split("\n")
+    assert lines[0] == "申请信息有 3 处需要修改："
+    assert lines[1:] == [f"  {i}. {e['message']}" for i, e in enumerate(zh["errors"], 1)]  # one source: the fields'
+    assert {e["field"] for e in zh["errors"]} == {"credit_scor", "plan_months", "communication"}
+    assert not re.search(r"expected|invalid|not a field", zh["message"])  # none of the library's English
+
+
+def test_the_applicant_message_falls_back_to_the_library_where_no_field_is_named():
+    library = "invalid applicant: expected one scalar value per field"
+    fallback = [{"field": None, "label": None, "message": library}]  # field_errors where nothing is more specific
+    for errors in ([], fallback):
+        assert applicant_message(library, errors, "zh") == library
+    named = [{"field": "plan_months", "label": "申请分期期数", "message": "plan_months（申请分期期数）：..."}]
+    assert applicant_message(library, named, "en") == library
+    assert applicant_message(library, named, "zh") == "申请信息有 1 处需要修改：\n  1. plan_months（申请分期期数）：..."
 
 
 # -- one field under two keys: the library refuses it, the API names the field in each language ----------

@@ -3,14 +3,16 @@
 The verdict is the library's: a request is refused when
 :func:`xieshang.validation.applicant_frame` / :func:`~xieshang.validation.validate_frame`,
 :func:`xieshang.explain.check_target` or :func:`xieshang.text.check_lang` raise
-``ValueError``. The applicant's refusal is returned verbatim as ``message``;
-what the library says of ``target`` and ``lang`` (English only) and what the API
-says of a body it cannot read are the API's words instead,
+``ValueError``. What the library says of ``target`` and ``lang`` (English only) and
+what the API says of a body it cannot read are the API's words instead,
 :data:`xieshang.text.API_ERRORS`, in both languages (:class:`Refused`). The
-per-field ``errors`` are the library's words too: the data check's findings
+per-field ``errors`` are the library's words: the data check's findings
 (:func:`xieshang.check.check_frame`, written in Chinese and English; its rows
 count from 1) and, for a key the contract does not know, the closest field
-(:func:`xieshang.validation.closest_field`).
+(:func:`xieshang.validation.closest_field`). The applicant's refusal as a whole,
+``message``, is the library's own (English) message in an English answer, and in
+a Chinese one those per-field messages under one heading (:func:`applicant_message`);
+the library's own in either language only where no field can be named.
 
 Where the request's language is not known (``lang`` itself unsupported, or the
 body not read), every text is given in each language, Chinese first, one a
@@ -29,9 +31,10 @@ from ..contract import MISSING_OK_NAMES, feature
 from ..headers import canonical_name
 from ..validation import closest_field
 
-__all__ = ["Refused", "field_errors", "error_body", "api_text", "in_langs", "known_lang"]
+__all__ = ["Refused", "field_errors", "applicant_message", "error_body", "api_text", "in_langs", "known_lang"]
 
 _CHECK_CODES = ("bad_values", "blank_not_allowed", "missing_columns", "empty")
+_LIBRARY_LANG = "en"  # the language of the library's ValueError messages
 
 
 def known_lang(query_lang: str | None) -> str | None:
@@ -204,10 +207,38 @@ def field_errors(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang
     return own + errors
 
 
+def applicant_message(library: str, errors: Sequence[Mapping[str, Any]], lang: str) -> str:
+    """The refusal of the applicant as a whole, in ``lang``.
+
+    Parameters
+    ----------
+    library : str
+        The library's refusal of the applicant (its ``ValueError``, in English).
+    errors : sequence of mappings
+        The applicant's bad fields in ``lang`` (:func:`field_errors`, without the API's own refusal).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+        ``library`` in English; in Chinese :data:`~xieshang.text.API_ERRORS` ``["applicant_fields"]`` over the
+        per-field messages, numbered, one a line, or ``library`` where no field could be named in Chinese.
+    """
+    if lang == _LIBRARY_LANG or not errors or all(e["message"] == library for e in errors):
+        return library
+    head = T.API_ERRORS["applicant_fields"][lang].format(n=len(errors))
+    return "\n".join([head, *(f"  {i}. {e['message']}" for i, e in enumerate(errors, 1))])
+
+
 def _body(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang: str) -> dict[str, Any]:
-    also = exc.also if isinstance(exc, Refused) else None
-    message = _said(exc, lang) if also is None else f"{_said(exc, lang)}\n{also}"
-    return {"message": message, "title": T.UI["fix_fields"][lang], "errors": field_errors(exc, rows, lang)}
+    errors = field_errors(exc, rows, lang)
+    if not isinstance(exc, Refused) or exc.field is None:  # the library refused the applicant
+        message = applicant_message(str(exc), errors, lang)
+    elif exc.also is not None:  # the API's refusal (first of the errors), with the library's of the applicant
+        message = f"{_said(exc, lang)}\n{applicant_message(exc.also, errors[1:], lang)}"
+    else:
+        message = _said(exc, lang)
+    return {"message": message, "title": T.UI["fix_fields"][lang], "errors": errors}
 
 
 def error_body(exc: ValueError, rows: Sequence[Mapping[Any, Any]] | None, lang: str | None) -> dict[str, Any]:

@@ -83,6 +83,11 @@ API_ERRORS: dict[str, dict[str, str]] = {
     "rows_not_objects": {
         "zh": "rows 的每一项都应是“字段：值”的对象，第 {rows} 项不是",
         "en": "rows: expected objects {{field: value}}, got something else at row(s) {rows} (counting from 1)"},
+    # The heading of an applicant's refusal, over its per-field messages (xieshang.serve.problems); an English
+    # request is answered with the library's own message instead, which says the same in its words.
+    "applicant_fields": {
+        "zh": "申请信息有 {n} 处需要修改：",
+        "en": "the applicant has {n} field(s) to correct:"},
     "one_key_each": {
         "zh": "同一项填了两次：{keys} 都是指 {field}（{label}），请只保留一个",
         "en": "{keys}: all mean {field} ({label}); keep one of them"},
