@@ -44,7 +44,7 @@ FACTS: tuple[Fact, ...] = (
          "在“我的账单”或类似的页面查看欠款（原文的说法，保留“或类似的页面”）。",
          "The source article (data/external/article.zh.txt): 找到“我的账单”或类似的页面。"),
     Fact("complaints_12378", "12378 is the consumer complaint line for banking and insurance run by the National "
-         "Financial Regulatory Administration (国家金融监督管理总局， which replaced the CBIRC in 2023). Whether it "
+         "Financial Regulatory Administration (国家金融监督管理总局, which replaced the CBIRC in 2023). Whether it "
          "covers a loan depends on the lender named in the contract: banks and consumer finance companies are "
          "under it; microloan companies answer to the local financial regulator.",
          "12378是国家金融监督管理总局（2023年在原银保监会基础上组建）的银行保险消费者投诉维权热线；能否受理取决于合同上写的"

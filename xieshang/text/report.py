@@ -43,8 +43,8 @@ HEADINGS: dict[str, dict[str, str]] = {
     "ask_instead": {
         "zh": "可改为申请最长分期，或延期还款一到几个月；也可问利息、罚息能否暂停或减免（即“停息挂账”，借呗无固定政策，已产生的利息通常照还；以此收费的中介别信）。",
         "en": "Ask instead for the longest plan they offer or a deferral of one to a few months, and ask whether "
-              "interest and penalty interest can be paused or reduced (the so-called 停息挂账： Jiebei has no fixed "
-              "policy, they may say no, and interest already charged usually stays; do not pay agents who promise it).",
+              "interest and penalty interest can be paused or reduced (the so-called 停息挂账, \u201cinterest stopped, debt parked\u201d; "
+              "Jiebei has no fixed policy, they may say no, and interest already charged usually stays; do not pay agents who promise it).",
     },
     "savings_cover": {
         "zh": "你的存款约{savings}元，留足{months:g}个月必要开支（约{reserve}元）后仍够一次还清约{balance}元的欠款。还清就不再产生罚息；还前先问平台能否减免部分罚息，还清后要结清证明。",
