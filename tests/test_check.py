@@ -87,7 +87,7 @@ def test_the_chinese_report_is_written_as_chinese(text_rows):
     assert {"duplicate_columns", "leak", "duplicates"} <= set(_codes(r, "warnings"))
     zh = r.render("zh")
     for needle in ("数据检查：requests.csv", "模型不使用的列（predict 原样保留）：copy", "问题（训练前必须修正）：",
-                   "缺少列：outstanding_balance（欠款总额）、plan_months（申请分期期数）；",
+                   "缺少必填项：outstanding_balance（欠款总额）、plan_months（申请分期期数）；",
                    "8 个无效值 '2000'（在第 12、13、14、15、16 行等 8 处）；应为 350 到 950 之间的整数",
                    "（AUC 1.000），", "（在第 202、203 行；首次出现在第 3、4 行）", "列名重复：copy；predict"):
         assert needle in zh, needle

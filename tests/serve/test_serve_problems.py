@@ -63,7 +63,7 @@ def test_413_is_in_the_query_language_else_in_both(small, example, query, langs)
 
 def test_413_in_chinese_reads_as_chinese(small, example):
     said = small.post("/v1/predict?lang=zh", json={"rows": [example] * 10}).json()["detail"]["message"]
-    assert said == "请求内容超过 2,000 字节，未予处理。请分批发送，每批少放一些行。"
+    assert said == "请求内容超过 2,000 字节，没有处理。请分批发送，减少每次的行数。"
 
 
 @pytest.mark.parametrize("query, langs", WITHOUT_BODY)
@@ -196,7 +196,7 @@ def test_api_text_and_refused_say_one_language_or_each():
     assert api_text("too_large", None, limit="9").split("\n") == [
         T.API_ERRORS["too_large"][lang].format(limit="9") for lang in T.LANGS]
     refused = Refused.api("rows_not_objects", field="rows", rows=[2, 3])
-    assert refused.says("zh").endswith("第 2、3 项不是") and refused.says("en").endswith("row(s) 2, 3 (counting from 1)")
+    assert "第 2、3 项不是对象" in refused.says("zh") and refused.says("en").endswith("row(s) 2, 3 (counting from 1)")
     assert refused.says(None) == f"{refused.says('zh')}\n{refused.says('en')}"
     assert in_langs(["same", "same"]) == "same"  # the library's English message is not said twice
     assert (known_lang("en"), known_lang("fr"), known_lang(None)) == ("en", None, None)

@@ -20,7 +20,7 @@ UI: dict[str, dict[str, str]] = {
     "estimate": {"zh": "重新估计", "en": "Estimate again"},
     "reset": {"zh": "恢复示例", "en": "Back to the example"},
     "what_if": {"zh": "如果……会怎样", "en": "What if"},
-    "what_if_hint": {"zh": "调整你能改变或可以申请的项目，估计会跟着更新。", "en": "Change what you can change or ask for; the estimate follows."},
+    "what_if_hint": {"zh": "调整你能改变或可以申请的项目，估计结果会随之更新。", "en": "Change what you can change or ask for; the estimate follows."},
     "result": {"zh": "估计结果", "en": "The estimate"},
     "now": {"zh": "现在", "en": "now"},
     "start": {"zh": "起点", "en": "start"},
@@ -28,7 +28,7 @@ UI: dict[str, dict[str, str]] = {
     "at_target": {"zh": "已达到目标 {t}", "en": "at or above the target of {t}"},
     "below_target": {"zh": "低于目标 {t}", "en": "below the target of {t}"},
     "estimate_now": {"zh": "获批可能性（模型估计）", "en": "Estimated chance of approval"},
-    "plan_line": {"zh": "月供 {instalment} 元；每月结余 {disposable} 元", "en": "Instalment {instalment} RMB a month; disposable income {disposable} RMB a month"},
+    "plan_line": {"zh": "月供 {instalment} 元；还月供前每月结余 {disposable} 元", "en": "Instalment {instalment} RMB a month; disposable income {disposable} RMB a month"},
     "plan_line_deficit": {"zh": "月供 {instalment} 元；你现在每月入不敷出 {deficit} 元",
                           "en": "Instalment {instalment} RMB a month; you are short {deficit} RMB every month already"},
     # The page words a probability as the report does (formats.chance): never 0 % or 100 %.
@@ -46,16 +46,16 @@ UI: dict[str, dict[str, str]] = {
     "working": {"zh": "正在计算……", "en": "Working…"},
     # Why some what-if values are held back (xieshang.serve.whatif), and a unit the page lacked.
     "held_back:down_payment_ratio": {
-        "zh": "首付只能用留出约{reserve}元应急钱（{months:g}个月必要开支）后剩下的存款，更高的首付这里不列出。",
+        "zh": "首付只能用存款中应急钱（约 {reserve} 元，即 {months:g} 个月必要开支）以外的部分，更高的首付这里不列出。",
         "en": "A down payment may only come from savings beyond an emergency reserve of about {reserve} RMB "
               "({months:g} months of essential expenses); higher ones are not offered here."},
-    "held_back": {"zh": "其余选项我们不会建议，这里不列出。",
+    "held_back": {"zh": "其余选项我们不建议，这里不列出。",
                   "en": "The other choices are not offered here: we never recommend them."},
     "unit:people": {"zh": "人", "en": "people"},
     "down_payment_value": {"zh": "{pct}（约 {money} 元）", "en": "{pct} (about {money} RMB)"},
     "needs_hardship": {"zh": "先写明困难原因", "en": "state the hardship first"},
-    "unavailable": {"zh": "服务暂时无法回答，请稍后再试。", "en": "The service cannot answer right now; please try again."},
-    "needs_script": {"zh": "这个页面要开启 JavaScript 才能使用。", "en": "This page needs JavaScript to work."},
+    "unavailable": {"zh": "服务暂时不可用，请稍后再试。", "en": "The service cannot answer right now; please try again."},
+    "needs_script": {"zh": "本页面需要开启 JavaScript 才能使用。", "en": "This page needs JavaScript to work."},
     "unit:RMB": {"zh": "元", "en": "RMB"},
     "unit:RMB/month": {"zh": "元/月", "en": "RMB/month"},
     "unit:days": {"zh": "天", "en": "days"},
@@ -72,16 +72,16 @@ API_ERRORS: dict[str, dict[str, str]] = {
         "zh": "请求内容应是一个 JSON 对象，包含 applicant（必填）、target 和 lang；收到的是 {got}",
         "en": "body: expected a JSON object {{\"applicant\": {{...}}, \"target\", \"lang\"}}, got {got}"},
     "applicant_not_object": {
-        "zh": "applicant 应是一个 JSON 对象，每一项写“字段：值”；收到的是 {got}",
+        "zh": "applicant 应是由“字段：值”组成的 JSON 对象；收到的是 {got}",
         "en": "applicant: expected a JSON object {{field: value}}, got {got}"},
     "unexpected_keys": {
-        "zh": "请求里有不认识的键：{keys}；只接受 applicant、target、lang",
+        "zh": "请求里有无法识别的键：{keys}；只接受 applicant、target、lang",
         "en": "body: unexpected key(s) {keys}; expected applicant, target, lang"},
     "rows_not_list": {
-        "zh": "rows 应是一个不为空的 JSON 数组，每一项是一个“字段：值”的对象",
+        "zh": "rows 应是不为空的 JSON 数组，每一项是由“字段：值”组成的对象",
         "en": "rows: expected a non-empty JSON array of objects {{field: value}}"},
     "rows_not_objects": {
-        "zh": "rows 的每一项都应是“字段：值”的对象，第 {rows} 项不是",
+        "zh": "rows 的第 {rows} 项不是对象：每一项都应由“字段：值”组成",
         "en": "rows: expected objects {{field: value}}, got something else at row(s) {rows} (counting from 1)"},
     # The heading of an applicant's refusal, over its per-field messages (xieshang.serve.problems); an English
     # request is answered with the library's own message instead, which says the same in its words.
@@ -89,18 +89,18 @@ API_ERRORS: dict[str, dict[str, str]] = {
         "zh": "申请信息有 {n} 处需要修改：",
         "en": "the applicant has {n} field(s) to correct:"},
     "one_key_each": {
-        "zh": "同一项填了两次：{keys} 都是指 {field}（{label}），请只保留一个",
+        "zh": "{field}（{label}）填了不止一次（{keys}）；请只保留一个",
         "en": "{keys}: all mean {field} ({label}); keep one of them"},
     # What explain itself refuses, in the API's words: the library's messages are English only.
     "bad_target": {
-        "zh": "target 是希望达到的获批概率，应填 0 和 1 之间的小数（不含 0 和 1），例如 0.6；收到的是 {got}",
+        "zh": "target（希望达到的获批概率）应填 0 到 1 之间的小数（不含 0 和 1），例如 0.6；收到的是 {got}",
         "en": "target: expected the probability to reach, a number strictly between 0 and 1 such as 0.6, got {got}"},
     "bad_lang": {
-        "zh": "lang 是回答用的语言，只能填 zh（中文）或 en（英文）；收到的是 {got}",
+        "zh": "lang（回答所用的语言）只能填 zh（中文）或 en（英文）；收到的是 {got}",
         "en": "lang: expected zh (Chinese) or en (English), got {got}"},
     # Said without reading the body (xieshang.serve.app): a body over the limit, a failure of our own.
     "too_large": {
-        "zh": "请求内容超过 {limit} 字节，未予处理。请分批发送，每批少放一些行。",
+        "zh": "请求内容超过 {limit} 字节，没有处理。请分批发送，减少每次的行数。",
         "en": "request body over {limit} bytes; send fewer rows per request"},
     "internal_error": {
         "zh": "服务内部出错，这次请求没有处理，发来的内容也没有保存。请稍后再试。",
@@ -112,7 +112,7 @@ API_ERRORS: dict[str, dict[str, str]] = {
         "zh": "这个地址不接受 {method} 请求，请改用 {allowed}。",
         "en": "{method} is not allowed here; use {allowed}"},
     "no_example": {
-        "zh": "这里没有示例申请人：示例文件只随代码仓库提供。",
+        "zh": "本服务未附带示例申请人：示例文件只在代码仓库中提供。",
         "en": "no example applicant here: the example file comes with the repository only"},
 }
 """What the API says when it refuses a request (a body that is no JSON, the wrong shape, too large; a bad
