@@ -124,6 +124,10 @@ def test_a_missing_label_is_a_problem_only_for_training(text_rows):
     df = text_rows.drop(columns=LABEL)
     assert check_frame(df).ok and "no_label" in _codes(check_frame(df), "warnings")
     assert "no_label" in _codes(check_frame(df, require_label=True), "problems")
+    # The verdict agrees with the warning: rows without a label can be scored, not trained on.
+    last = {lang: check_frame(df).render(lang).splitlines()[-1] for lang in ("en", "zh")}
+    assert last == {"en": "Result: ready to score; with no label column it cannot be trained on.",
+                    "zh": "结论：可以用来估计；没有标签列，不能用来训练。"}
 
 
 def test_leaks(text_rows):

@@ -129,8 +129,14 @@ class CheckReport:
                 out.extend(f"  {i}. {item.text(lang)}" for i, item in enumerate(items, 1))
         out.append("")
         n = len(self.problems)
-        out.append(check_text("ready", lang) if self.ok else check_text("not_ready", lang, n=n, s="s" if n > 1 else ""))
+        out.append(check_text(self._verdict(), lang, n=n, s="s" if n > 1 else ""))
         return "\n".join(out)
+
+    def _verdict(self) -> str:
+        """The key of the last line: ready to train, only to score (no label column), or not ready."""
+        if not self.ok:
+            return "not_ready"
+        return "ready" if self.approved is not None else "ready_to_score"
 
     def _table(self, noisy: list[ColumnCheck], lang: str) -> list[str]:
         """The lines of the table of columns with unknown or bad cells."""

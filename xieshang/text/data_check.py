@@ -32,6 +32,7 @@ CHECK_TEXT: dict[str, dict[str, str]] = {
         "problems": "问题（训练前必须修正）：",
         "warnings": "提醒：",
         "ready": "结论：可以训练。",
+        "ready_to_score": "结论：可以用来估计；没有标签列，不能用来训练。",
         "not_ready": "结论：有 {n} 个问题，修正后再训练。",
         # where a finding is
         "at_line": "第 {shown} 行",
@@ -87,6 +88,7 @@ CHECK_TEXT: dict[str, dict[str, str]] = {
         "problems": "Problems (fix before training):",
         "warnings": "Warnings:",
         "ready": "Result: ready to train.",
+        "ready_to_score": "Result: ready to score; with no label column it cannot be trained on.",
         "not_ready": "Result: not ready to train ({n} problem{s}); fix the file and check again.",
         "at_line": "line{s} {shown}",
         "at_row": "row{s} {shown}",
