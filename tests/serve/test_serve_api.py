@@ -302,6 +302,7 @@ def test_malformed_bodies_are_422_not_500(client, body, field):
     ("/v1/explain", {"applicant": [1, 2]}, "applicant_not_object"),
     ("/v1/explain", {"applicant": {}, "extra": 1}, "unexpected_keys"),
     ("/v1/predict", {"rows": []}, "rows_not_list"),
+    ("/v1/predict", {"rows": [{}], "lnag": "en"}, "unexpected_keys"),  # misspelt: refused, not ignored
     ("/v1/predict", {"rows": [{}, 1, 2]}, "rows_not_objects"),
 ])
 def test_a_body_the_api_cannot_read_is_refused_in_the_request_language(client, url, body, key, lang):

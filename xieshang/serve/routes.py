@@ -275,6 +275,9 @@ def _predict_bytes(model: Any, raw: bytes, query_lang: str | None, sha256: str) 
     rows = body.get("rows") if isinstance(body, Mapping) else body
     if not isinstance(rows, list) or not rows:
         raise Refused.api("rows_not_list", field="rows", lang=lang)
+    extra = sorted(set(body) - {"rows", "lang"}) if isinstance(body, Mapping) else []
+    if extra:  # a misspelt "lang" or "rows" is refused, as /v1/explain refuses it, not silently ignored
+        raise Refused.api("unexpected_keys", field="body", lang=lang, keys=[str(k) for k in extra])
     bad = [i for i, r in enumerate(rows) if type(r) is not dict]  # parsed JSON: objects are dicts (no ABC check)
     if bad:
         raise Refused.api("rows_not_objects", field="rows", lang=lang, rows=[i + 1 for i in bad[:3]])
