@@ -157,7 +157,13 @@ def test_headers_in_chinese_and_ambiguous_headers(text_rows):
     assert r.ok and {c.header for c in r.columns} == {f.label_zh for f in FEATURES}
     both = text_rows.assign(信用分=text_rows["credit_score"])
     r = check_frame(both)
-    assert not r.ok and r.problems[0].code == "ambiguous_columns" and "'credit_score' and '信用分'" in r.problems[0].en
+    assert not r.ok and r.problems[0].code == "ambiguous_columns"
+    at = ", ".join(str(i + 1) for i, c in enumerate(both.columns) if c in ("credit_score", "信用分"))
+    # Each language its own: no English inside the Chinese finding, no Chinese inside the English one.
+    assert r.problems[0].en == (f"ambiguous columns: 'credit_score', '信用分' all mean 'credit_score' (columns {at}); "
+                                "keep one of each and rename or drop the other")
+    assert r.problems[0].zh == (f"有几列表示同一项：第 {at.replace(', ', '、')} 列（credit_score、信用分）都是 credit_score。"
+                                "每项只保留一列，把多余的列改名或删除")
 
 
 def test_report_is_json_and_bilingual(text_rows):

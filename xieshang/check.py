@@ -38,7 +38,7 @@ from .cells import (
 )
 from .check_report import EXAMPLES, KINDS, CheckReport, ColumnCheck, Issue
 from .contract import FEATURES, LABEL, TRUTH, VALUE_LABELS, Feature, feature
-from .headers import column_mapping
+from .headers import AmbiguousColumns, column_mapping
 from .text import LANGS, check_text, list_sep
 from .validation import validate_frame
 
@@ -238,12 +238,21 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
 _CONTRACT = frozenset(f.name for f in FEATURES)
 
 
+def _ambiguous_pairs(exc: AmbiguousColumns, lang: str) -> str:
+    """Which headers mean one column, and where, in ``lang``."""
+    sep = list_sep(lang)
+    return check_text("pair_sep", lang).join(
+        check_text("ambiguous_pair", lang, name=name, positions=sep.join(str(p) for p, _ in cols),
+                   headers=sep.join(repr(str(h)) if lang == "en" else str(h) for _, h in cols))
+        for name, cols in exc.duplicates.items())
+
+
 def _name_columns(df: pd.DataFrame, found: _Findings) -> tuple[pd.DataFrame, dict[Any, Any]] | None:
     """(frame under contract names, contract name -> header as written); ``None`` if the headers are unusable."""
     try:
         mapping = column_mapping(df.columns)
-    except ValueError as exc:
-        found.problems.append(_issue("ambiguous_columns", error=str(exc)))
+    except AmbiguousColumns as exc:
+        found.problems.append(_issue("ambiguous_columns", pairs={lang: _ambiguous_pairs(exc, lang) for lang in LANGS}))
         return None
     if df.columns.has_duplicates:  # contract columns twice are ambiguous (above); extras are passed through as written
         dup_cols = sorted({str(c) for c in df.columns[df.columns.duplicated()]})

@@ -30,7 +30,20 @@ import pandas as pd
 
 from .contract import COLUMN_LABELS, FEATURES, FORMER_LABELS, LABEL, TRUTH, VALUE_LABELS
 
-__all__ = ["header_key", "canonical_name", "column_mapping", "rename_columns", "value_aliases", "HEADER_ALIASES"]
+__all__ = ["AmbiguousColumns", "header_key", "canonical_name", "column_mapping", "rename_columns", "value_aliases",
+           "HEADER_ALIASES"]
+
+
+class AmbiguousColumns(ValueError):
+    """Two or more headers mean one contract column (:func:`column_mapping`).
+
+    ``duplicates`` maps each such column to its (position from 1, header) pairs, so that a caller can
+    word the finding in its own language (the data check does).
+    """
+
+    def __init__(self, message: str, duplicates: dict[str, list[tuple[int, Hashable]]]) -> None:
+        super().__init__(message)
+        self.duplicates = duplicates
 
 _SPACES = re.compile(r"[\s_]+")
 # Unicode "format" (Cf: U+200B zero-width space, U+FEFF BOM, U+00AD soft hyphen, U+200E LRM...) and
@@ -142,7 +155,8 @@ def column_mapping(columns: Iterable[Hashable]) -> dict[Hashable, str]:
         what = "; ".join(f"{' and '.join(repr(str(c)) for _, c in cols)} both mean {name!r} "
                          f"(columns {' and '.join(str(p) for p, _ in cols)})" for name, cols in dup.items())
         zh = "；".join(f"第 {'、'.join(str(p) for p, _ in cols)} 列都是 {name}" for name, cols in dup.items())
-        raise ValueError(f"ambiguous columns: {what} (同一列出现两次：{zh}); keep one of each and rename or drop the other")
+        raise AmbiguousColumns(f"ambiguous columns: {what} (同一列出现两次：{zh}); keep one of each and rename or drop the "
+                               "other", dup)
     return {cols[0][1]: name for name, cols in seen.items() if cols[0][1] != name}
 
 
