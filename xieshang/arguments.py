@@ -90,8 +90,8 @@ def check_memory(rows: int) -> None:
         raise ValueError(
             f"not enough memory: --rows {rows:,} needs about {need / 2**30:,.1f} GiB of memory ({BYTES_PER_ROW} bytes a row) and "
             f"{free / 2**30:,.1f} GiB is available; expected at most about {fit:,} rows here: ask for fewer rows "
-            f"(or generate several files with different --seed) (内存不够:约需 {need / 2**30:,.1f} GiB,"
-            f"可用 {free / 2**30:,.1f} GiB;请减少 --rows)"
+            f"(or generate several files with different --seed) (内存不够：约需 {need / 2**30:,.1f} GiB，"
+            f"可用 {free / 2**30:,.1f} GiB；请减少 --rows)"
         )
 
 
@@ -113,7 +113,7 @@ def check_test_size(rows: int, test_size: float) -> None:
         raise ValueError(
             f"--test-size {test_size} holds out {held} of {rows:,} rows; expected at least 2 held out (one approved, "
             f"one refused) and the rest to train on: use --test-size between {2 / rows:.3g} and {1 - 2 / rows:.3g}, "
-            f"e.g. 0.2 (--test-size 太小或太大:测试集须至少有 2 条记录)"
+            f"e.g. 0.2 (--test-size 太小或太大：测试集须至少有 2 条记录)"
         )
 
 

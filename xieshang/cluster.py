@@ -253,7 +253,7 @@ def score_dataset(src: str | os.PathLike, dst: str | os.PathLike, *, model: str 
                          "input file (-o 已是一个文件：请给一个文件夹名)")
     if not out.exists() and out.suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json"):
         raise ValueError(f"{out}: names a {out.suffix} file; a folder (or --dask) is written as a folder of Parquet "
-                         "files, one per input file: give -o a folder name (e.g. scored/) (结果按输入文件逐个写成 Parquet:-o 请给文件夹名)")
+                         "files, one per input file: give -o a folder name (e.g. scored/) (结果按输入文件逐个写成 Parquet：-o 请给文件夹名)")
     if out.resolve() == root.resolve() or root.resolve() in out.resolve().parents:
         raise ValueError(f"{out}: lies inside the input {root}; expected an output folder outside it")
     payload = model_payload(model)

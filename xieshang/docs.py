@@ -126,7 +126,7 @@ def render_data_dictionary() -> str:
         "drawn by `xieshang.generate(n, seed)` from an explicit structural model of one article's account",
         "of what lenders look at (`data/external/article.zh.txt`). They are not any lender's records.",
         "",
-        "每一行是一次协商还款申请。数据是**合成的**:由 `xieshang.generate(n, seed)` 按照一篇文章所描述的",
+        "每一行是一次协商还款申请。数据是**合成的**：由 `xieshang.generate(n, seed)` 按照一篇文章所描述的",
         "审核因素建立的结构模型生成，不是任何放贷机构的真实记录。",
         "",
         "Files: `make data` writes `data/raw/requests_seed{SEED}_n{ROWS}.parquet` (not versioned;",
@@ -146,7 +146,7 @@ def render_data_dictionary() -> str:
     label_zh, label_en = COLUMN_LABELS[LABEL]
     truth_zh, truth_en = COLUMN_LABELS[TRUTH]
     lines += [
-        f"| `{LABEL}` | int | 0, 1 | {label_zh} | {label_en} | the label (1 = approved) / 标签(1 = 同意) | — | — |",
+        f"| `{LABEL}` | int | 0, 1 | {label_zh} | {label_en} | the label (1 = approved) / 标签（1 = 同意） | — | — |",
         f"| `{TRUTH}` | float | (0, 1) | {truth_zh} | {truth_en} | the generator's truth, never a model input / "
         "生成器的真实概率，从不作为模型输入 | — | — |",
         "",
@@ -170,8 +170,8 @@ def render_data_dictionary() -> str:
         "down payment is paid from; whether a hardship is real is judged by the hardship columns and income,",
         "not by punishing a borrower who saved. A model may find no effect, never a harmful one.",
         "",
-        "两个潜在特质驱动可观测字段：*财务实力*（收入、欠款、其他债务、资产）与*自律程度*(信用记录、",
-        "按时还款、沟通态度、守信、材料准备)，两者相关系数0.3。财务较弱者更易遭遇困难，困难会降低收入",
+        "两个潜在特质驱动可观测字段：*财务实力*（收入、欠款、其他债务、资产）与*自律程度*（信用记录、",
+        "按时还款、沟通态度、守信、材料准备），两者相关系数0.3。财务较弱者更易遭遇困难，困难会降低收入",
         "（失业者收入很低或为零）；只有存在困难时才可能有困难证明。回避沟通者违约承诺更多、记录更差。",
         "",
         f"“{savings.label_zh}”（`{savings.name}`）是申请时可动用的资金，已包含拟付的首付：凡存款已知的行，",
@@ -198,13 +198,13 @@ def render_data_dictionary() -> str:
         f"over about {DELINQUENCY_SCALE:g} days. Hardship reasons without a `reason_` row ({_reference_reasons('en')})",
         "are the reference level (0).",
         "",
-        "`true_probability = sigmoid(Σ 系数 × 项)`,`approved` 按该概率抽样。下表列出每一项的系数（对数几率的变化）",
-        "及其**来源**:`article`(原文)——所引原文直接说明该效应（方向；文章没有给出数值）；`inference`(推论)——",
-        "由所引原文经“理由”中的一步推出；`assumption`(假设)——本项目的设定，理由见表。**所有系数大小都是假设。**",
-        "还款方案的计算见 `xieshang.rules`:月供 = 欠款 × (1 − 首付比例) / 期数，每月结余 = 收入 − 支出 −",
+        "`true_probability = sigmoid(Σ 系数 × 项)`，`approved` 按该概率抽样。下表列出每一项的系数（对数几率的变化）",
+        "及其**来源**：`article`（原文）——所引原文直接说明该效应（方向；文章没有给出数值）；`inference`（推论）——",
+        "由所引原文经“理由”中的一步推出；`assumption`（假设）——本项目的设定，理由见表。**所有系数大小都是假设。**",
+        "还款方案的计算见 `xieshang.rules`：月供 = 欠款 × (1 − 首付比例) / 期数，每月结余 = 收入 − 支出 −",
         f"其他债务月还款；还完月供后至少留下每月结余的 {BUFFER_SHARE:.0%}，且不少于 {LIVING_FLOOR:g} 元，方案才算还得起。",
         "逾期只会带来不利影响，约在 "
-        f"{DELINQUENCY_SCALE:g} 天内逐渐累积。没有 `reason_` 行的困难原因({_reference_reasons('zh')})为基准(0)。",
+        f"{DELINQUENCY_SCALE:g} 天内逐渐累积。没有 `reason_` 行的困难原因（{_reference_reasons('zh')}）为基准（0）。",
         "",
         effects_table(),
         "",

@@ -83,7 +83,7 @@ def save_model(model: Any, path: str | Path = DEFAULT_PATH, *, metrics: dict[str
     for target in (path, sidecar_path(path), pending_path(path)):  # before anything is written
         if target.is_dir():
             raise ValueError(f"{target}: is a directory; expected a file path for the model: choose another "
-                             "name (这是一个文件夹,请给出模型文件的路径)")
+                             "name (这是一个文件夹，请给出模型文件的路径)")
     buf = io.BytesIO()
     joblib.dump(model, buf, compress=3)
     data = buf.getvalue()
