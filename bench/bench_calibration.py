@@ -32,7 +32,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_worlds import ALL_WORLDS
+from bench_worlds import ALL_WORLDS, world_names
 
 import xieshang.model as model_module
 from xieshang.contract import FEATURE_NAMES, LABEL, TRUTH
@@ -91,10 +91,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0, help="seed of the model; the rows are drawn with seed+1 and seed+2")
     ap.add_argument("--json", default=None, help="also write every figure to this JSON file")
     args = ap.parse_args()
-    worlds = args.worlds.split(",")
-    bad = [w for w in worlds if w not in ALL_WORLDS]
-    if bad:
-        sys.exit(f"unknown world {', '.join(bad)}: worlds are {', '.join(ALL_WORLDS)}")
+    worlds = world_names(args.worlds)
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, "
           f"load average {os.getloadavg()[0]:.2f}; {args.rows:,} train rows, seed {args.seed}", flush=True)
     print(f"{'world':10s} {'candidate':16s} " + " ".join(f"{m + ' LL/MAE':>17s}" for m in SHOWN)

@@ -38,7 +38,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_worlds import ALL_WORLDS
+from bench_worlds import ALL_WORLDS, world_names
 
 from xieshang import train
 from xieshang.contract import FEATURE_NAMES, LABEL, NUMERIC_NAMES, TRUTH
@@ -144,10 +144,7 @@ def main() -> None:
     ap.add_argument("--compare", default=None, help="check the answers are identical to this --answers file")
     ap.add_argument("--json", default=None, help="write the figures to this JSON file")
     args = ap.parse_args()
-    worlds = args.worlds.split(",")
-    bad = [w for w in worlds if w not in ALL_WORLDS]
-    if bad:
-        sys.exit(f"unknown world {', '.join(bad)}: expected among {', '.join(ALL_WORLDS)}")
+    worlds = world_names(args.worlds)
     cache = Path(args.cache) if args.cache else None
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average {os.getloadavg()[0]:.2f}; "
           f"models trained on {args.rows:,} rows; {args.applicants} rejected applicants per world; one thread")

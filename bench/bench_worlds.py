@@ -136,6 +136,15 @@ def _detail(cv: dict) -> str:
 
 
 ALL_WORLDS = {**WORLDS, **BLIND, **POLICY}
+
+
+def world_names(text: str) -> list[str]:
+    """The comma-separated worlds of a ``--worlds`` argument; exits naming any world the zoo does not have."""
+    worlds = text.split(",")
+    bad = [w for w in worlds if w not in ALL_WORLDS]
+    if bad:
+        sys.exit(f"unknown world {', '.join(bad)}: expected among {', '.join(ALL_WORLDS)}")
+    return worlds
 """The zoo (``worlds.py``), then the blind worlds (``blind_worlds.py``) and the lenders that decide by rules
 (``policy_worlds.py``), both written without seeing the model."""
 
@@ -188,11 +197,11 @@ def main() -> None:
     args = ap.parse_args()
     global CANDIDATES
     CANDIDATES = tuple(args.candidates.split(",")) if args.candidates else None
-    worlds = (args.worlds or ("ours" if args.curve else ",".join(ALL_WORLDS))).split(",")
+    worlds = world_names(args.worlds or ("ours" if args.curve else ",".join(ALL_WORLDS)))
     models = args.models.split(",")
-    bad = [w for w in worlds if w not in ALL_WORLDS] + [m for m in models if m not in MODELS]
+    bad = [m for m in models if m not in MODELS]
     if bad:
-        sys.exit(f"unknown world or model {', '.join(bad)}: worlds are {', '.join(ALL_WORLDS)}; models {', '.join(MODELS)}")
+        sys.exit(f"unknown model {', '.join(bad)}: expected among {', '.join(MODELS)}")
     sizes = [int(n) for n in args.curve.split(",")] if args.curve else [args.rows]
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, "
           f"load average {os.getloadavg()[0]:.2f} (other work on the same cores slows every time below); "
