@@ -28,7 +28,7 @@ import pandas as pd
 
 from .. import text as T
 from ..contract import MISSING_OK_NAMES, feature
-from ..headers import canonical_name
+from ..headers import AmbiguousColumns, canonical_name, column_mapping
 from ..validation import closest_field
 
 __all__ = ["Refused", "field_errors", "applicant_message", "error_body", "api_text", "in_langs", "known_lang"]
@@ -47,6 +47,11 @@ def in_langs(texts: Sequence[str]) -> str:
     return "\n".join(dict.fromkeys(texts))
 
 
+def _each(texts: Mapping[str, str]) -> str:
+    """A text given in every language (:func:`in_langs`)."""
+    return in_langs([texts[lang] for lang in T.LANGS])
+
+
 def _filled(key: str, values: Mapping[str, Any]) -> dict[str, str]:
     """:data:`~xieshang.text.API_ERRORS` ``[key]`` in each language; a list (row numbers) joined as each lists them."""
     def fill(lang: str) -> str:
@@ -59,7 +64,7 @@ def _filled(key: str, values: Mapping[str, Any]) -> dict[str, str]:
 def api_text(key: str, lang: str | None, **values: Any) -> str:
     """:data:`~xieshang.text.API_ERRORS` ``[key]`` filled with ``values``, in ``lang`` (``None``: not known, so each)."""
     texts = _filled(key, values)
-    return texts[lang] if lang is not None and lang in texts else in_langs([texts[lang_] for lang_ in T.LANGS])
+    return texts[lang] if lang is not None and lang in texts else _each(texts)
 
 
 class Refused(ValueError):
@@ -113,7 +118,7 @@ class Refused(ValueError):
             return str(self)
         if lang is not None and lang in self.texts:
             return self.texts[lang]
-        return in_langs([self.texts[lang_] for lang_ in T.LANGS])
+        return _each(self.texts)
 
 
 def _label(name: str | None, lang: str) -> str | None:
@@ -140,13 +145,13 @@ def _unknown_keys(rows: Sequence[Mapping[Any, Any]], lang: str) -> list[dict[str
 
 def _one_key_each(rows: Sequence[Mapping[Any, Any]], lang: str) -> list[dict[str, Any]]:
     """A field given under two keys of one applicant (``credit_score`` and ``信用分``): the library refuses it."""
-    out = {}
+    out: dict[str, list[str]] = {}
     for row in rows:
-        keys: dict[str, list[str]] = {}
-        for k in row:
-            if (name := canonical_name(k)) is not None:
-                keys.setdefault(name, []).append(str(k))
-        out.update({name: ks for name, ks in keys.items() if len(ks) > 1 and name not in out})
+        try:
+            column_mapping(row)  # the library's own verdict: which keys mean one field
+        except AmbiguousColumns as exc:
+            for name, cols in exc.duplicates.items():
+                out.setdefault(name, [str(k) for _, k in cols])
     return [{"field": name, "label": _label(name, lang),
              "message": T.API_ERRORS["one_key_each"][lang].format(keys=T.list_sep(lang).join(ks), field=name,
                                                                   label=_label(name, lang))}
