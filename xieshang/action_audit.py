@@ -9,7 +9,8 @@ affordable whose plan fails :func:`xieshang.rules.affordable` (the living
 buffer), a down payment beyond known savings (or with unknown savings), an
 option of more than :data:`xieshang.explain.MAX_STEPS` steps, a reason about
 delinquency that points the wrong way (more days overdue would help), a
-hardship proof without a hardship, a down payment lowered. And count, in both
+hardship proof without a hardship, a down payment lowered that known savings
+cover (where they do not, every option lowers it). And count, in both
 languages, everything a report must never tell a borrower
 (:func:`xieshang.explain.advice_problems`: an option whose plan is unaffordable,
 an expense cut, a waiver withdrawn, money they do not have, a gap beside an
@@ -52,6 +53,13 @@ def _apply(row: pd.DataFrame, changes: dict[str, Any]) -> pd.DataFrame:
         else:
             after[k] = v
     return validate_frame(after)
+
+
+def _unfunded(row: pd.DataFrame) -> bool:
+    """Whether known savings beyond the emergency reserve do not cover the one-row frame's down payment."""
+    spendable = float(spendable_savings(row["savings"].iloc[0], row["monthly_expenses"].iloc[0]))
+    cash = float(row["down_payment_ratio"].iloc[0]) * float(row["outstanding_balance"].iloc[0])
+    return cash > 0 and cash > spendable + 1e-9  # NaN (unknown savings): False
 
 
 def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int = 300, seed: int = 0) -> dict[str, Any]:
@@ -134,8 +142,10 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
         called_affordable.append(bool(affordable(inst[0], disp[0])) if best.affordable else None)
         breaks["hardship_proof_without_hardship"] += int(
             "hardship_proof" in best.changes and str(after["hardship_reason"].iloc[0]) == NO_HARDSHIP)
+        # Lowered only where known savings do not cover the one asked for (never for the score).
         breaks["down_payment_lowered"] += int(
-            float(after["down_payment_ratio"].iloc[0]) < float(row["down_payment_ratio"].iloc[0]))
+            float(after["down_payment_ratio"].iloc[0]) < float(row["down_payment_ratio"].iloc[0])
+            and not _unfunded(row))
         before_rows.append(row)
         after_rows.append(after)
         inst0, disp0 = plan_terms(row)

@@ -82,7 +82,7 @@ approved), the best proposed option was applied and the generator's *true* proba
 the true probability rose for **{actions['raises_truth_rate']:.1%}** and reached the target for
 **{actions['reaches_target_truth_rate']:.1%}** (the model expected {actions['reaches_target_model_rate']:.1%}).
 Rule breaks (non-actionable feature changed, unaffordable plan, hardship proof without a hardship,
-expense cut over 20 %, down payment lowered): **{breaks}**.
+expense cut over 20 %, a down payment lowered that savings cover): **{breaks}**.
 """
 
 

@@ -123,7 +123,11 @@ def brute_force(model, app, target):
             costs += dim.costs[k]
     inst, disp = rules.plan_terms(X)
     n_changes = (space.go > 0).sum(1)[o] + (space.gp > 0).sum(1)[p]
-    ok = rules.affordable(inst, disp, household(X)) & (n_changes <= MAX_STEPS)
+    # a plan they can keep: affordable, and no down payment beyond known savings less the reserve
+    dp = X["down_payment_ratio"].to_numpy(dtype=float)
+    spendable = rules.spendable_savings(X["savings"].to_numpy(dtype=float), X["monthly_expenses"].to_numpy(dtype=float))
+    funded = (dp <= 0) | ~(dp * X["outstanding_balance"].to_numpy(dtype=float) > spendable + 1e-9)  # NaN: unknown
+    ok = rules.affordable(inst, disp, household(X)) & funded & (n_changes <= MAX_STEPS)
     return np.asarray(model.predict_proba(X[ok]))[:, 1], costs[ok]
 
 

@@ -192,3 +192,56 @@ def test_with_no_affordable_plan_without_the_down_payment_what_to_ask_and_the_ga
     assert ask == T.heading("ask_instead", lang)
     assert gap.startswith(T.GAP_TEMPLATES["shortfall"][lang].split("{")[0]) and T.money(500.0) in gap
     assert problems(exp) == {}
+
+
+# A down payment of 18,000 RMB asked for, from 15,000 RMB of savings of which 9,000 RMB is the reserve: the
+# 6,000 RMB beyond it covers 5 % or 10 % of the balance, not 20 % or 30 %. Six instalments are unaffordable.
+SHORT_OF_DOWN = {**UNFUNDED, "savings": 15_000.0, "communication": "evasive", "broken_promises": 3,
+                 "hardship_proof": False, "plan_months": 6, "monthly_income": 9000.0}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_option_counts_on_a_down_payment_savings_do_not_cover(oracle, lang):
+    facts = facts_of(SHORT_OF_DOWN)
+    assert facts.unfunded([0.3, 0.2]).all() and not facts.unfunded([0.0, 0.05, 0.1]).any()
+    exp = explain(oracle, SHORT_OF_DOWN, lang=lang)
+    assert exp.actions and exp.status == "reached"
+    for a in exp.actions:  # each lowers it to what savings cover, and its instalment is that plan's
+        dp = a.changes["down_payment_ratio"]
+        assert dp in (0.0, 0.05, 0.1) and a.affordable
+        inst = rules.instalment(60_000.0, dp, {**SHORT_OF_DOWN, **a.changes}["plan_months"])
+        assert bool(facts.affordable(inst)) and T.money(inst) in a.text
+        assert T.action_step_text("down_payment_ratio", dp, SHORT_OF_DOWN, lang) in a.text
+    assert problems(exp) == {}
+    # the old options kept the 18,000 RMB the borrower does not have: the check counts it
+    first = exp.actions[0]
+    kept = dataclasses.replace(first, changes={k: v for k, v in first.changes.items() if k != "down_payment_ratio"})
+    assert problems(dataclasses.replace(exp, actions=[kept])) == {"option_counts_on_unfunded_down_payment": 1}
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "申请不付首付"), ("en", "ask for no down payment")])
+def test_savings_that_cover_no_down_payment_at_all_ask_for_none(oracle, lang, words):
+    app = {**SHORT_OF_DOWN, "savings": 9500.0}  # 500 RMB beyond the reserve: not even 5 % (3,000 RMB)
+    exp = explain(oracle, app, lang=lang)
+    assert exp.actions and all(a.changes["down_payment_ratio"] == 0.0 for a in exp.actions)
+    assert all(words in a.text for a in exp.actions)  # never "0 %" (the zero_percent check below)
+    assert problems(exp) == {}
+
+
+def test_the_gap_counts_only_the_down_payment_savings_cover(oracle):
+    # 800 RMB a month left over: 60 instalments of 54,000 (10 % down) do not fit, nor of 42,000 (30 % down)
+    app = {**SHORT_OF_DOWN, "monthly_income": 3800.0}
+    exp = explain(oracle, app)
+    assert exp.status == "no_affordable_plan" and exp.actions == []
+    assert exp.gap is not None and exp.gap.down_payment_ratio == 0.1 and exp.gap.down_payment == 6000.0
+    assert exp.gap.instalment == rules.instalment(60_000.0, 0.1, exp.gap.plan_months)
+    assert problems(exp) == {}
+
+
+def test_lowering_a_down_payment_savings_do_not_cover_costs_nothing():
+    from xieshang.explain import price_changes
+
+    assert price_changes(SHORT_OF_DOWN, {"down_payment_ratio": 0.1}) == 0.0
+    covered = {**SHORT_OF_DOWN, "savings": 40_000.0}  # 31,000 beyond the reserve covers 18,000: lowering is no action
+    with pytest.raises(ValueError, match=r"down_payment_ratio: 0\.3 -> 0\.1 is not an action of the contract"):
+        price_changes(covered, {"down_payment_ratio": 0.1})

@@ -40,11 +40,12 @@ features change; a hardship proof only where a hardship is stated; an asset
 proof only where savings are positive or unknown; a down payment only goes up,
 only from known savings (``ratio × balance ≤ savings``) and with positive
 disposable income, and costs ``cost + unit_cost * (increase * balance /
-max(income, INCOME_FLOOR))`` (months of income paid up front); expenses are
-cut by at most 20 %; and every option leaves a plan that
-:func:`xieshang.rules.affordable` accepts (the living buffer). When no plan is
-affordable, the options keep the plan as it is (the steps that still raise the
-estimate), with ``Action.affordable = False`` and status
+max(income, INCOME_FLOOR))`` (months of income paid up front), except where
+known savings do not cover the one asked for: then every option lowers it to
+the largest of the contract's they cover, or none (cost 0: never money the
+borrower does not have); expenses are cut by at most 20 %; and every option
+leaves a plan that :func:`xieshang.rules.affordable` accepts (the living
+buffer). When no plan is affordable, there is no option, and the status is
 ``no_affordable_plan``. The search:
 
 1. scores the borrower and the reason rows (an applicant at the target with a

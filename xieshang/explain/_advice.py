@@ -27,6 +27,7 @@ MAX_NEXT_STEPS = 6
 
 ADVICE_CHECKS: tuple[str, ...] = (
     "unaffordable_option", "expense_cut", "waiver_withdrawal", "down_payment_beyond_savings",
+    "option_counts_on_unfunded_down_payment",
     "option_at_most_1pct", "gap_beside_option", "false_only", "other_debts_named_without_any",
     "heavy_debts_not_handled_together", "lump_sum_beyond_savings", "unfunded_down_payment_not_flagged",
     "savings_cover_not_said_first", "no_plan_without_do_not_sign", "jiebei_app", "old_12378_name",
@@ -70,6 +71,8 @@ def _options(exp: Explanation, out: dict[str, int]) -> None:
         out["expense_cut"] += int("monthly_expenses" in broken)
         out["waiver_withdrawal"] += int("penalty_waiver_requested" in broken)
         out["down_payment_beyond_savings"] += int("down_payment_ratio" in broken)
+        # The one asked for, kept although known savings do not cover it: the option's plan needs money they lack.
+        out["option_counts_on_unfunded_down_payment"] += int(bool(facts.unfunded(float(new["down_payment_ratio"]))))
         out["option_at_most_1pct"] += int(a.probability <= 0.01)
 
 

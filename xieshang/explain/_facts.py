@@ -103,6 +103,17 @@ class Facts:
         """No down payment, or one that known savings beyond the emergency reserve cover (unknown savings: not)."""
         return self.down_payment <= 0 or (self.savings_known and self.down_payment <= self.spendable + 1e-9)
 
+    def unfunded(self, ratio: Any) -> np.ndarray:
+        """Whether known savings beyond the emergency reserve fall short of a down payment of ``ratio`` (per value).
+
+        Never for no down payment, nor where savings are unknown: the down payment a borrower asked for
+        is then theirs to judge (an option never raises it, :func:`~xieshang.explain._options.down_payment_ok`).
+        """
+        r = np.asarray(ratio, dtype=float)
+        if not self.savings_known:
+            return np.zeros(r.shape, dtype=bool)
+        return (r > 0) & (r * self.balance > self.spendable + 1e-9)
+
     @property
     def plan_kept(self) -> bool:
         """The plan asked for is one the borrower can keep: affordable, its down payment covered."""

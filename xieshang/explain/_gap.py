@@ -9,7 +9,7 @@ from .. import rules
 from .. import text as T
 from ..contract import feature
 from ._facts import Facts, facts_of
-from ._options import down_payment_ok
+from ._options import affordable_down_payments, down_payment_ok
 from ._types import Gap
 
 __all__ = ["fundable_down_payments", "plan_gap", "gap_of", "notes", "leads", "without_down_payment"]
@@ -27,7 +27,8 @@ def plan_gap(applicant: Mapping[str, Any]) -> Gap:
     The cheapest plan is the longest plan the contract offers (or the
     current one, if longer) with the largest down payment the borrower can
     fund (the contract's down payments that known savings cover, see
-    :func:`explain`; the current one otherwise). All numbers come from
+    :func:`explain`; the current one otherwise, unless known savings do not
+    cover it: then the largest smaller one they do, or none). All numbers come from
     :mod:`xieshang.rules`: ``shortfall`` is zero exactly when
     :func:`xieshang.rules.affordable` accepts that plan.
 
@@ -42,7 +43,12 @@ def plan_gap(applicant: Mapping[str, Any]) -> Gap:
 def gap_of(applicant: Mapping[str, Any], facts: Facts) -> Gap:
     """:func:`plan_gap` of an applicant whose :class:`~xieshang.explain._facts.Facts` are known."""
     months = int(max([*feature("plan_months").action_spec().values, float(applicant["plan_months"])]))
-    dp = max([float(applicant["down_payment_ratio"]), *fundable_down_payments(applicant, facts)])
+    cur = float(applicant["down_payment_ratio"])
+    # Never money they do not have: a down payment savings do not cover becomes the largest they do.
+    if facts.unfunded(cur):  # never money they do not have: the largest down payment savings do cover
+        dp = affordable_down_payments(facts, cur)[-1]
+    else:
+        dp = max([cur, *fundable_down_payments(applicant, facts)])
     balance = facts.balance
     inst = float(rules.instalment(balance, dp, months))
     disp, household = facts.disposable, facts.household_size

@@ -20,7 +20,7 @@ from ._batch import column_dtype, row_of
 from ._facts import Facts, facts_of, handed_in, is_unknown, to_py
 from ._limits import INCOME_FLOOR
 
-__all__ = ["Dim", "down_payment_ok", "dims", "state_dim", "choose_cost", "price_changes"]
+__all__ = ["Dim", "down_payment_ok", "affordable_down_payments", "dims", "state_dim", "choose_cost", "price_changes"]
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity (the shared ones key a cache)
@@ -50,6 +50,16 @@ def down_payment_ok(facts: Facts, ratio: float) -> bool:  # xieshang.rules.NEVER
     return facts.savings_known and facts.disposable > 0 and ratio * facts.balance <= facts.spendable + 1e-9
 
 
+def affordable_down_payments(facts: Facts, cur: float) -> list[float]:
+    """Where known savings do not cover the down payment ``cur`` asked for: none, and the contract's smaller
+    ones they do cover, ascending (the last is the most favourable a plan can keep).
+
+    Lowering it costs the borrower nothing: it is what they can pay, not an effort (cost 0).
+    """
+    spec = feature("down_payment_ratio").action_spec()
+    return [0.0, *(float(v) for v in spec.values if 0 < v < cur and down_payment_ok(facts, v))]
+
+
 def dims(row: dict[str, Any], facts: Facts) -> list[Dim]:
     """Per actionable feature, the choices open to this applicant (only those that change something)."""
     out = []
@@ -74,6 +84,8 @@ def dims(row: dict[str, Any], facts: Facts) -> list[Dim]:
                 vals = sorted((v for v in vals if (v - float(cur)) * f.direction > 0), key=lambda v: v * f.direction)
             if f.name == "down_payment_ratio":
                 vals = [v for v in vals if down_payment_ok(facts, v)]
+                if facts.unfunded(float(cur)):  # every option lowers it (space_of): to what savings cover
+                    opts = [(v, 0.0) for v in affordable_down_payments(facts, float(cur))]
             for v in vals:
                 v = int(v) if f.kind == "int" else float(v)
                 opts.append((v, choose_cost(f, float(cur), v, balance, income)))

@@ -189,8 +189,8 @@ def _goal(st: _State) -> _Phase:
             yield from _score(st, fresh)
     scored = order[~np.isnan(prob[order])]
     best = float(prob[scored].max()) if len(scored) else st.base
-    # An unaffordable plan made affordable is an improvement whatever the estimate does.
-    floor = st.base + EPS if st.facts.plan_ok else -np.inf
+    # A plan they cannot keep made one they can is an improvement whatever the estimate does.
+    floor = st.base + EPS if st.facts.plan_kept else -np.inf
     if best >= target:
         return target
     if best > floor:
@@ -360,7 +360,9 @@ def _action(st: _State, choice: _Choice, idx: int, p: float, cost: float) -> Act
 
 def _finish(st: _State, actions: list[Action], steps: list[Action], reached: bool, status: str) -> Explanation:
     row, facts = st.row, st.facts
-    gap = gap_of(row, facts) if not facts.plan_ok and not actions else None  # never beside an affordable option
+    # Never beside an option; where the plan asked for is affordable, only when it rests on a down payment
+    # savings do not cover and no plan is left (check_down_payment's lead carries its own).
+    gap = gap_of(row, facts) if not actions and (not facts.plan_ok or status == "no_affordable_plan") else None
     return Explanation(st.base, st.target, st.lang, st.reasons, actions, steps, reached, status, dict(row), gap=gap,
                        next_steps=next_steps(row, facts, status, st.lang,
                                              overdue_named=any(r.feature == "days_overdue" for r in st.reasons)), notes=notes(row, facts, st.lang),

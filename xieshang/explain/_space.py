@@ -114,7 +114,7 @@ class OptionSpace:
     gp: np.ndarray            # plan grid (nP, len(plan))
     cost_o: np.ndarray
     cost_p: np.ndarray
-    feasible_p: np.ndarray    # plan part leaves an affordable plan (rules.affordable)
+    feasible_p: np.ndarray    # plan part the borrower can keep (rules.affordable, its down payment funded)
     instalment_p: np.ndarray  # monthly instalment of each plan part (RMB)
     disposable_p: np.ndarray  # disposable income of each plan part (RMB/month)
     top_o: np.ndarray         # other choices with every directional dim at its most favourable (may exceed MAX_STEPS)
@@ -170,8 +170,10 @@ def option_space(row: dict[str, Any]) -> OptionSpace:
     ``go`` x ``gp`` enumerates the options: ``go`` holds the choices of the
     steps that leave the plan alone (documents, contact, information...), at
     most :data:`MAX_STEPS` changes each, ``gp`` those of the plan (length,
-    down payment, expenses); ``feasible_p`` says which plan parts satisfy
-    :func:`xieshang.rules.affordable`. An option also has at most
+    down payment, expenses); ``feasible_p`` says which plan parts the borrower
+    can keep: :func:`xieshang.rules.affordable` accepts them, and their down
+    payment needs no money known savings beyond the reserve do not hold
+    (:meth:`~xieshang.explain._facts.Facts.unfunded`). An option also has at most
     :data:`MAX_STEPS` changes in all.
     """
     return space_of(row, facts_of(row))
@@ -194,7 +196,8 @@ def space_of(row: dict[str, Any], facts: Facts) -> OptionSpace:
     for j, d in enumerate(plan):
         cols[dims[d].name] = np.asarray(dims[d].values, dtype=float)[gp[:, j]]
     inst, disp = rules.plan_terms(cols)
-    feasible = facts.affordable(inst, disp)
+    # A plan the borrower can keep: affordable, and no down payment known savings do not cover.
+    feasible = facts.affordable(inst, disp) & ~facts.unfunded(cols["down_payment_ratio"])
     return OptionSpace(dims, other, plan, go, gp, cost_o, cost_p, feasible, inst, disp, grids.top_o, grids.codes_o,
                        grids)
 

@@ -14,7 +14,7 @@ from .report import HEADINGS
 
 __all__ = ["ACTION_TEMPLATES", "action_step_text", "action_text"]
 
-_SEP = {"zh": ";", "en": "; "}
+_SEP = {"zh": "；", "en": "; "}
 
 
 def _known_positive(x: Any) -> bool:
@@ -27,7 +27,8 @@ def _known_positive(x: Any) -> bool:
 
 
 # Keys: ``set`` for booleans (set_true / set_false); a level name for communication;
-# ``to`` for plan / down payment / expenses, which receive v (new value), old, instalment, cash, cut.
+# ``to`` for plan / down payment / expenses, which receive v (new value), old, instalment, cash, cut;
+# ``lower`` / ``none`` for a down payment lowered to what known savings cover (cash: all of it).
 
 ACTION_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "hardship_proof": {
@@ -58,6 +59,11 @@ ACTION_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "down_payment_ratio": {
         "to": {"zh": "用存款先还欠款的{v}（约{cash}元，应急钱不动）",
                "en": "pay {v} of the balance up front from savings (about {cash} RMB, keeping the emergency reserve)"},
+        # Lower: only where known savings do not cover the down payment asked for (never money they lack).
+        "lower": {"zh": "首付降到欠款的{v}（约{cash}元，用应急钱以外的存款付）",
+                  "en": "lower the down payment to {v} of the balance (about {cash} RMB, from savings beyond the "
+                        "emergency reserve)"},
+        "none": {"zh": "申请不付首付", "en": "ask for no down payment"},
     },
 }
 
@@ -87,6 +93,8 @@ def action_step_text(name: str, new: Any, applicant: Mapping[str, Any], lang: st
         instalment = float(plan_instalment(balance, down, months))
     extra = max(0.0, float(new) - float(old)) * balance if name == "down_payment_ratio" else 0.0
     key = "long" if name == "plan_months" and int(new) > LONG_PLAN_MONTHS else "to"
+    if name == "down_payment_ratio" and float(new) < float(old):  # lowered to what savings cover: all of it
+        key, extra = ("none" if float(new) <= 0 else "lower"), float(new) * balance
     return variants[key][lang].format(
         v=percent(float(new)) if name == "down_payment_ratio" else int(new),
         old=old, instalment=money(instalment), cash=money(extra))

@@ -103,7 +103,7 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
         "yes": "是",
         "no": "否",
         "money": "{v:,.0f}元",
-        "item_sep": ";",
+        "item_sep": "；",
     },
 }
 """Every word the figures draw, other than the contract's feature labels."""
