@@ -56,3 +56,24 @@ def test_a_blank_in_a_column_never_blank_in_fit_counts_as_average_not_as_the_ext
         row["credit_score"] = v
         p.append(model.predict_proba(row)[0, 1])
     assert p[0] < p[2] < p[1]
+
+
+def test_monotone_logistic_ends_at_the_optimum_of_the_penalised_loss_on_its_own_ramps(data):
+    # The basis is scaled to unit variance for the optimiser only. At the fit, the gradient of the mean log
+    # loss plus the penalty on the ramps' own coefficients vanishes (the optimality conditions), except on a
+    # coefficient a direction holds at 0: there it points to the forbidden side.
+    directions = DomainFeatures().directions()
+    X = DomainFeatures().fit(data).transform(data)
+    y = data[LABEL].to_numpy()
+    model = MonotoneLogistic(directions=directions).fit(X, y)
+    B = model._basis(X.to_numpy(float)) - model.basis_mean_
+    residual = 1.0 / (1.0 + np.exp(-(B @ model.coef_ + model.intercept_))) - y
+    penalty = model.coef_ / (model.C * len(y))
+    grad = B.T @ residual / len(y) + penalty
+    signs = np.concatenate([np.full(len(k) - 1, directions.get(name, 0)) for name, k in zip(X.columns, model.knots_)]
+                           + [np.zeros(len(model.missing_columns_))])
+    held = (model.coef_ == 0.0) & (signs != 0)
+    assert held.any() and abs(residual.mean()) < 1e-6  # the intercept is free
+    np.testing.assert_allclose(grad[~held], 0.0, atol=2e-5)
+    assert (grad[held] * signs[held] > -2e-5).all()  # raising a held ramp the allowed way would not help
+    assert abs(penalty[~held]).max() > 1e-4  # the penalty matters here: a wrong one would show

@@ -41,14 +41,16 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         Inverse L2 strength, as in ``LogisticRegression``.
     max_iter : int, default 500
         Iterations of L-BFGS-B.
-    tol : float, default 1e-7
-        Relative reduction of the loss below which L-BFGS-B stops (``ftol``):
-        far below what changes a probability, and a third of the iterations of
-        scipy's default.
+    tol : float, default 1e-10
+        Relative reduction of the loss below which L-BFGS-B stops (``ftol``).
+        On the scaled basis the fit then ends on scipy's projected-gradient
+        test instead, at the optimum: within 10⁻⁶ of every probability of a fit
+        run to ``tol=1e-13``, on every world of the zoo measured. A looser
+        tolerance stops on one slow iteration, up to 0.003 away on average.
     """
 
     def __init__(self, *, directions: dict[str, int] | None = None, n_knots: int = 10, C: float = 1.0,
-                 max_iter: int = 500, tol: float = 1e-7) -> None:
+                 max_iter: int = 500, tol: float = 1e-10) -> None:
         self.directions = directions
         self.n_knots = n_knots
         self.C = C
@@ -123,20 +125,24 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
             B.T[start:start + len(block)] = block
         return B
 
-    def _centred_basis(self, M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The fit's basis: :meth:`_basis` minus its column means, in float32, and those means (float64).
+    def _centred_basis(self, M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The fit's basis: :meth:`_basis` centred and scaled to unit variance, in float32; its means and scales.
 
-        Built block by block into one float32 array in column order, each column's mean summed along the
-        column: the same numbers, and the same products with them, as centring the whole float64 basis and
-        casting it, at a fraction of the memory traffic.
+        Built block by block into one float32 array in column order, each column's mean and scale taken
+        along the column (float64), at a fraction of the memory traffic of the whole float64 basis. A
+        constant column keeps a scale of 1.
         """
         B = np.empty((len(M), self._n_basis()), dtype=np.float32, order="F")
-        mean = np.empty(B.shape[1])
+        mean, scale = np.empty(B.shape[1]), np.empty(B.shape[1])
         for start, block in self._basis_blocks(M):
             stop = start + len(block)
             mean[start:stop] = block.mean(axis=1)
-            B.T[start:stop] = block - mean[start:stop, None]
-        return B, mean
+            block -= mean[start:stop, None]  # in place: each block is a fresh array
+            sd = np.sqrt(np.einsum("ij,ij->i", block, block) / max(block.shape[1], 1))
+            scale[start:stop] = np.where(sd > 0, sd, 1.0)
+            block /= scale[start:stop, None]
+            B.T[start:stop] = block
+        return B, mean, scale
 
     def fit(self, X: Any, y: Any) -> MonotoneLogistic:
         """Fit on numeric ``X`` (a DataFrame: directions apply by column name) and two-class labels ``y``.
@@ -172,20 +178,23 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
             signs += [directions.get(name, 0)] * (len(knots) - 1)
         signs += [0] * len(self.missing_columns_)
         self.basis_mean_ = None  # not a previous fit's: _basis_blocks fills blanks of fit's own missing columns with 0
-        # Centred: far better conditioned, same monotone fit. The two products with the basis dominate the
-        # fit and are memory-bound: in float32 they take half the time; the loss, the residuals and the
-        # sums stay in float64.
-        B32, self.basis_mean_ = self._centred_basis(M)
+        # Centred and scaled to unit variance: the same problem (the penalty stays on the coefficients of
+        # the ramps themselves, theta / scale), far better conditioned: L-BFGS-B reaches the optimum in
+        # fewer iterations than it took to stop short of it on the centred basis. The two products with the basis
+        # dominate the fit and are memory-bound: in float32 they take half the time; the loss, the
+        # residuals and the sums stay in float64.
+        B32, self.basis_mean_, scale = self._centred_basis(M)
         n, penalty = len(y), 1.0 / (float(self.C) * len(y))
+        shrink = penalty / scale**2
 
         def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
             z = (B32 @ theta[1:].astype(np.float32)).astype(float) + theta[0]
             r = (1.0 / (1.0 + np.exp(-z)) - y) / n
             # log(1 + e^z) - y z as log1p(e^-|z|) + max(z, 0) - y z: numpy's vectorised exp and log1p, ~8x
             # faster than logaddexp's element-by-element path (a quarter of each call), within an ulp of it.
-            f = np.mean(np.log1p(np.exp(-np.abs(z))) + np.maximum(z, 0.0) - y * z) + 0.5 * penalty * theta[1:] @ theta[1:]
+            f = np.mean(np.log1p(np.exp(-np.abs(z))) + np.maximum(z, 0.0) - y * z) + 0.5 * theta[1:] @ (shrink * theta[1:])
             grad = (B32.T @ (r * n).astype(np.float32)).astype(float) / n
-            return f, np.concatenate([[r.sum()], grad + penalty * theta[1:]])
+            return f, np.concatenate([[r.sum()], grad + shrink * theta[1:]])
 
         bounds = [(None, None)] + [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs]
         rate = np.clip(y.mean(), 1e-6, 1 - 1e-6)
@@ -193,7 +202,7 @@ class MonotoneLogistic(ClassifierMixin, BaseEstimator):
         theta0[0] = np.log(rate / (1 - rate))
         res = minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
                        options={"maxiter": int(self.max_iter), "ftol": float(self.tol)})
-        self.intercept_, self.coef_, self.n_iter_ = float(res.x[0]), res.x[1:], int(res.nit)
+        self.intercept_, self.coef_, self.n_iter_ = float(res.x[0]), res.x[1:] / scale, int(res.nit)
         self.curves_ = self._curves()
         return self
 
