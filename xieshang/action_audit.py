@@ -88,7 +88,8 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
         ``reaches_target_truth_rate`` and ``reaches_target_model_rate`` (over
         best options), ``steps_raise_truth_rate`` (share of the best options'
         single steps that raise the true probability alone; a new plan that
-        replaces an unaffordable one is counted apart, in
+        replaces one the borrower cannot keep (unaffordable, or with a down
+        payment known savings do not cover) is counted apart, in
         ``n_plan_steps_for_affordability``: it is needed whatever it does alone),
         ``affordable_options_leave_buffer_rate`` (share of best options called
         affordable whose plan satisfies :func:`xieshang.rules.affordable`: must
@@ -149,10 +150,10 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
         before_rows.append(row)
         after_rows.append(after)
         inst0, disp0 = plan_terms(row)
-        plan_unaffordable = not bool(affordable(inst0[0], disp0[0]))
+        plan_not_kept = not bool(affordable(inst0[0], disp0[0])) or _unfunded(row)
         for s in exp.single_actions:
-            if plan_unaffordable and set(s.changes) & set(_PLAN):
-                plan_fixes += 1  # the new plan: needed to make the plan affordable, whatever it does alone
+            if plan_not_kept and set(s.changes) & set(_PLAN):
+                plan_fixes += 1  # the new plan: needed for a plan they can keep, whatever it does alone
                 continue
             step_before.append(row)
             step_after.append(_apply(row, s.changes))
