@@ -103,6 +103,16 @@ def test_the_page_has_its_words_before_its_script_runs(client, query, lang):
     assert f'lang="{"en" if lang == "zh" else "zh-CN"}">{T.UI["switch_lang"][lang]}</button>' in page.text
 
 
+def test_the_raw_page_template_leads_to_the_page(client):
+    # /static/page/index.html is the template the server fills: its {{placeholders}} are never shown
+    for query in ("", "?lang=en"):
+        moved = client.get(f"/static/page/index.html{query}", follow_redirects=False)
+        assert moved.status_code == 307 and moved.headers["location"] == f"/{query}"
+        page = client.get(f"/static/page/index.html{query}")
+        assert page.status_code == 200 and "{{" not in page.text and page.text == client.get(f"/{query}").text
+    assert client.get("/static/page/app.js").status_code == 200  # the rest of the page's files are served as they are
+
+
 def test_ui_texts_come_from_text_in_both_languages(client):
     for lang in T.LANGS:
         ui = client.get(f"/v1/ui?lang={lang}").json()

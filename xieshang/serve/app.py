@@ -21,7 +21,7 @@ from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -202,6 +202,11 @@ def _page_html(lang: str) -> str:
 
 
 def _add_pages(app: FastAPI) -> None:
+    @app.get("/static/page/index.html", include_in_schema=False)  # before the mount, which would serve it raw
+    def template(request: Request) -> RedirectResponse:  # the page's template ({{placeholders}}): the page is "/"
+        query = request.url.query
+        return RedirectResponse("/" + (f"?{query}" if query else ""), status_code=307)
+
     app.mount("/static/page", StaticFiles(directory=_STATIC), name="page")
     pages = {lang: _page_html(lang) for lang in T.LANGS}
 
