@@ -194,9 +194,25 @@ def test_train_from_chinese_headers_with_blanks_reaches_the_fit(tmp_path, monkey
     assert 0.2 < got["credit_score"].isna().mean() < 0.4 and got["monthly_income"].notna().all()
 
 
+def test_check_asks_for_the_rows_the_test_size_of_train_needs(tmp_path, capsys):
+    from xieshang.check import min_rows_per_label
+    from xieshang.model import ApprovalModel
+
+    folds = ApprovalModel().n_splits
+    need, more = min_rows_per_label(folds, 0.2), min_rows_per_label(folds, 0.5)
+    assert need < more
+    df = generate(400, seed=0)
+    df = pd.concat([df[df[LABEL] == 1].head(need), df[df[LABEL] == 0].head(need)])
+    df.to_csv(tmp_path / "few.csv", index=False)
+    assert main(["check", str(tmp_path / "few.csv"), "--lang", "en"]) == 0  # enough for train's default 20 %
+    assert main(["check", str(tmp_path / "few.csv"), "--lang", "en", "--test-size", "0.5"]) == 1  # not for half
+    out = capsys.readouterr().out
+    assert f"need at least {more} of each" in out
+
+
 @pytest.mark.slow
 def test_the_minimum_the_check_asks_for_does_train(tmp_path):
-    """10 approved and 10 refused rows (the check's minimum) train; 8 of each failed inside scikit-learn."""
+    """The check's minimum of each label (min_rows_per_label: 8 at the defaults) trains."""
     from xieshang.check import min_rows_per_label
 
     need = min_rows_per_label()

@@ -63,6 +63,8 @@ def _add_check(p: argparse.ArgumentParser) -> None:
                    help="check the stratified sample `train --data` draws: a folder's (default 500000 rows) or, "
                         "with this, a file's ('approved' required)")
     p.add_argument("--seed", type=_seed, default=None, help="seed of that sample (default 0, as for train)")
+    p.add_argument("--test-size", type=_share, default=0.2,
+                   help="the share train will hold out for the test (default 0.2): the rows each label needs follow it")
 
 
 def _read_checked(args: argparse.Namespace, path: str, *, require_label: bool, test_size: float = 0.2):
@@ -90,13 +92,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if Path(args.file).is_dir() or args.max_rows:  # what `train --data` would see: its sample
         from .sampling import DEFAULT_MAX_ROWS, checked_sample
 
-        sample, report = checked_sample(args.file, args.max_rows or DEFAULT_MAX_ROWS, args.seed or 0)
+        sample, report = checked_sample(args.file, args.max_rows or DEFAULT_MAX_ROWS, args.seed or 0,
+                                        test_size=args.test_size)
         print(f"  {sample.summary()}", file=sys.stderr if args.json else sys.stdout)
     elif args.seed is not None:
         raise ValueError("--seed: chooses the sample of a folder or of --max-rows; a file is checked whole: "
                          "leave it out or add --max-rows (单个文件会整份检查，--seed 只用于文件夹或 --max-rows 抽样)")
     else:
-        _, report = _read_checked(args, args.file, require_label=False)
+        _, report = _read_checked(args, args.file, require_label=False, test_size=args.test_size)
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.render(args.lang))
     return 0 if report.ok else 1
 
