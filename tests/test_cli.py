@@ -223,3 +223,4 @@ def test_the_minimum_the_check_asks_for_does_train(tmp_path):
               "--reports", str(tmp_path / "r"), "--lang", "en")
     assert res.returncode == 0, res.stderr
     assert "small sample" in res.stdout and (tmp_path / "m" / "approval.joblib").exists()
+    assert "  Warning: " in res.stdout and "提醒" not in res.stdout  # the warnings in the language asked for

@@ -177,8 +177,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
             raise ValueError(f"{args.data}: the data check found {n} problem{'s' if n > 1 else ''} (report above; "
                              f"数据检查发现 {n} 个问题); fix the file, run 'xieshang check {args.data}{again}', "
                              "then train again")
-        for w in report.warnings:
-            print(f"  warning / 提醒： {w.text(args.lang)}", flush=True)
+        from .text import check_text
+
+        for w in report.warnings:  # in the report's language, as the report's own lines
+            print(check_text("warning_line", args.lang, text=w.text(args.lang)), flush=True)
     else:
         from .check import check_frame
 
