@@ -49,7 +49,7 @@ FACTS: tuple[Fact, ...] = (
          "under it; microloan companies answer to the local financial regulator.",
          "12378是国家金融监督管理总局（2023年在原银保监会基础上组建）的银行保险消费者投诉维权热线；能否受理取决于合同上写的"
          "放款机构：银行、消费金融公司归其监管，小额贷款公司归地方金融管理部门。",
-         "国家金融监督管理总局 (www.nfra.gov.cn): 12378 银行保险消费者投诉维权热线； 《党和国家机构改革方案》(2023)."),
+         "国家金融监督管理总局 (www.nfra.gov.cn): 12378 银行保险消费者投诉维权热线; 《党和国家机构改革方案》(2023)."),
     Fact("legal_aid_12348", "12348 is the public legal service hotline of the justice administration: free legal "
          "consultation.",
          "12348是司法行政机关的公共法律服务热线，提供免费法律咨询。",
@@ -57,13 +57,13 @@ FACTS: tuple[Fact, ...] = (
     Fact("credit_report", "Anyone may obtain their own credit report free of charge twice a year from the Credit "
          "Reference Center of the People's Bank of China; a negotiated plan may still show in it.",
          "个人每年可两次免费查询本人信用报告（中国人民银行征信中心）；协商后的还款记录仍可能显示在报告里。",
-         "《征信业管理条例》第十七条； 中国人民银行征信中心 (www.pbccrc.org.cn)."),
+         "《征信业管理条例》第十七条; 中国人民银行征信中心 (www.pbccrc.org.cn)."),
     Fact("interest_pause", "停息挂账 (pausing interest) is no Jiebei right: the lender may or may not agree, interest "
          "already charged usually stays, and paid agents use it as bait. The only rule on long personalised "
          "instalments (up to 5 years) is for bank credit cards, not Jiebei.",
          "“停息挂账”不是借呗的固定政策：平台可能同意也可能不同意，已产生的利息通常仍要还，收费中介常以此为诱饵。"
          "关于个性化分期（最长5年）的规定针对银行信用卡，不适用于借呗。",
-         "《商业银行信用卡业务监督管理办法》（2011） 第七十条； 国家金融监督管理总局（原银保监会）关于警惕“代理维权”"
+         "《商业银行信用卡业务监督管理办法》(2011) 第七十条; 国家金融监督管理总局（原银保监会）关于警惕“代理维权”"
          "“代理投诉”“债务优化”等的风险提示."),
     Fact("paid_agents", "Paid \"negotiation agents\" and \"debt optimisation\" firms are the subject of repeated "
          "regulator warnings; borrowers can ask for a negotiated plan themselves, free of charge.",
