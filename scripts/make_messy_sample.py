@@ -15,6 +15,7 @@ Run ``python scripts/make_messy_sample.py`` (same bytes every run).
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -52,8 +53,9 @@ def _in_words(df: pd.DataFrame, rng: np.random.Generator, blank_share: float) ->
 
 
 def _headers(rng: np.random.Generator) -> dict[str, str]:
-    """Mostly Chinese labels; a few English labels or names in odd case and spacing."""
-    heads = {f.name: f.label_zh for f in _SAMPLE_FEATURES}
+    """Mostly Chinese labels, brackets typed half-width (matching ignores width); a few English labels or names
+    in odd case and spacing."""
+    heads = {f.name: unicodedata.normalize("NFKC", f.label_zh) for f in _SAMPLE_FEATURES}
     for name in rng.choice([f.name for f in _SAMPLE_FEATURES], 4, replace=False):
         f = next(g for g in _SAMPLE_FEATURES if g.name == name)
         heads[name] = rng.choice([f" {f.label_en.title()} ", f.name.upper(), f.label_en])

@@ -63,7 +63,7 @@ _CJK = r"[\u4e00-\u9fff]"
 def _chinese_faults(zh: str) -> list[str]:
     """ASCII punctuation in Chinese text, and a Chinese character touching a digit or a Latin letter."""
     bare = _QUOTED.sub("V", zh)
-    for f in FEATURES:  # the contract's own labels (近24个月逾期次数, 借款账龄(月)) are the contract's
+    for f in FEATURES:  # the contract's own labels (近24个月逾期次数, 借款账龄（月）) are the contract's
         bare = bare.replace(f.label_zh, "标签")
     marks = [m.group() for m in re.finditer(r"[,:;()?]", bare)
              if not (bare[m.start() - 1: m.start()].isdigit() and bare[m.end(): m.end() + 1].isdigit())]

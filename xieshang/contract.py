@@ -242,7 +242,7 @@ FEATURES: tuple[Feature, ...] = (
         "还款困难的原因", "cause of difficulty", 0, categories=HARDSHIP_REASONS,
     ),
     Feature(
-        "hardship_proof", "bool", "困难证明(失业证明、医疗诊断等)",
+        "hardship_proof", "bool", "困难证明（失业证明、医疗诊断等）",
         "hardship proof (unemployment certificate, diagnosis...)",
         "困难的证据", "evidence of hardship", 1,
         document=True, action=ActionSpec("set_true", cost=1.0, requires="has_hardship"), missing_ok=True,
@@ -276,7 +276,7 @@ FEATURES: tuple[Feature, ...] = (
         "还款历史", "repayment history", 1, 0.0, 1.0, missing_ok=True,
     ),
     Feature(
-        "months_on_book", "int", "借款账龄(月)", "months on book",
+        "months_on_book", "int", "借款账龄（月）", "months on book",
         "与平台的关系", "relationship with the lender", 1, 0, 240, unit="months", missing_ok=True,
     ),
     Feature(
@@ -318,7 +318,7 @@ FEATURES: tuple[Feature, ...] = (
         # Asking for a waiver is the borrower's right: never withdrawn (xieshang.rules.NEVER_RECOMMEND).
     ),
     Feature(
-        "savings", "float", "可动用的存款(含亲友资助)", "savings available (incl. help from family)",
+        "savings", "float", "可动用的存款（含亲友资助）", "savings available (incl. help from family)",
         "还款能力", "repayment capacity", 1, 0, 10_000_000, unit="RMB",
         # Direction +1 (issue 21): other things equal, more savings never make approval less likely. They are
         # a cushion that carries the plan through a bad month and what a down payment is paid from; whether the

@@ -63,7 +63,7 @@ FACTS: tuple[Fact, ...] = (
          "instalments (up to 5 years) is for bank credit cards, not Jiebei.",
          "“停息挂账”不是借呗的固定政策：平台可能同意也可能不同意，已产生的利息通常仍要还，收费中介常以此为诱饵。"
          "关于个性化分期（最长5年）的规定针对银行信用卡，不适用于借呗。",
-         "《商业银行信用卡业务监督管理办法》(2011) 第七十条; 国家金融监督管理总局（原银保监会）关于警惕“代理维权”"
+         "《商业银行信用卡业务监督管理办法》（2011）第七十条；国家金融监督管理总局（原银保监会）关于警惕“代理维权”"
          "“代理投诉”“债务优化”等的风险提示."),
     Fact("paid_agents", "Paid \"negotiation agents\" and \"debt optimisation\" firms are the subject of repeated "
          "regulator warnings; borrowers can ask for a negotiated plan themselves, free of charge.",

@@ -13,7 +13,7 @@ are the plain ones), spaces and underscores, and characters no one sees
 format or control character, which spreadsheets and web pages leave in headers), so ``" Monthly_Income "``,
 ``"monthlyincome"`` and ``"ＭＯＮＴＨＬＹ ＩＮＣＯＭＥ"`` all mean
 ``monthly_income``. A label with a part in brackets also matches without it
-(``借款账龄(月)`` or ``借款账龄``), as long as that stays unambiguous.
+(``借款账龄（月）`` or ``借款账龄``), as long as that stays unambiguous.
 
 A column that matches nothing passes through untouched (ids, notes...). Two
 columns that mean the same contract column are an error naming both.
