@@ -46,7 +46,8 @@ def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
         actions = list(getattr(exp, "actions", ()) or ())
         singles = list(getattr(exp, "single_actions", ()) or ())
         rows: list[tuple[str, str, Any]] = (
-            [("reason", f"{short_label(r.feature, lang)}: {value_label(r.feature, r.value, lang)}", r)
+            [("reason", figure_text("label_value", lang, label=short_label(r.feature, lang),
+                                    value=value_label(r.feature, r.value, lang)), r)
              for r in reasons]
             + [("action", figure_text("option", lang, i=i + 1)
                 + ("" if getattr(a, "affordable", True) else " " + figure_text("plan_unaffordable", lang))
@@ -105,6 +106,8 @@ def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
         ax.grid(axis="x", alpha=0.25)
         handles, labels = ax.get_legend_handles_labels()
         unique = dict(zip(labels, handles))  # one entry per kind of reason bar
-        ax.legend(unique.values(), unique.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.1),
-                  ncol=2, fontsize="small", frameon=False)
+        # Below the axis label whatever the height of the axes: a fixed distance in points, not a share of it.
+        below = mpl.transforms.offset_copy(ax.transAxes, fig=ax.figure, y=-36, units="points")
+        ax.legend(unique.values(), unique.keys(), loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                  bbox_transform=below, ncol=2, fontsize="small", frameon=False)
         return pen.done(ax)

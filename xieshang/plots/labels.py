@@ -38,10 +38,10 @@ def value_label(name: str, value: Any, lang: str = "en") -> str:
 def short_label(name: str, lang: str) -> str:
     """The contract label without a parenthesised list of examples: ``困难证明``.
 
-    Parentheses that qualify the label (``(last 24 months)``, ``(月)``) stay.
+    Parentheses that qualify the label (``(last 24 months)``, ``（月）``) stay; full-width or not.
     """
     label = feature_label(name, lang)
-    for open_, close in (("(", ")"), (" (", ")")):
+    for open_, close in (("（", "）"), ("(", ")"), (" (", ")")):
         if open_ in label:
             head, _, rest = label.partition(open_)
             examples = rest.split(close)[0]

@@ -72,7 +72,8 @@ def whatif_curve(
         x_now = float(current) if f.is_numeric else int(np.flatnonzero(g == current)[0]) if current in g else None
         if x_now is not None:
             ax.plot([x_now], [now_p], marker="*", ms=13, color=COLORS["now"], ls="none",
-                    label=f"{figure_text('now', lang)}: {value_label(name, current, lang)} → {chance(now_p, lang)}")
+                    label=figure_text("label_value", lang, label=figure_text("now", lang),
+                                      value=f"{value_label(name, current, lang)} → {chance(now_p, lang)}"))
         if f.is_numeric:
             inst, disp = plan_terms(with_values(row, name, g))
             bad = ~affordable(inst, disp)

@@ -56,6 +56,7 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
         "no": "no",
         "money": "{v:,.0f} RMB",
         "item_sep": "; ",
+        "label_value": "{label}: {value}",
     },
     "zh": {
         "predicted": "预测通过概率",
@@ -79,7 +80,7 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
         "rates_title": "各因素下的通过率",
         "count": "样本数 {n:,}",
         "whatif_title": "假如改变：{label}",
-        "approval_probability": "通过概率",
+        "approval_probability": "获批可能性",
         "now": "当前",
         "target": "目标 {target:.0%}",
         "unaffordable": "还不起（还完月供留不出余地）",
@@ -104,6 +105,7 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
         "no": "否",
         "money": "{v:,.0f}元",
         "item_sep": "；",
+        "label_value": "{label}：{value}",
     },
 }
 """Every word the figures draw, other than the contract's feature labels."""
