@@ -39,6 +39,28 @@ def test_the_chart_never_shows_a_chance_of_0_or_100_percent(lang):
     assert " 0%" not in shown and "100%" not in shown
 
 
+def test_the_chart_shows_no_effort_units_and_no_text_over_a_section_title(oracle, X):
+    # The page shows this chart to the borrower: the estimate after each option, never the contract's costs
+    # (as the report); a section's title sits in its own band, above the first row's bar and its note.
+    p = oracle.predict_proba(X)[:, 1]
+    low = X[(p > 0.1) & (p < 0.5)]
+    applicant = next(low.iloc[[i]] for i in range(len(low)) if xieshang.explain(oracle, low.iloc[[i]]).actions)
+    for lang in ("zh", "en"):
+        exp = xieshang.explain(oracle, applicant, target=0.6, lang=lang)
+        ax = plots.explanation_chart(exp).axes[0]
+        notes = [t for t in ax.texts if t.get_position()[0] < 1.1]
+        assert all(t.get_text() == xieshang.text.chance(a.probability, lang)
+                   for t, a in zip([t for t in notes if "%" in t.get_text() and "−" not in t.get_text()],
+                                   [*exp.actions, *exp.single_actions]))
+        shown = " ".join(t.get_text() for t in ax.texts)
+        assert "cost" not in shown and "难度" not in shown
+        titles = [t for t in ax.texts if t.get_position()[0] >= 1.1]
+        rows = sorted(ax.get_yticks())
+        for t in titles:  # above every row's centre: the band on top of its section
+            below = [y for y in rows if y < t.get_position()[1]]
+            assert below and t.get_position()[1] - max(below) >= 0.5
+
+
 def test_explanation_chart_of_a_real_explanation(oracle, X):
     explain = xieshang.explain
     p = oracle.predict_proba(X)[:, 1]

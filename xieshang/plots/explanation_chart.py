@@ -16,6 +16,10 @@ from .labels import change_text, short_label, value_label
 __all__ = ["explanation_chart"]
 
 
+_TITLE_BAND = 0.5
+"""Height (in rows' units) of the band above a section's first row that holds the section's title."""
+
+
 def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
     """The path to approval of one explanation, on one probability axis.
 
@@ -55,10 +59,13 @@ def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
                for i, a in enumerate(actions)]
             + [("single", change_text(a.changes, lang), a) for a in singles]
         )
-        # Each row is as tall as its label; y runs downwards from 0.
-        heights = np.array([max(1.0, 0.42 * (1 + lab.count("\n")) + 0.45) for _, lab, _ in rows])
+        # Each row is as tall as its label; y runs downwards from 0. The first row of each section has a band on
+        # top for the section's title, so that a long bar's note never runs into it.
+        first = np.array([k == 0 or rows[k][0] != rows[k - 1][0] for k in range(len(rows))], dtype=bool)
+        band = np.where(first, _TITLE_BAND, 0.0)
+        heights = np.array([max(1.0, 0.42 * (1 + lab.count("\n")) + 0.45) for _, lab, _ in rows]) + band
         bottoms = -np.cumsum(heights)
-        ys = bottoms + heights / 2
+        ys = bottoms + (heights - band) / 2
         ax = new_axes(ax, (9.5, max(3.0, 1.6 + 0.3 * heights.sum())))
         for y, (kind, _, obj) in zip(ys, rows):
             if kind == "reason":
@@ -74,7 +81,8 @@ def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
                 color = COLORS["reach"] if q >= target else COLORS["short"]
                 ax.annotate("", xy=(q, y), xytext=(p, y),
                             arrowprops={"arrowstyle": "-|>", "color": color, "lw": 2.2 if kind == "action" else 1.4})
-                ax.text(max(q, p) + 0.01, y, figure_text("action_note", lang, p=chance(q, lang), cost=float(obj.cost)),
+                # The estimate only: the contract's effort units mean nothing to a borrower (Action.cost keeps them).
+                ax.text(max(q, p) + 0.01, y, figure_text("action_note", lang, p=chance(q, lang)),
                         va="center", fontsize="small", color=color)
         ax.set_yticks(ys, [lab for _, lab, _ in rows], fontsize="small")
         kinds = [k for k, _, _ in rows]
@@ -83,7 +91,7 @@ def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
                             ("single", figure_text("singles", lang))):
             if kind in kinds:
                 k = kinds.index(kind)
-                ax.text(1.11, bottoms[k] + heights[k] - 0.08, title, ha="right", va="top", fontsize="small",
+                ax.text(1.11, bottoms[k] + heights[k] - 0.06, title, ha="right", va="top", fontsize="small",
                         color="#444444")
         for k in range(1, len(rows)):
             if kinds[k] != kinds[k - 1]:
