@@ -115,7 +115,7 @@ def explanation_chart(exp: Any, ax: Axes | None = None) -> Figure:
         handles, labels = ax.get_legend_handles_labels()
         unique = dict(zip(labels, handles))  # one entry per kind of reason bar
         # Below the axis label whatever the height of the axes: a fixed distance in points, not a share of it.
-        below = mpl.transforms.offset_copy(ax.transAxes, fig=ax.figure, y=-36, units="points")
+        below = mpl.transforms.offset_copy(ax.transAxes, fig=ax.get_figure(root=True), y=-36, units="points")
         ax.legend(unique.values(), unique.keys(), loc="upper center", bbox_to_anchor=(0.5, 0.0),
                   bbox_transform=below, ncol=2, fontsize="small", frameon=False)
         return pen.done(ax)
