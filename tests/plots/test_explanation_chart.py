@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from matplotlib.patches import Rectangle
 
@@ -87,3 +90,19 @@ def test_explanation_chart_without_options(status):
     assert _arrows(ax) == []
     assert plots.TEXT["zh"][status] in ax.get_title()
     assert missing_glyphs(render(fig)) == []
+
+
+def test_the_chart_of_an_applicant_with_no_affordable_plan_promises_no_steps(oracle):
+    # No plan is affordable: there is no option (xieshang.explain, issue 22), so the subtitle never says the
+    # chart lists steps (it said "steps that keep the plan" over an empty chart); it says what the report leads with.
+    base = json.loads((Path(__file__).resolve().parents[2] / "data" / "examples" / "applicant.json").read_text("utf-8"))
+    app = {**base, "outstanding_balance": 60_000.0, "plan_months": 6,
+           "monthly_income": 3000.0, "monthly_expenses": 2500.0, "other_debt_payments": 0.0, "savings": 0.0,
+           "down_payment_ratio": 0.0}
+    for lang in ("zh", "en"):
+        exp = xieshang.explain(oracle, app, lang=lang)
+        assert exp.status == "no_affordable_plan" and exp.actions == [] and exp.single_actions == []
+        ax = exp.plot().axes[0]
+        subtitle = ax.get_title().split("\n")[1]
+        assert _arrows(ax) == [] and subtitle == plots.TEXT[lang]["no_affordable_plan"]
+        assert not any(w in subtitle for w in ("steps", "做法"))
