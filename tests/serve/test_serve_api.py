@@ -111,6 +111,9 @@ def test_the_raw_page_template_leads_to_the_page(client):
         page = client.get(f"/static/page/index.html{query}")
         assert page.status_code == 200 and "{{" not in page.text and page.text == client.get(f"/{query}").text
     assert client.get("/static/page/app.js").status_code == 200  # the rest of the page's files are served as they are
+    for path in ("//index.html", "/index.html/", "/./index.html", "/x/../index.html"):  # the same file, spelled otherwise
+        moved = client.get(f"/static/page{path}?lang=en", follow_redirects=False)
+        assert moved.status_code == 307 and moved.headers["location"] == "/?lang=en", path
 
 
 def test_ui_texts_come_from_text_in_both_languages(client):
