@@ -57,18 +57,15 @@ _LEAK_MIN = 30  # rows of each label (with a known value) before a column is jud
 def _training_folds() -> int:
     """The folds :class:`xieshang.model.ApprovalModel` cross-validates with by default (what train uses)."""
     from .model import ApprovalModel
-
     return int(ApprovalModel().n_splits)
 
 
 def min_rows_per_label(n_splits: int | None = None, test_size: float = 0.2) -> int:
     """Fewest approved rows (and refused rows) a file needs to train at all.
 
-    The held-out test takes ``test_size`` of each label (rounded up); the
-    cross-validation needs ``n_splits`` of each label in what is left (by
-    default the model's folds, as train uses), and the boosted trees' early
-    stopping inside each fold two more (8 of each label, 5 folds, failed
-    there with scikit-learn's own words).
+    The held-out test takes ``test_size`` of each label (rounded up); the cross-validation needs ``n_splits``
+    (default: train's folds) of each label in what is left, and the boosted trees' early stopping inside each
+    fold two more (8 of each label, 5 folds, failed there with scikit-learn's own words).
     """
     n_splits = _training_folds() if n_splits is None else n_splits
     return math.ceil((n_splits + 2) / (1.0 - test_size)) + 1
