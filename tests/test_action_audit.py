@@ -49,3 +49,23 @@ def test_report_is_written_and_reproducible(tmp_path, holdout, oracle):
 def test_bad_sample_size(holdout, oracle):
     with pytest.raises(ValueError, match="n: expected a positive integer"):
         audit_actions(oracle, holdout, n=0)
+
+
+def test_a_new_plan_for_a_household_the_asked_plan_leaves_short_is_counted_apart(oracle):
+    # 1,500 RMB a month from 3,000 left over: affordable for one person, not for six (the living floor grows with a
+    # known household, rules.living_floor). explain replaces the plan; the audit must judge it by the same rule, so
+    # the new plan is counted apart (needed whatever it does alone), not as a step that should raise the truth.
+    from pathlib import Path
+
+    import pandas as pd
+
+    from xieshang import rules
+
+    base = json.loads((Path(__file__).resolve().parents[1] / "data" / "examples" / "applicant.json").read_text("utf-8"))
+    app = {**base, "outstanding_balance": 18_000.0, "plan_months": 12, "down_payment_ratio": 0.0,
+           "monthly_income": 6000.0, "monthly_expenses": 3000.0, "other_debt_payments": 0.0, "household_size": 6,
+           "savings": 0.0, "communication": "evasive", "broken_promises": 3}
+    assert rules.affordable(1500.0, 3000.0) and not rules.affordable(1500.0, 3000.0, 6)
+    r = audit_actions(oracle, pd.DataFrame([app]), n=1)
+    assert r["n_rejected"] == 1 and r["n_with_option"] == 1
+    assert r["n_plan_steps_for_affordability"] == 1 and r["n_steps"] == 1  # the new plan apart; the other step judged

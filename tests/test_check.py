@@ -116,7 +116,7 @@ def test_sizes(n_approved, n_refused, code):
     assert code in _codes(r, "problems" if code == "too_few_rows" else "warnings")
     if code == "too_few_rows":
         need = min_rows_per_label()
-        assert need == 10
+        assert need == 8  # train's 3 folds and 20 % held out (docs/guide/retraining.md), whatever the check reads
         assert f"need at least {need} of each" in r.render("en") and f"至少需要 {need} 条" in r.render("zh")
 
 

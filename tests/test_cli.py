@@ -210,6 +210,23 @@ def test_check_asks_for_the_rows_the_test_size_of_train_needs(tmp_path, capsys):
     assert f"need at least {more} of each" in out
 
 
+def test_a_folder_is_checked_for_the_rows_a_file_is(tmp_path, capsys):
+    # train's folds set the rows each label needs, whether the check reads a file or samples a folder (the
+    # folder's sample and generated rows were checked for 5 folds: 10 of each, where the file needed 8)
+    from xieshang.check import min_rows_per_label
+    from xieshang.model import ApprovalModel
+
+    need = min_rows_per_label()
+    assert need == min_rows_per_label(ApprovalModel().n_splits) < min_rows_per_label(5)
+    df = generate(400, seed=0)
+    df = pd.concat([df[df[LABEL] == 1].head(need), df[df[LABEL] == 0].head(need)])
+    (tmp_path / "folder").mkdir()
+    df.to_csv(tmp_path / "folder" / "part.csv", index=False)
+    assert main(["check", str(tmp_path / "folder" / "part.csv"), "--lang", "en"]) == 0
+    assert main(["check", str(tmp_path / "folder"), "--lang", "en"]) == 0, capsys.readouterr().out
+    assert main(["check", str(tmp_path / "folder"), "--lang", "en", "--test-size", "0.5"]) == 1
+
+
 @pytest.mark.slow
 def test_the_minimum_the_check_asks_for_does_train(tmp_path):
     """The check's minimum of each label (min_rows_per_label: 8 at the defaults) trains."""

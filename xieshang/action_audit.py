@@ -124,6 +124,8 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
                 breaks["wrong_way_delinquency_reasons"] += 1
         savings = float(row["savings"].iloc[0])
         balance = float(row["outstanding_balance"].iloc[0])
+        # The plan rule as explain applies it: the living floor grows with a known household (rules.living_floor).
+        household = float(row["household_size"].iloc[0])
         for a in exp.actions:
             breaks["options_over_max_steps"] += int(len(a.changes) > MAX_STEPS)
             breaks["non_actionable_changed"] += int(any(k not in ACTIONABLE_NAMES for k in a.changes))
@@ -133,14 +135,14 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
                     math.isnan(savings) or a.changes["down_payment_ratio"] * balance > spendable + 1e-9)
             after = _apply(row, a.changes)
             inst, disp = plan_terms(after)
-            breaks["called_affordable_but_not"] += int(a.affordable and not bool(affordable(inst[0], disp[0])))
+            breaks["called_affordable_but_not"] += int(a.affordable and not bool(affordable(inst[0], disp[0], household)))
         if not exp.actions:
             continue
         best = exp.actions[0]
         with_step += int(best.gain > 0)
         after = _apply(row, best.changes)
         inst, disp = plan_terms(after)
-        called_affordable.append(bool(affordable(inst[0], disp[0])) if best.affordable else None)
+        called_affordable.append(bool(affordable(inst[0], disp[0], household)) if best.affordable else None)
         breaks["hardship_proof_without_hardship"] += int(
             "hardship_proof" in best.changes and str(after["hardship_reason"].iloc[0]) == NO_HARDSHIP)
         # Lowered only where known savings do not cover the one asked for (never for the score).
@@ -150,7 +152,7 @@ def audit_actions(model: Any, df: pd.DataFrame, *, target: float = 0.6, n: int =
         before_rows.append(row)
         after_rows.append(after)
         inst0, disp0 = plan_terms(row)
-        plan_not_kept = not bool(affordable(inst0[0], disp0[0])) or _unfunded(row)
+        plan_not_kept = not bool(affordable(inst0[0], disp0[0], household)) or _unfunded(row)
         for s in exp.single_actions:
             if plan_not_kept and set(s.changes) & set(_PLAN):
                 plan_fixes += 1  # the new plan: needed for a plan they can keep, whatever it does alone

@@ -54,14 +54,20 @@ LEAK_AUC = 0.97
 _LEAK_MIN = 30  # rows of each label (with a known value) before a column is judged a leak
 
 
-def min_rows_per_label(n_splits: int = 5, test_size: float = 0.2) -> int:
+def _training_folds() -> int:
+    """The folds :class:`xieshang.model.ApprovalModel` cross-validates with by default (what train uses)."""
+    from .model import ApprovalModel
+    return int(ApprovalModel().n_splits)
+
+
+def min_rows_per_label(n_splits: int | None = None, test_size: float = 0.2) -> int:
     """Fewest approved rows (and refused rows) a file needs to train at all.
 
-    The held-out test takes ``test_size`` of each label (rounded up); the
-    cross-validation needs ``n_splits`` of each label in what is left, and
-    the boosted trees' early stopping inside each fold two more (8 of each
-    label, 5 folds, failed there with scikit-learn's own words).
+    The held-out test takes ``test_size`` of each label (rounded up); the cross-validation needs ``n_splits``
+    (default: train's folds) of each label in what is left, and the boosted trees' early stopping inside each
+    fold two more (8 of each label, 5 folds, failed there with scikit-learn's own words).
     """
+    n_splits = _training_folds() if n_splits is None else n_splits
     return math.ceil((n_splits + 2) / (1.0 - test_size)) + 1
 
 
@@ -170,7 +176,7 @@ def _leak_scores(col: pd.Series, y: np.ndarray, known_label: np.ndarray) -> np.n
     return keys.map(rate).to_numpy(dtype=float, na_value=np.nan)
 
 
-def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int = 5, test_size: float = 0.2,
+def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int | None = None, test_size: float = 0.2,
                 first_line: int | Sequence[int] | None = None, source: str | None = None) -> CheckReport:
     """Check rows against the contract and for training, without fitting anything.
 
@@ -183,8 +189,9 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
         A missing ``approved`` column is a problem (``xieshang train``)
         rather than a warning.
     n_splits, test_size
-        The training's folds and held-out share: they set the fewest rows of
-        each label that can train (:func:`min_rows_per_label`).
+        The training's folds (default: the model's, as train uses) and
+        held-out share: they set the fewest rows of each label that can train
+        (:func:`min_rows_per_label`).
     first_line : int or sequence of int, optional
         File line of the first row (2 for a CSV with a header line), or of
         every row (:attr:`xieshang.files.Records.lines`: right through quoted
@@ -223,7 +230,8 @@ def check_frame(df: pd.DataFrame, *, require_label: bool = False, n_splits: int 
     approved = refused = None
     dups = 0
     if n:
-        approved, refused, y, known = _check_label(frame, found, require_label, n_splits, test_size)
+        folds = _training_folds() if n_splits is None else n_splits
+        approved, refused, y, known = _check_label(frame, found, require_label, folds, test_size)
         if y is not None and known is not None:
             _check_leaks(frame, parsed, headers, y, known, found)
         dups = _check_duplicates(frame, found)

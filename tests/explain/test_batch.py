@@ -78,3 +78,22 @@ def test_stacked_rows_are_the_frame_pandas_public_constructor_builds(pool, monke
     pd.testing.assert_frame_equal(stack(batches), fast)
     assert fast["plan_months"].iloc[4:8].tolist() == [12, 24, 36, 48]
     assert fast["communication"].iloc[9] == "proactive"
+
+
+def test_explain_frame_and_explain_agree_where_savings_do_not_cover_the_down_payment(pool, small_model):
+    # 9382a17: every option lowers such a down payment (Facts.unfunded) and the gap counts the same one; the
+    # batch path runs the same search, so each row's answer is the one explain gives alone, in both languages.
+    from xieshang.explain._facts import facts_of
+
+    rows = [i for i in range(len(pool)) if facts_of(pool.iloc[i][list(FEATURE_NAMES)].to_dict()).unfunded(
+        float(pool["down_payment_ratio"].iloc[i]))]
+    apps = pool.iloc[rows[:30]][list(FEATURE_NAMES)].reset_index(drop=True)
+    assert len(apps) == 30
+    for lang in ("zh", "en"):
+        batch = explain_frame(small_model, apps, target=0.6, lang=lang)
+        assert len({b.status for b in batch}) >= 3  # options, no plan, at the target with money they lack...
+        for i, b in enumerate(batch):
+            one, two = answer(b), answer(explain(small_model, apps.iloc[[i]], target=0.6, lang=lang))
+            assert one["rest"] == two["rest"]
+            assert one["floats"] == pytest.approx(two["floats"], rel=1e-9, abs=1e-12)
+            assert all(a.changes.get("down_payment_ratio", 1.0) < apps["down_payment_ratio"].iloc[i] for a in b.actions)

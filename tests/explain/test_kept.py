@@ -245,3 +245,25 @@ def test_lowering_a_down_payment_savings_do_not_cover_costs_nothing():
     covered = {**SHORT_OF_DOWN, "savings": 40_000.0}  # 31,000 beyond the reserve covers 18,000: lowering is no action
     with pytest.raises(ValueError, match=r"down_payment_ratio: 0\.3 -> 0\.1 is not an action of the contract"):
         price_changes(covered, {"down_payment_ratio": 0.1})
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_option_lowers_an_unfunded_down_payment_to_the_most_savings_cover(oracle, lang):
+    # 6,000 RMB beyond the reserve covers 5 % or 10 % of 60,000: every option asks for 10 %, never less. A smaller
+    # one is never more affordable nor (the contract's direction) more likely approved: offered too, the options
+    # only repeated the same steps with less down ("... 10 %", "... 5 %", "... no down payment").
+    app = {**SHORT_OF_DOWN, "plan_months": 36, "info_verified": False}  # 36 instalments are affordable as asked
+    exp = explain(oracle, app, lang=lang)
+    assert len(exp.actions) >= 2 and exp.status == "reached"
+    assert all(a.changes["down_payment_ratio"] == 0.1 for a in exp.actions)
+    others = [frozenset(k for k in a.changes if k != "down_payment_ratio") for a in exp.actions]
+    assert len(set(others)) == len(others)  # each option a different set of steps
+    assert problems(exp) == {}
+
+
+def test_price_changes_lowers_an_unfunded_down_payment_only_as_explain_does():
+    from xieshang.explain import price_changes
+
+    assert price_changes(SHORT_OF_DOWN, {"down_payment_ratio": 0.1}) == 0.0  # the most 6,000 RMB covers
+    with pytest.raises(ValueError, match=r"down_payment_ratio: 0\.3 -> 0\.05 is not an action of the contract"):
+        price_changes(SHORT_OF_DOWN, {"down_payment_ratio": 0.05})

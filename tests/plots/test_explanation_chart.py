@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle
 
 import xieshang
@@ -87,3 +91,38 @@ def test_explanation_chart_without_options(status):
     assert _arrows(ax) == []
     assert plots.TEXT["zh"][status] in ax.get_title()
     assert missing_glyphs(render(fig)) == []
+
+
+def test_the_chart_of_an_applicant_with_no_affordable_plan_promises_no_steps(oracle):
+    # No plan is affordable: there is no option (xieshang.explain, issue 22), so the subtitle never says the
+    # chart lists steps (it said "steps that keep the plan" over an empty chart); it says what the report leads with.
+    base = json.loads((Path(__file__).resolve().parents[2] / "data" / "examples" / "applicant.json").read_text("utf-8"))
+    app = {**base, "outstanding_balance": 60_000.0, "plan_months": 6,
+           "monthly_income": 3000.0, "monthly_expenses": 2500.0, "other_debt_payments": 0.0, "savings": 0.0,
+           "down_payment_ratio": 0.0}
+    for lang in ("zh", "en"):
+        exp = xieshang.explain(oracle, app, lang=lang)
+        assert exp.status == "no_affordable_plan" and exp.actions == [] and exp.single_actions == []
+        ax = exp.plot().axes[0]
+        subtitle = ax.get_title().split("\n")[1]
+        assert _arrows(ax) == [] and subtitle == plots.TEXT[lang]["no_affordable_plan"]
+        assert not any(w in subtitle for w in ("steps", "做法"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("rows", ["none", "many"])
+def test_the_legend_sits_below_the_axis_label_on_short_and_tall_charts(lang, rows):
+    # 76a19bd: the legend overlapped the axis label (获批可能性) on short charts, the page's included; it now
+    # sits a fixed distance below it, whatever the chart's height.
+    exp = stand_in_explanation(lang)
+    if rows == "none":
+        exp.reasons, exp.actions, exp.single_actions, exp.status = [], [], [], "no_improvement"
+    fig = plots.explanation_chart(exp)
+    ax = fig.axes[0]
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    label = ax.xaxis.label.get_window_extent(renderer)
+    ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= label.y0 and all(legend.y1 <= t.y0 for t in ticks)  # display y grows upwards

@@ -28,3 +28,20 @@ def test_whatif_curve_marks_now_and_unaffordable_plans(X):
     assert xs.min() < 2 and xs.max() < X["plan_months"].iloc[idx]  # short plans only
     with pytest.raises(ValueError, match="plan_months"):
         plots.whatif_curve(toy_model, {**X.iloc[0].to_dict(), "plan_months": 0}, "plan_months")
+
+
+def test_whatif_curve_shades_the_plans_the_household_cannot_carry():
+    # 18,000 RMB over 12 months is 1,500 a month from 3,000 left over: affordable for one person, not for six
+    # (rules.living_floor). The shade follows the report's rule: 12 months is shaded for the six only.
+    import json
+    from pathlib import Path
+
+    base = json.loads((Path(__file__).resolve().parents[2] / "data" / "examples" / "applicant.json").read_text("utf-8"))
+    app = {**base, "outstanding_balance": 18_000.0, "plan_months": 12, "down_payment_ratio": 0.0,
+           "monthly_income": 6000.0, "monthly_expenses": 3000.0, "other_debt_payments": 0.0, "savings": 0.0}
+    shaded = {}
+    for size in (1, 6):
+        ax = plots.whatif_curve(toy_model, {**app, "household_size": size}, "plan_months").axes[0]
+        shade = next(c for c in ax.collections if c.get_label() == plots.TEXT["en"]["unaffordable"])
+        shaded[size] = shade.get_paths()[0].vertices[:, 0].max()
+    assert shaded[1] < 12 < shaded[6]

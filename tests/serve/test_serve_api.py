@@ -111,6 +111,9 @@ def test_the_raw_page_template_leads_to_the_page(client):
         page = client.get(f"/static/page/index.html{query}")
         assert page.status_code == 200 and "{{" not in page.text and page.text == client.get(f"/{query}").text
     assert client.get("/static/page/app.js").status_code == 200  # the rest of the page's files are served as they are
+    for path in ("//index.html", "/index.html/", "/./index.html", "/x/../index.html"):  # the same file, spelled otherwise
+        moved = client.get(f"/static/page{path}?lang=en", follow_redirects=False)
+        assert moved.status_code == 307 and moved.headers["location"] == "/?lang=en", path
 
 
 def test_ui_texts_come_from_text_in_both_languages(client):
@@ -397,3 +400,19 @@ def test_a_live_server_with_two_workers_answers_as_one(model_path, example, clie
         output = server.output()
     assert got == client.post("/v1/explain", content=body).json()
     assert output.count("Application startup complete") == 2, output
+
+
+def test_the_plan_line_counts_the_household_as_the_report_does(client):
+    # 1,500 RMB a month from 3,000 left over: affordable for one person, not for six (rules.living_floor). The
+    # page's plan line said "affordable" beside a report saying "do not sign it" for the six.
+    from xieshang import rules
+
+    base = json.loads((EXAMPLES / "applicant.json").read_text(encoding="utf-8"))
+    app = {**base, "outstanding_balance": 18_000.0, "plan_months": 12, "down_payment_ratio": 0.0,
+           "monthly_income": 6000.0, "monthly_expenses": 3000.0, "other_debt_payments": 0.0, "savings": 0.0}
+    one = client.post("/v1/plan", json={"applicant": {**app, "household_size": 1}}).json()
+    six = client.post("/v1/plan", json={"applicant": {**app, "household_size": 6}}).json()
+    assert one["affordable"] and not six["affordable"]
+    assert six["required_disposable"] == pytest.approx(float(rules.required_disposable(1500.0, 6)))
+    exp = client.post("/v1/explain?lang=en", json={"applicant": {**app, "household_size": 6}}).json()
+    assert exp["lead"] and "do not sign it" in exp["lead"][0]

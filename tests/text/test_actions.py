@@ -28,3 +28,14 @@ def test_action_sentences_show_the_numbers():
 def test_the_never_recommended_changes_have_no_sentence():
     # issue 22: no essential-expense cut, no waiver withdrawn (xieshang.rules.NEVER_RECOMMEND)
     assert "monthly_expenses" not in T.ACTION_TEMPLATES and "penalty_waiver_requested" not in T.ACTION_TEMPLATES
+
+
+def test_a_down_payment_raised_from_one_asked_for_states_all_of_it():
+    # 5 % of 60,000 asked for, 10 % offered: "pay 10 % of the balance (about 6,000 RMB)", not the 3,000 RMB added,
+    # which read as 10 % of the balance; savings must cover the whole 6,000 (xieshang.rules.forbidden_changes).
+    applicant = {"outstanding_balance": 60_000.0, "down_payment_ratio": 0.05, "plan_months": 12}
+    for lang in ("zh", "en"):
+        text = T.action_step_text("down_payment_ratio", 0.1, applicant, lang)
+        assert "10%" in text and T.money(6000.0) in text and T.money(3000.0) not in text
+        lowered = T.action_step_text("down_payment_ratio", 0.1, {**applicant, "down_payment_ratio": 0.3}, lang)
+        assert T.money(6000.0) in lowered and lowered != text

@@ -62,3 +62,14 @@ def test_hardship_reasons_have_readable_names(reason):
     for lang in T.LANGS:
         s = T.reason_text("hardship_reason", reason, "income_drop", lang)
         assert "_" not in s
+
+
+def test_the_plan_reason_counts_the_household_as_the_plan_rule_does():
+    # 1,500 RMB a month from 3,000: affordable for one person, not for six (rules.living_floor grows with a known
+    # household); the reason says what the report says of the same plan (it said "burden" for the six).
+    ctx = {"instalment": 1500.0, "disposable": 3000.0, "share": 0.5}
+    unaffordable = T.reason_text("plan_months", 12, 24, "en", {"instalment": 3000.0, "disposable": 1000.0, "share": 3.0})
+    one = T.reason_text("plan_months", 12, 24, "en", ctx)
+    six = T.reason_text("plan_months", 12, 24, "en", {**ctx, "household": 6.0})
+    assert six != one and six.split("1,500")[1].split("(")[0] == unaffordable.split("3,000")[1].split("(")[0]
+    assert T.reason_text("plan_months", 12, 24, "en", {**ctx, "household": float("nan")}) == one  # unknown: as for one

@@ -84,8 +84,10 @@ def dims(row: dict[str, Any], facts: Facts) -> list[Dim]:
                 vals = sorted((v for v in vals if (v - float(cur)) * f.direction > 0), key=lambda v: v * f.direction)
             if f.name == "down_payment_ratio":
                 vals = [v for v in vals if down_payment_ok(facts, v)]
-                if facts.unfunded(float(cur)):  # every option lowers it (space_of): to what savings cover
-                    opts = [(v, 0.0) for v in affordable_down_payments(facts, float(cur))]
+                if facts.unfunded(float(cur)):  # every option lowers it (space_of): to the most savings cover
+                    # One choice: a smaller one is never more affordable, nor (by the contract's direction) more
+                    # likely approved; offered too, it only repeats each option with less down.
+                    opts = [(affordable_down_payments(facts, float(cur))[-1], 0.0)]
             for v in vals:
                 v = int(v) if f.kind == "int" else float(v)
                 opts.append((v, choose_cost(f, float(cur), v, balance, income)))
@@ -154,6 +156,9 @@ def price_changes(applicant: Any, changes: Mapping[str, Any]) -> float:
     per 10 % cut (also beyond the 20 % that ``explain`` allows). This prices
     changes found by other tools (e.g. counterfactual generators) on the
     same scale. A value equal to the current one is no change and costs 0.
+    A down payment known savings do not cover is lowered, at no cost, to the
+    largest of the contract's they cover (or to none), as ``explain`` does;
+    any other lowering is refused.
 
     Parameters
     ----------

@@ -77,7 +77,7 @@ def reasons(row: dict[str, Any], facts: Facts, candidates: list[tuple[str, Any]]
     gains = sigmoid(z_ref) - sigmoid(z_base)
     inst, disp = facts.instalment, facts.disposable
     ctx = {"instalment": inst, "disposable": disp, "share": inst / disp if disp > 0 else float("inf"),
-           "hardship_reason": row["hardship_reason"], "has_assets": facts.savings > 0}
+           "hardship_reason": row["hardship_reason"], "has_assets": facts.savings > 0, "household": facts.household_size}
     unaffordable = not facts.plan_ok
     order = np.argsort(-points, kind="stable")
     out: list[Reason] = []

@@ -75,8 +75,9 @@ def whatif_curve(
                     label=figure_text("label_value", lang, label=figure_text("now", lang),
                                       value=f"{value_label(name, current, lang)} → {chance(now_p, lang)}"))
         if f.is_numeric:
-            inst, disp = plan_terms(with_values(row, name, g))
-            bad = ~affordable(inst, disp)
+            rows = with_values(row, name, g)
+            inst, disp = plan_terms(rows)
+            bad = ~affordable(inst, disp, rows["household_size"].to_numpy(dtype=float))  # the report's rule
             if bad.any():
                 ax.fill_between(g, 0, 1, where=bad, step="mid", transform=ax.get_xaxis_transform(),
                                 color=COLORS["shade"], alpha=0.18, lw=0, label=figure_text("unaffordable", lang))

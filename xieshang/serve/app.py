@@ -201,13 +201,20 @@ def _page_html(lang: str) -> str:
     return re.sub(r"\{\{(\w+)\}\}", lambda m: html.escape(words[m.group(1)]), template)
 
 
-def _add_pages(app: FastAPI) -> None:
-    @app.get("/static/page/index.html", include_in_schema=False)  # before the mount, which would serve it raw
-    def template(request: Request) -> RedirectResponse:  # the page's template ({{placeholders}}): the page is "/"
-        query = request.url.query
-        return RedirectResponse("/" + (f"?{query}" if query else ""), status_code=307)
+class _PageFiles(StaticFiles):
+    """The page's files as they are, except its template (``index.html``, with ``{{placeholders}}``): it leads to
+    the page, ``/``, with the same query (``?lang=en``)."""
 
-    app.mount("/static/page", StaticFiles(directory=_STATIC), name="page")
+    async def get_response(self, path: str, scope: Any) -> Response:
+        # ``path`` is normalised (get_path): ``//index.html``, ``index.html/`` and ``./index.html`` land here too.
+        if path == "index.html":
+            query = scope.get("query_string", b"").decode("latin-1")
+            return RedirectResponse("/" + (f"?{query}" if query else ""), status_code=307)
+        return await super().get_response(path, scope)
+
+
+def _add_pages(app: FastAPI) -> None:
+    app.mount("/static/page", _PageFiles(directory=_STATIC), name="page")
     pages = {lang: _page_html(lang) for lang in T.LANGS}
 
     @app.get("/", include_in_schema=False)

@@ -223,10 +223,12 @@ async def figure_endpoint(request: Request) -> Response:
 def _plan_bytes(model: Any, applicant: dict[str, Any], target: Any, lang: str) -> bytes:
     frame = applicant_frame(applicant)
     inst, disp = rules.plan_terms(frame)
+    household = frame["household_size"].to_numpy(dtype=float)  # the living floor grows with it, as in the report
     row = frame.to_dict("records")[0]
     return _dumps({"instalment": float(inst[0]), "disposable": float(disp[0]),
-                   "required_disposable": float(rules.required_disposable(inst)[0]),
-                   "residual": float(rules.residual(inst, disp)[0]), "affordable": bool(rules.affordable(inst, disp)[0]),
+                   "required_disposable": float(rules.required_disposable(inst, household)[0]),
+                   "residual": float(rules.residual(inst, disp)[0]),
+                   "affordable": bool(rules.affordable(inst, disp, household)[0]),
                    "what_if": what_if_controls(row, lang)})
 
 

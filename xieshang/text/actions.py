@@ -28,7 +28,7 @@ def _known_positive(x: Any) -> bool:
 
 # Keys: ``set`` for booleans (set_true / set_false); a level name for communication;
 # ``to`` for plan / down payment / expenses, which receive v (new value), old, instalment, cash, cut;
-# ``lower`` / ``none`` for a down payment lowered to what known savings cover (cash: all of it).
+# ``lower`` / ``none`` for a down payment lowered to what known savings cover (cash: always all of it).
 
 ACTION_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "hardship_proof": {
@@ -91,10 +91,11 @@ def action_step_text(name: str, new: Any, applicant: Mapping[str, Any], lang: st
     months = float(new) if name == "plan_months" else float(applicant["plan_months"])
     if instalment is None:
         instalment = float(plan_instalment(balance, down, months))
-    extra = max(0.0, float(new) - float(old)) * balance if name == "down_payment_ratio" else 0.0
+    # The whole down payment ("pay 10 % of the balance, about 6,000 RMB"): what savings must cover, raised or lowered.
+    extra = float(new) * balance if name == "down_payment_ratio" else 0.0
     key = "long" if name == "plan_months" and int(new) > LONG_PLAN_MONTHS else "to"
-    if name == "down_payment_ratio" and float(new) < float(old):  # lowered to what savings cover: all of it
-        key, extra = ("none" if float(new) <= 0 else "lower"), float(new) * balance
+    if name == "down_payment_ratio" and float(new) < float(old):  # lowered to what savings cover
+        key = "none" if float(new) <= 0 else "lower"
     return variants[key][lang].format(
         v=percent(float(new)) if name == "down_payment_ratio" else int(new),
         old=old, instalment=money(instalment), cash=money(extra))

@@ -149,7 +149,7 @@ def _reason_variant(name: str, v: Any, ref: Any, ctx: Mapping[str, float]) -> st
     if name == "plan_months":
         if ctx.get("disposable", 1.0) < 0:  # a negative sum is never printed as money left
             return "deficit"
-        if not bool(affordable(ctx.get("instalment", 0.0), ctx.get("disposable", 1.0))):
+        if not bool(affordable(ctx.get("instalment", 0.0), ctx.get("disposable", 1.0), ctx.get("household"))):
             return "unaffordable"
         return "long" if float(v) > LONG_PLAN_MONTHS else "burden"
     if name == "days_overdue":
